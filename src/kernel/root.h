@@ -1,0 +1,64 @@
+/* root.h - every kernel file headroom reads goes through one root directory.
+ *
+ * The root is "/" on the live host and a fixture tree (a capture made by
+ * `headroom snapshot`, or a synthetic tree) in tests, so the same code runs
+ * on both. Paths are relative to the root ("proc/meminfo"; a leading '/' is
+ * ignored). Below a root other than "/", symlinks are resolved inside the
+ * root (openat2 RESOLVE_IN_ROOT, Linux 5.6+), so an absolute link in a
+ * capture cannot escape it.
+ *
+ * All functions return 0 / a non-negative count, or a negative errno. They
+ * never log. A recorder, when set, is told of every path read so that
+ * `headroom snapshot` captures exactly what headroom looks at.
+ */
+#ifndef HR_KERNEL_ROOT_H
+#define HR_KERNEL_ROOT_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+enum hr_rec_kind { HR_REC_FILE, HR_REC_DIR, HR_REC_LINK };
+
+struct hr_root {
+	int fd;			/* O_PATH|O_DIRECTORY fd of the root */
+	bool is_host;		/* root is "/" */
+	char path[4096];
+	/* Optional: called after each successful read/opendir/readlink. */
+	void (*record)(void *arg, enum hr_rec_kind kind, const char *rel);
+	void *record_arg;
+};
+
+/* Opens the root. -errno if path is not a readable directory. */
+int root_open(struct hr_root *r, const char *path);
+void root_close(struct hr_root *r);
+
+/* openat relative to the root; returns an fd or -errno. O_CLOEXEC is added. */
+int root_openat(const struct hr_root *r, const char *rel, int flags);
+
+/* Reads a whole file into buf[0..cap-1] and NUL-terminates it. Returns the
+ * length, -E2BIG if the file did not fit (never parse a cut file), or the
+ * -errno of open/read. Kernel files are read with a single loop of read()s
+ * until EOF because procfs/sysfs report size 0. */
+long root_read(const struct hr_root *r, const char *rel, char *buf, size_t cap);
+
+/* pread from offset 0 of an already open fd, NUL-terminated, same returns
+ * as root_read. For hot files kept open by the daemon. */
+long fd_reread(int fd, char *buf, size_t cap);
+
+/* Opens a directory for listing; *out is owned by the caller (closedir). */
+int root_opendir(const struct hr_root *r, const char *rel, DIR **out);
+
+/* readlink relative to the root; NUL-terminated; -E2BIG if cut. */
+long root_readlink(const struct hr_root *r, const char *rel, char *buf, size_t cap);
+
+/* fstatat relative to the root (follows links inside the root). */
+int root_stat(const struct hr_root *r, const char *rel, struct stat *st);
+
+/* Writes a string to a file below the root (used only by act/, through the
+ * journal). Returns 0 or -errno (EBUSY, EINVAL... exactly as the kernel said). */
+int root_write(const struct hr_root *r, const char *rel, const char *s);
+
+#endif

@@ -1,0 +1,126 @@
+/* json.c - the JSON form of findings (doc/json-schema.md). */
+#include <string.h>
+
+#include "report/report.h"
+
+static void fact_value(struct jsonw *w, const struct hr_fact *x)
+{
+	switch (x->type) {
+	case HR_FACT_U64: jw_u64(w, x->v.u); break;
+	case HR_FACT_I64: jw_i64(w, x->v.i); break;
+	case HR_FACT_F64: jw_f64(w, x->v.f); break;
+	case HR_FACT_BOOL: jw_bool(w, x->v.b); break;
+	case HR_FACT_STR: jw_str(w, x->s); break;
+	case HR_FACT_LIST:
+		jw_arr_begin(w);
+		for (size_t o = 0; o < x->slen; o += strlen(x->s + o) + 1)
+			jw_str(w, x->s + o);
+		jw_arr_end(w);
+		break;
+	}
+}
+
+void report_json_finding(struct jsonw *w, const struct hr_finding *f)
+{
+	jw_obj_begin(w);
+	jw_key(w, "id");
+	jw_str(w, f->id);
+	if (f->kind[0]) {
+		jw_key(w, "kind");
+		jw_str(w, f->kind);
+	}
+	jw_key(w, "severity");
+	jw_str(w, severity_name(f->severity));
+	jw_key(w, "subject");
+	jw_str(w, f->subject);
+	jw_key(w, "facts");
+	jw_obj_begin(w);
+	for (size_t i = 0; i < f->nfacts; i++) {
+		jw_key(w, f->facts[i].name);
+		fact_value(w, &f->facts[i]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "explanation");
+	jw_str(w, f->explanation);
+	jw_key(w, "fix");
+	jw_str(w, f->fix);
+	jw_obj_end(w);
+}
+
+void report_json_notes(struct jsonw *w, const struct hr_findings *fs)
+{
+	jw_arr_begin(w);
+	for (size_t i = 0; i < fs->nnotes; i++) {
+		const struct hr_note *n = &fs->notes[i];
+		jw_obj_begin(w);
+		jw_key(w, "path");
+		jw_str(w, n->path);
+		jw_key(w, "error");
+		jw_str(w, strerror(n->err));
+		jw_key(w, "errno");
+		jw_i64(w, n->err);
+		jw_key(w, "consequence");
+		jw_str(w, n->what);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void report_json_header(struct jsonw *w, const struct hr_report_meta *m)
+{
+	jw_key(w, "schema");
+	jw_str(w, HR_SCHEMA);
+	jw_key(w, "command");
+	jw_str(w, m->command);
+	jw_key(w, "version");
+	jw_str(w, HR_VERSION);
+	jw_key(w, "root");
+	jw_str(w, m->root);
+	jw_key(w, "kernel");
+	jw_str(w, m->kernel);
+}
+
+void report_json(FILE *out, const struct hr_findings *fs,
+		 const struct hr_report_meta *m)
+{
+	struct jsonw w;
+	size_t count[3] = { 0 };
+
+	for (size_t i = 0; i < fs->n; i++)
+		count[fs->items[i].severity]++;
+	jw_init(&w, out, true);
+	jw_obj_begin(&w);
+	report_json_header(&w, m);
+	jw_key(&w, "interval_seconds");
+	if (m->interval_seconds > 0)
+		jw_f64(&w, m->interval_seconds);
+	else
+		jw_null(&w);
+	jw_key(&w, "worst");
+	jw_str(&w, severity_name(findings_worst(fs)));
+	jw_key(&w, "exit_code");
+	jw_i64(&w, m->exit_code);
+	jw_key(&w, "counts");
+	jw_obj_begin(&w);
+	for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
+		jw_key(&w, severity_name((enum hr_severity)s));
+		jw_u64(&w, count[s]);
+	}
+	jw_obj_end(&w);
+	jw_key(&w, "findings");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < fs->n; i++)
+		report_json_finding(&w, &fs->items[i]);
+	jw_arr_end(&w);
+	jw_key(&w, "not_read");
+	report_json_notes(&w, fs);
+	jw_key(&w, "dropped_findings");
+	jw_u64(&w, fs->dropped);
+	jw_obj_end(&w);
+	jw_finish(&w);
+}
+
+int report_exit_code(enum hr_severity worst)
+{
+	return (int)worst;
+}

@@ -1,0 +1,199 @@
+/* jsonw.c - see jsonw.h. */
+#include "report/jsonw.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+void jw_init(struct jsonw *w, FILE *out, bool pretty)
+{
+	w->out = out;
+	w->depth = 0;
+	w->first[0] = true;
+	w->after_key = false;
+	w->pretty = pretty;
+	w->errors = 0;
+}
+
+static void indent(struct jsonw *w)
+{
+	if (!w->pretty)
+		return;
+	fputc('\n', w->out);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->out);
+}
+
+/* Called before every value or key: writes the separator. */
+static void sep(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->first[w->depth])
+		fputc(',', w->out);
+	w->first[w->depth] = false;
+	if (w->depth > 0)
+		indent(w);
+}
+
+static void level_open(struct jsonw *w, char c)
+{
+	sep(w);
+	if (w->depth + 1 >= JW_DEPTH) {
+		w->errors++;
+		fputs(c == '{' ? "{}" : "[]", w->out);
+		return;
+	}
+	fputc(c, w->out);
+	w->depth++;
+	w->first[w->depth] = true;
+	w->closer[w->depth] = c == '{' ? '}' : ']';
+}
+
+static void close_(struct jsonw *w, char c)
+{
+	if (w->depth == 0) {
+		w->errors++;
+		return;
+	}
+	bool empty = w->first[w->depth];
+	w->depth--;
+	if (!empty)
+		indent(w);
+	fputc(c, w->out);
+}
+
+void jw_obj_begin(struct jsonw *w) { level_open(w, '{'); }
+void jw_obj_end(struct jsonw *w) { close_(w, '}'); }
+void jw_arr_begin(struct jsonw *w) { level_open(w, '['); }
+void jw_arr_end(struct jsonw *w) { close_(w, ']'); }
+
+/* Length of a valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	unsigned cp = c & (0x3f >> (len - 1));
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void put_string(struct jsonw *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', w->out);
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', w->out);
+			fputc((int)c, w->out);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': fputs("\\n", w->out); break;
+			case '\t': fputs("\\t", w->out); break;
+			case '\r': fputs("\\r", w->out); break;
+			default: fprintf(w->out, "\\u%04x", c);
+			}
+			i++;
+		} else {
+			size_t n = utf8_len(p + i, len - i);
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", w->out);
+				i++;
+			} else {
+				fwrite(p + i, 1, n, w->out);
+				i += n;
+			}
+		}
+	}
+	fputc('"', w->out);
+}
+
+void jw_key(struct jsonw *w, const char *key)
+{
+	sep(w);
+	put_string(w, key, strlen(key));
+	fputs(w->pretty ? ": " : ":", w->out);
+	w->after_key = true;
+}
+
+void jw_strn(struct jsonw *w, const char *s, size_t len)
+{
+	sep(w);
+	put_string(w, s, len);
+}
+
+void jw_str(struct jsonw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_strn(w, s, strlen(s));
+}
+
+void jw_u64(struct jsonw *w, uint64_t v)
+{
+	sep(w);
+	fprintf(w->out, "%" PRIu64, v);
+}
+
+void jw_i64(struct jsonw *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->out, "%" PRId64, v);
+}
+
+void jw_f64(struct jsonw *w, double v)
+{
+	sep(w);
+	if (!isfinite(v))
+		fputs("null", w->out);
+	else
+		fprintf(w->out, "%.6g", v);
+}
+
+void jw_bool(struct jsonw *w, bool v)
+{
+	sep(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void jw_null(struct jsonw *w)
+{
+	sep(w);
+	fputs("null", w->out);
+}
+
+void jw_finish(struct jsonw *w)
+{
+	while (w->depth > 0) {
+		w->errors++;
+		close_(w, w->closer[w->depth]);
+	}
+	fputc('\n', w->out);
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# tests/run.sh MODE ... - runs a class of tests and ends with one summary line
+# "N passed, N failed[, N skipped]" that CI reads.
+#   unit BIN...            cmocka binaries (every test case counts)
+#   golden HEADROOM        tests/golden/*.cmd: args; .ok: expected stdout; .rc: exit code
+#   fuzz BIN...            libFuzzer targets, FUZZ_SECONDS each, seeds tests/fuzz/corpus/NAME
+#   integration            tests/integration/*.sh (root; exit 77 = skipped with a reason)
+#   all UNIT... -- FUZZ... everything above
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0 failed=0 skipped=0
+failures=()
+
+run_unit() {
+	local bin out p f
+	for bin in "$@"; do
+		out=$("$bin" 2>&1); local rc=$?
+		p=$(grep -Eo '^\[  PASSED  \] [0-9]+' <<<"$out" | grep -Eo '[0-9]+$' || echo 0)
+		f=$(grep -Eo '^\[  FAILED  \] [0-9]+' <<<"$out" | grep -Eo '[0-9]+$' || echo 0)
+		passed=$((passed + p)); failed=$((failed + f))
+		if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+			[ "$f" -eq 0 ] && failed=$((failed + 1))
+			failures+=("unit $(basename "$bin")")
+			printf '%s\n' "$out" | tail -40
+		fi
+		echo "unit  $(basename "$bin"): $p passed, $f failed"
+	done
+}
+
+run_golden() {
+	local hr=$1 cmd name want_rc out rc
+	for cmd in tests/golden/*.cmd; do
+		[ -e "$cmd" ] || continue
+		name=${cmd%.cmd}
+		want_rc=$(cat "$name.rc" 2>/dev/null || echo 0)
+		# shellcheck disable=SC2046
+		out=$(NO_COLOR=1 "$hr" $(cat "$cmd") 2>"$name.stderr.tmp"); rc=$?
+		if [ -n "${HR_GOLDEN_UPDATE:-}" ]; then
+			printf '%s\n' "$out" >"$name.ok"; echo "$rc" >"$name.rc"
+			echo "golden $(basename "$name"): updated (rc $rc)"; rm -f "$name.stderr.tmp"; continue
+		fi
+		if [ "$rc" = "$want_rc" ] && diff -u "$name.ok" <(printf '%s\n' "$out") >"$name.diff.tmp"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1)); failures+=("golden $(basename "$name")")
+			echo "golden $(basename "$name"): exit $rc (want $want_rc)"; head -60 "$name.diff.tmp"; cat "$name.stderr.tmp"
+		fi
+		rm -f "$name.diff.tmp" "$name.stderr.tmp"
+	done
+	echo "golden: done"
+}
+
+run_fuzz() {
+	local bin name seeds work rc
+	for bin in "$@"; do
+		name=$(basename "$bin")
+		seeds="tests/fuzz/corpus/${name#fuzz_}"
+		work=$(mktemp -d)
+		[ -d "$seeds" ] || seeds=""
+		"$bin" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=2048 -timeout=10 \
+			-print_final_stats=0 "$work" $seeds >"$work.log" 2>&1; rc=$?
+		if [ "$rc" -eq 0 ]; then
+			passed=$((passed + 1))
+			echo "fuzz  $name: $(grep -Eo '#[0-9]+ *DONE.*' "$work.log" | head -1) ok"
+		else
+			failed=$((failed + 1)); failures+=("fuzz $name"); tail -60 "$work.log"
+		fi
+		rm -rf "$work" "$work.log"
+	done
+}
+
+run_integration() {
+	local t rc out
+	for t in tests/integration/*.sh; do
+		[ -e "$t" ] || continue
+		out=$(HEADROOM="$PWD/headroom" HEADROOM_ASAN="$PWD/build/asan/headroom" \
+			timeout 900 bash "$t" 2>&1); rc=$?
+		case $rc in
+		0) passed=$((passed + 1)); echo "integ $(basename "$t"): ok";
+		   printf '%s\n' "$out" | grep -E '^(measured|note):' ;;
+		77) skipped=$((skipped + 1)); echo "integ $(basename "$t"): skipped: $(printf '%s\n' "$out" | tail -1)" ;;
+		*) failed=$((failed + 1)); failures+=("integration $(basename "$t")")
+		   echo "integ $(basename "$t"): FAILED (exit $rc)"; printf '%s\n' "$out" | tail -40 ;;
+		esac
+	done
+}
+
+mode=${1:-all}; shift || true
+case $mode in
+unit) run_unit "$@" ;;
+golden) run_golden "$1" ;;
+fuzz) run_fuzz "$@" ;;
+integration) run_integration ;;
+all)
+	units=(); fuzzers=(); seen=0
+	for a in "$@"; do
+		if [ "$a" = "--" ]; then seen=1; elif [ $seen = 0 ]; then units+=("$a"); else fuzzers+=("$a"); fi
+	done
+	run_unit "${units[@]}"
+	run_golden build/asan/headroom
+	run_fuzz "${fuzzers[@]}"
+	run_integration
+	;;
+*) echo "usage: $0 unit|golden|fuzz|integration|all ..." >&2; exit 2 ;;
+esac
+[ ${#failures[@]} -gt 0 ] && printf 'FAILED: %s\n' "${failures[@]}"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages headroom's build and tests need, when they are
+# missing. Root only; as non-root it lists what is missing and exits 1.
+# Usage: tools/install-deps.sh [build|test|vm]   (default: test)
+set -euo pipefail
+what=${1:-test}
+pkgs=(gcc make pkg-config libinih-dev)
+case "$what" in
+build) ;;
+test) pkgs+=(clang libclang-rt-14-dev libcmocka-dev iproute2 python3) ;;
+vm) pkgs+=(qemu-system-x86 busybox-static cpio kmod e2fsprogs) ;;
+*) echo "usage: $0 [build|test|vm]" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "headroom: missing Debian packages: ${missing[*]}; run as root: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || apt-get update
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
