@@ -200,10 +200,10 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 			"every netns can fill it on its own. From 95 %% the kernel's GC evicts "
 			"unassured and closing entries early; at 100 %% every new flow is dropped "
 			"(\"nf_conntrack: table full, dropping packet\") and existing connections "
-			"cannot re-establish. Sizing: 2 x %" PRIu64 " in use = %" PRIu64
-			" (at least 2 x the current max), rounded up to a power of two = %" PRIu64 "%s; "
-			"at ~%d bytes per entry (300-350 bytes each) a full table costs %s",
-			s->count, pct, s->max, s->count, sat_mul(s->count, 2), rmax,
+			"cannot re-establish. Sizing: the larger of 2 x %" PRIu64 " in use = %" PRIu64
+			" and 2 x the current max = %" PRIu64 ", rounded up to a power of two = %" PRIu64
+			"%s; at ~%d bytes per entry (300-350 bytes each) a full table costs %s",
+			s->count, pct, s->max, s->count, sat_mul(s->count, 2), sat_mul(s->max, 2), rmax,
 			capped ? " (capped so the table stays within 10 % of RAM)" : "",
 			BYTES_PER_ENTRY, c);
 	if (s->mem_total_bytes != HR_UNSET)
@@ -249,8 +249,9 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 				"table has %.1f entries per chain on average, more than %d. Every packet "
 				"of every flow walks its chain in softirq, so lookups slow down exactly "
 				"when the table is busiest. An explicit hashsize makes the kernel "
-				"default max = 8 x buckets. Recommended buckets = ceil(max / %d) = %"
-				PRIu64 ".", s->max, s->buckets, ratio, CHAIN_MAX, CHAIN_MAX, rb);
+				"default max = 8 x buckets. Recommended buckets for the current max = "
+				"ceil(max / %d) = %" PRIu64 " (if conntrack.usage advises a larger max, "
+				"use its buckets).", s->max, s->buckets, ratio, CHAIN_MAX, CHAIN_MAX, rb);
 	if (tl.present && tl.total)
 		finding_explain(f, " The chainlength column (5.15+) counts inserts refused because "
 				"a hash chain grew too long: %" PRIu64 " %s.", tl.rated ? tl.delta :
@@ -268,7 +269,7 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 }
 
 static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct conntrack_snap *b,
-				    uint64_t interval_usec, struct hr_findings *out)
+				    uint64_t interval_usec, bool usage_fired, struct hr_findings *out)
 {
 	if (!s->have_stat)
 		return HR_SEV_OK;
@@ -304,7 +305,10 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 	if (s->max != HR_UNSET && s->max && s->count != HR_UNSET)
 		finding_explain(f, " The table is at %.1f %% now.", (double)s->count * 100.0 /
 				(double)s->max);
-	if ((drop.total || early.total) && s->max != HR_UNSET && s->max) {
+	if ((drop.total || early.total) && usage_fired) {
+		finding_fix(f, "# raise the max and buckets as conntrack.usage says, or NOTRACK "
+			       "(its fix)\n");
+	} else if ((drop.total || early.total) && s->max != HR_UNSET && s->max) {
 		uint64_t rmax = roundup_pow2(sat_mul(s->max, 2));
 		uint64_t rb = s->buckets == HR_UNSET || s->buckets < rmax / CHAIN_MAX ? rmax / CHAIN_MAX
 										     : s->buckets;
@@ -394,7 +398,7 @@ static void conntrack_judge(const void *before, const void *now, uint64_t interv
 	}
 	enum hr_severity w = judge_usage(s, out);
 	w = sev_max(w, judge_chains(s, b, interval_usec, out));
-	w = sev_max(w, judge_drops(s, b, interval_usec, out));
+	w = sev_max(w, judge_drops(s, b, interval_usec, w != HR_SEV_OK, out));
 	w = sev_max(w, judge_timewait(s, out));
 	if (w == HR_SEV_OK)
 		judge_ok(s, b, interval_usec, out);
