@@ -3,7 +3,7 @@
 # inside a network namespace of our own (hr-net-$$), loopback only.
 #
 # 1. A UDP receiver with the smallest SO_RCVBUF that never reads; a sender
-#    blasts loopback datagrams at it for at most 4 s / 200000 datagrams.
+#    blasts loopback datagrams at it for at most 6 s / 300000 datagrams.
 #    `headroom check --area netloss --interval 1 --json` run in the netns
 #    must report net.udp_rcvbuf_errors as crit with a non-zero rate.
 # 2. When nf_conntrack is loaded: an nft rule with a conntrack match in the
@@ -68,21 +68,31 @@ port=$(cat "$tmp/port")
 [ -n "$port" ] || fail "receiver did not start"
 
 # Sender: paced bursts (200 datagrams, 20 ms pause: ~10000/s) so it does
-# not hog a shared CPU; at most 4 s and 200000 datagrams.
+# not hog a shared CPU; at most 6 s and 300000 datagrams.
 ip netns exec "$NS" timeout 10 python3 -c '
 import socket, sys, time
 port = int(sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end, n = time.time() + 4, 0
-while time.time() < end and n < 200000:
+end, n = time.time() + 6, 0
+while time.time() < end and n < 300000:
     for _ in range(200):
         s.sendto(b"x" * 256, ("127.0.0.1", port))
     n += 200
+    if n == 200:
+        open(sys.argv[2], "w").write("started")
     time.sleep(0.02)
-print(n)
-' "$port" >"$tmp/sent" &
+' "$port" "$tmp/started" &
 pids+=($!)
-sleep 0.5
+# Wait (at most 5 s) until the sender runs and the receiver overflows, so
+# the 1 s interval below falls inside the blast even on a loaded machine.
+rcvbuf_errors() {
+	ip netns exec "$NS" awk '/^Udp:/ { if (h) { print $(i) ; exit } for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") break; h = 1 }' /proc/net/snmp
+}
+for _ in $(seq 50); do
+	[ -e "$tmp/started" ] && [ "$(rcvbuf_errors)" -gt 0 ] 2>/dev/null && break
+	sleep 0.1
+done
+[ "$(rcvbuf_errors)" -gt 0 ] 2>/dev/null || fail "the blast produced no RcvbufErrors in 5 s"
 
 ip netns exec "$NS" "$HR" check --area netloss --interval 1 --json >"$tmp/netloss.json"
 rc=$?
