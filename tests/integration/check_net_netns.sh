@@ -10,6 +10,8 @@
 #    netns makes the sender's flow tracked; `check --area conntrack` in the
 #    netns must read the table (count >= 1 with nft; count and max readable
 #    without it) and name the netns by its inode, not the host's.
+# 3. `headroom snapshot` in the netns, then `check --root` on it, gives the
+#    same finding ids and severities as the live netns.
 # Exit 0 pass, 77 skip (reason on the last line), anything else fail.
 set -uo pipefail
 HR=${HEADROOM:-./headroom}
@@ -114,6 +116,19 @@ if "during the interval" not in f["explanation"]:
 print("measured: udp RcvbufErrors in netns: %d in %.2f s = %.0f/s (crit)" %
       (delta, f["facts"]["interval_usec"] / 1e6, rate))
 PY
+
+# Round trip: a snapshot taken in the netns, checked with --root, judges
+# like the live netns (same ids and severities; counters moved in between).
+ip netns exec "$NS" "$HR" snapshot "$tmp/snap" >/dev/null 2>"$tmp/snap.err" ||
+	fail "snapshot in netns: $(cat "$tmp/snap.err")"
+grep -q "not captured" "$tmp/snap.err" && fail "snapshot missed files: $(cat "$tmp/snap.err")"
+ids() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted((f["id"], f["severity"]) for f in d["findings"]))'; }
+live=$(ip netns exec "$NS" "$HR" check --area conntrack,netloss --json | ids)
+snap=$("$HR" check --root "$tmp/snap" --area conntrack,netloss --json | ids)
+[ "$live" = "$snap" ] || fail "snapshot judged differently: live $live, snapshot $snap"
+[ "$(readlink "$tmp/snap/proc/self/ns/net" | tr -dc 0-9)" = "$ns_ino" ] ||
+	fail "snapshot does not carry the netns link"
+echo "note: live and snapshot findings: $live"
 
 if [ $have_ct = 1 ]; then
 	# The ASan build when present: the conntrack read path under sanitizers.
