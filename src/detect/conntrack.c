@@ -374,6 +374,19 @@ static void judge_ok(const struct conntrack_snap *s, const struct conntrack_snap
 							    s->stat.insert_failed, interval_usec));
 	}
 	facts_sizing(f, s);
+	/* Say what could not be judged (its file is in not_read), so an ok
+	 * never claims more than was checked. */
+	if (s->count == HR_UNSET || s->max == HR_UNSET)
+		fact_list_add(f, "not_checked", "usage");
+	if (s->buckets == HR_UNSET || s->max == HR_UNSET)
+		fact_list_add(f, "not_checked", "hash_chains");
+	if (!s->have_stat)
+		fact_list_add(f, "not_checked", "drops");
+	if (s->tw_timeout_sec == HR_UNSET)
+		fact_list_add(f, "not_checked", "timewait");
+	if (finding_fact(f, "not_checked"))
+		finding_explain(f, "Some inputs could not be read (see not_read): the checks in "
+				"not_checked were skipped. ");
 	finding_explain(f, "Checked: usage below %.0f %% of nf_conntrack_max%s, at most %d entries "
 			"per hash bucket when full, no drop or early_drop %s, and TIME_WAIT timeout "
 			"not holding a busy table.", USAGE_WARN_PCT,

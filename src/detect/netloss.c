@@ -401,6 +401,19 @@ static void judge_ok(const struct ctx *c)
 	if (s->have_dev)
 		fact_u64(f, "interfaces", s->dev.n);
 	facts_interval(f, c);
+	if (!s->have_snmp)
+		fact_list_add(f, "not_checked", "udp");
+	if (!s->have_netstat)
+		fact_list_add(f, "not_checked", "tcp");
+	if (!s->have_sockstat || s->tcp_mem[0] == HR_UNSET)
+		fact_list_add(f, "not_checked", "tcp_mem");
+	if (!s->have_softnet)
+		fact_list_add(f, "not_checked", "softnet");
+	if (!s->have_dev)
+		fact_list_add(f, "not_checked", "interfaces");
+	if (finding_fact(f, "not_checked"))
+		finding_explain(f, "Some inputs could not be read (see not_read): the checks in "
+				"not_checked were skipped. ");
 	finding_explain(f, "Checked %s: UDP MemErrors and RcvbufErrors, TCP receive-queue drops "
 			"and prunes, TCP memory pressure (sockstat vs tcp_mem), pfmemalloc drops, "
 			"softnet backlog drops and interface receive drops: none found.",
