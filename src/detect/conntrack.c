@@ -56,6 +56,23 @@ static uint64_t rounddown_pow2(uint64_t v)
 	return v ? p : 0;
 }
 
+/* want rounded up to a power of two, capped (to a power of two) so a full
+ * table stays within RAM_SHARE_PCT of MemTotal. */
+static uint64_t advise_max(const struct conntrack_snap *s, uint64_t want, bool *capped)
+{
+	uint64_t rmax = roundup_pow2(want);
+
+	*capped = false;
+	if (s->mem_total_bytes != HR_UNSET) {
+		uint64_t cap = rounddown_pow2(s->mem_total_bytes / 100 * RAM_SHARE_PCT / BYTES_PER_ENTRY);
+		if (cap && rmax > cap) {
+			rmax = cap;
+			*capped = true;
+		}
+	}
+	return rmax;
+}
+
 /* The kernel's own default for this RAM and version (KERNEL-FACTS F.1,
  * nf_conntrack_init_start): returns a description of the formula. */
 static const char *default_sizing(unsigned maj, unsigned min, uint64_t ram,
@@ -165,15 +182,8 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 	uint64_t want = sat_mul(s->count, 2);
 	if (want < sat_mul(s->max, 2))
 		want = sat_mul(s->max, 2);
-	uint64_t rmax = roundup_pow2(want);
-	bool capped = false;
-	if (s->mem_total_bytes != HR_UNSET) {
-		uint64_t cap = rounddown_pow2(s->mem_total_bytes / 100 * RAM_SHARE_PCT / BYTES_PER_ENTRY);
-		if (cap && rmax > cap) {
-			rmax = cap;
-			capped = true;
-		}
-	}
+	bool capped;
+	uint64_t rmax = advise_max(s, want, &capped);
 	uint64_t rbuckets = s->buckets;
 	if (rbuckets == HR_UNSET || rbuckets < rmax / CHAIN_MAX)
 		rbuckets = rmax / CHAIN_MAX;
@@ -215,7 +225,8 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 	if (capped)
 		finding_explain(f, " A bigger table would take more than %d %% of RAM: stop "
 				"tracking flows that do not need it (NOTRACK).", RAM_SHARE_PCT);
-	fix_resize(f, s, rmax, rbuckets);
+	if (rmax > s->max)
+		fix_resize(f, s, rmax, rbuckets);
 	fix_notrack(f);
 	return sev;
 }
@@ -309,14 +320,19 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 		finding_fix(f, "# raise the max and buckets as conntrack.usage says, or NOTRACK "
 			       "(its fix)\n");
 	} else if ((drop.total || early.total) && s->max != HR_UNSET && s->max) {
-		uint64_t rmax = roundup_pow2(sat_mul(s->max, 2));
+		bool capped;
+		uint64_t rmax = advise_max(s, sat_mul(s->max, 2), &capped);
 		uint64_t rb = s->buckets == HR_UNSET || s->buckets < rmax / CHAIN_MAX ? rmax / CHAIN_MAX
 										     : s->buckets;
-		finding_explain(f, " Doubling the max (2 x %" PRIu64 " = %" PRIu64 ", ~%d bytes per "
-				"entry = %.1f MiB when full) gives room; buckets = max / %d.", s->max,
+		finding_explain(f, " Doubling the max (2 x %" PRIu64 " to a power of two = %" PRIu64 ", ~%d bytes per "
+				"entry = %.1f MiB when full%s) gives room; buckets = max / %d.", s->max,
 				rmax, BYTES_PER_ENTRY, (double)rmax * BYTES_PER_ENTRY / 1048576.0,
-				CHAIN_MAX);
-		fix_resize(f, s, rmax, rb);
+				capped ? ", capped at 10 % of RAM" : "", CHAIN_MAX);
+		if (rmax > s->max)
+			fix_resize(f, s, rmax, rb);
+		else
+			finding_explain(f, " The table cannot grow within %d %% of RAM: NOTRACK is "
+					"the fix.", RAM_SHARE_PCT);
 		fix_notrack(f);
 	}
 	if (insf.total)

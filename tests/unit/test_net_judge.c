@@ -131,7 +131,19 @@ static void test_conntrack_drops_rates(void **state)
 	struct env *e = env_new();
 	area_conntrack.judge(NULL, &n, 0, &e->fs);
 	assert_int_equal(find(e, "conntrack.drops")->severity, HR_SEV_WARN);
+	/* usage is low, so the drops finding carries the resize itself */
+	assert_non_null(strstr(find(e, "conntrack.drops")->fix, "nf_conntrack_max=524288\n"));
 	free(e);
+	/* a small host: 2 x max would pass 10 % of RAM, so it is capped */
+	n.mem_total_bytes = UINT64_C(1) << 30;	/* 1 GiB: cap 306783 -> 262144 */
+	n.max = 262144;
+	e = env_new();
+	area_conntrack.judge(NULL, &n, 0, &e->fs);
+	assert_null(strstr(find(e, "conntrack.drops")->fix, "nf_conntrack_max="));
+	assert_non_null(strstr(find(e, "conntrack.drops")->fix, "NOTRACK"));
+	assert_non_null(strstr(find(e, "conntrack.drops")->explanation, "cannot grow"));
+	free(e);
+	n.mem_total_bytes = UINT64_C(25276026880);
 
 	e = env_new();
 	area_conntrack.judge(&b, &n, 1000000, &e->fs);
