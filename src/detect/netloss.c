@@ -76,27 +76,50 @@ static void facts_limits(struct hr_finding *f, const char *proto, uint64_t used_
 	}
 }
 
+/* InErrors not explained by RcvbufErrors or InCsumErrors; HR_UNSET if a
+ * part is missing. Before Udp: MemErrors (absent in 4.19 and 5.10) a failed
+ * memory charge counted only in InErrors (KERNEL-FACTS A.2). */
+static uint64_t udp_unexplained(const struct netloss_snap *s)
+{
+	if (!s || s->c[NL_UDP_INERRORS] == HR_UNSET || s->c[NL_UDP_RCVBUF] == HR_UNSET ||
+	    s->c[NL_UDP_INCSUM] == HR_UNSET)
+		return HR_UNSET;
+	return sat_sub(s->c[NL_UDP_INERRORS], sat_add(s->c[NL_UDP_RCVBUF], s->c[NL_UDP_INCSUM]));
+}
+
 static enum hr_severity judge_udp_mem(const struct ctx *c)
 {
 	const struct netloss_snap *s = c->s;
 	struct netctr v4 = ctr(c, NL_UDP_MEM), v6 = ctr(c, NL_UDP6_MEM), all = netctr_sum(v4, v6);
 	enum hr_severity sev = netctr_severity(all, c->iv, true);
 	static const enum netloss_ctr ids[] = { NL_UDP_MEM, NL_UDP6_MEM };
+	/* Without MemErrors, infer from InErrors; socket filters and short
+	 * packets also land there, so the inference only warns. */
+	struct netctr inf = { 0 };
+	if (!v4.present)
+		inf = netctr_get(udp_unexplained(c->b), udp_unexplained(s), c->iv_usec);
+	sev = sev_max(sev, netctr_severity(inf, c->iv, false));
 
 	if (sev == HR_SEV_OK)
 		return sev;
 	struct hr_finding *f = finding_add(c->out, "net.udp_mem_errors", sev, "%s", s->ns.subject);
 	netctr_facts(f, "udp_mem_errors", v4);
 	netctr_facts(f, "udp6_mem_errors", v6);
+	netctr_facts(f, "udp_in_errors_unexplained", inf);
 	facts_interval(f, c);
 	uint64_t used = s->have_sockstat ? s->sockstat.udp_mem_pages : HR_UNSET;
 	facts_limits(f, "udp", used, s->udp_mem, s->page_size);
 	not_on_kernel(f, s, ids, 2);
 	finding_explain(f, "UDP datagrams were dropped %s because the receiving socket could not "
-			"charge memory for them (Udp: MemErrors, 6.18+; -ENOBUFS in "
+			"charge memory for them (Udp: MemErrors, present in 6.18, absent in 5.10; -ENOBUFS in "
 			"__sk_mem_raise_allocated). The charge fails at the socket's memory cgroup "
 			"limit (cgroup socket accounting) or at the global udp_mem max.",
 			netctr_window(c->iv));
+	if (inf.present && (inf.total || inf.delta))
+		finding_explain(f, " This kernel has no MemErrors counter: such drops count only in "
+				"Udp: InErrors, so udp_in_errors_unexplained = InErrors - RcvbufErrors - "
+				"InCsumErrors is the likely number (socket filters and malformed "
+				"datagrams also count there, hence warn only).");
 	bool global = used != HR_UNSET && s->udp_mem[2] != HR_UNSET && used * 10 >= s->udp_mem[2] * 9;
 	if (global) {
 		uint64_t nmax = sat_mul(s->udp_mem[2], 2);
@@ -113,7 +136,7 @@ static enum hr_severity judge_udp_mem(const struct ctx *c)
 		if (used != HR_UNSET && s->udp_mem[2] != HR_UNSET)
 			finding_explain(f, " UDP uses %" PRIu64 " of %" PRIu64 " pages of udp_mem max, "
 					"so the global limit is not the cause: the receiver's memory "
-					"cgroup is at its limit.", used, s->udp_mem[2]);
+					"cgroup is the likely limit.", used, s->udp_mem[2]);
 		finding_fix(f, "# Find the receiver's cgroup (ss -uapm shows the process), then give "
 			       "it headroom: raise its memory limit or reclaim its page cache\n"
 			       "headroom check --area memcg\n");
@@ -437,8 +460,8 @@ static void judge_absent(const struct ctx *c)
 					   s->ns.subject);
 	not_on_kernel(f, s, all, n);
 	finding_explain(f, "These counters are not on this kernel, so the checks that need them "
-			"were skipped (not an error): Udp MemErrors appears in 6.x (absent in 4.19 "
-			"and 5.10), TCPRcvQDrop and PFMemallocDrop in 4.19 (absent in 4.4). Memory "
+			"were skipped (not an error): Udp MemErrors is present in 6.18 (absent in "
+			"4.19 and 5.10; net.udp_mem_errors then infers from InErrors), TCPRcvQDrop and PFMemallocDrop in 4.19 (absent in 4.4). Memory "
 			"drops of those kinds are then visible only as Udp InErrors or retransmits.");
 }
 

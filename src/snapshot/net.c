@@ -6,6 +6,7 @@
 const struct netloss_ctr_desc netloss_ctrs[NL_COUNT] = {
 	[NL_UDP_INERRORS] = { "Udp:InErrors", "udp_in_errors", NL_SRC_SNMP },
 	[NL_UDP_RCVBUF] = { "Udp:RcvbufErrors", "udp_rcvbuf_errors", NL_SRC_SNMP },
+	[NL_UDP_INCSUM] = { "Udp:InCsumErrors", "udp_in_csum_errors", NL_SRC_SNMP },
 	[NL_UDP_MEM] = { "Udp:MemErrors", "udp_mem_errors", NL_SRC_SNMP },
 	[NL_UDP6_RCVBUF] = { "Udp6RcvbufErrors", "udp6_rcvbuf_errors", NL_SRC_SNMP6 },
 	[NL_UDP6_MEM] = { "Udp6MemErrors", "udp6_mem_errors", NL_SRC_SNMP6 },

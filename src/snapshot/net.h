@@ -42,6 +42,7 @@ struct conntrack_snap {
 enum netloss_ctr {
 	NL_UDP_INERRORS,	/* Udp: InErrors */
 	NL_UDP_RCVBUF,		/* Udp: RcvbufErrors */
+	NL_UDP_INCSUM,		/* Udp: InCsumErrors */
 	NL_UDP_MEM,		/* Udp: MemErrors (6.18; absent 4.19, 5.10) */
 	NL_UDP6_RCVBUF,		/* snmp6 Udp6RcvbufErrors */
 	NL_UDP6_MEM,		/* snmp6 Udp6MemErrors */

@@ -312,6 +312,41 @@ static void test_netloss_state_and_absent(void **state)
 	free(n);
 }
 
+static void test_udp_mem_inferred(void **state)
+{
+	(void)state;
+	struct netloss_snap *b = nl_base(), *n = nl_base();
+	b->c[NL_UDP_MEM] = n->c[NL_UDP_MEM] = HR_UNSET;	/* 5.10 */
+	b->c[NL_UDP6_MEM] = n->c[NL_UDP6_MEM] = HR_UNSET;
+	n->c[NL_UDP_INERRORS] = 250;
+	n->c[NL_UDP_RCVBUF] = 10;
+	n->c[NL_UDP_INCSUM] = 40;
+	struct env *e = env_new();
+	area_netloss.judge(NULL, n, 0, &e->fs);
+	const struct hr_finding *f = find(e, "net.udp_mem_errors");
+	assert_non_null(f);
+	assert_int_equal(f->severity, HR_SEV_WARN);
+	assert_true(finding_fact(f, "udp_in_errors_unexplained")->v.u == 200);
+	free(e);
+	/* moving during an interval: still warn, it is an inference */
+	*b = *n;
+	n->c[NL_UDP_INERRORS] = 300;
+	e = env_new();
+	area_netloss.judge(b, n, 1000000, &e->fs);
+	f = find(e, "net.udp_mem_errors");
+	assert_int_equal(f->severity, HR_SEV_WARN);
+	assert_true(finding_fact(f, "udp_in_errors_unexplained_delta")->v.u == 50);
+	free(e);
+	/* with MemErrors present, InErrors is not used */
+	n->c[NL_UDP_MEM] = 0;
+	e = env_new();
+	area_netloss.judge(NULL, n, 0, &e->fs);
+	assert_null(find(e, "net.udp_mem_errors"));
+	free(e);
+	free(b);
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_not_loaded),
 		cmocka_unit_test(test_netloss_rules),
 		cmocka_unit_test(test_netloss_state_and_absent),
+		cmocka_unit_test(test_udp_mem_inferred),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
