@@ -246,7 +246,11 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 	if (sev == HR_SEV_OK)
 		return sev;
 
-	uint64_t rb = have ? (s->max + CHAIN_MAX - 1) / CHAIN_MAX : HR_UNSET;
+	bool long_chains = have && ratio > CHAIN_MAX;
+	/* Only refused inserts (ratio fine): collisions concentrate in few
+	 * chains, so a bigger hash is still the lever - double it. */
+	uint64_t rb = !have ? HR_UNSET : long_chains ? (s->max + CHAIN_MAX - 1) / CHAIN_MAX
+						     : sat_mul(s->buckets, 2);
 	struct hr_finding *f = finding_add(out, "conntrack.hash_chains", sev, "host");
 	if (have) {
 		fact_u64(f, "max", s->max);
@@ -255,7 +259,7 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 		fact_u64(f, "recommended_buckets", rb);
 	}
 	netctr_facts(f, "chainlength", tl);
-	if (have)
+	if (long_chains)
 		finding_explain(f, "nf_conntrack_max %" PRIu64 " over %" PRIu64 " hash buckets: a full "
 				"table has %.1f entries per chain on average, more than %d. Every packet "
 				"of every flow walks its chain in softirq, so lookups slow down exactly "
@@ -267,6 +271,9 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 		finding_explain(f, " The chainlength column (5.15+) counts inserts refused because "
 				"a hash chain grew too long: %" PRIu64 " %s.", tl.rated ? tl.delta :
 				tl.total, netctr_window(b != NULL));
+	if (have && !long_chains)
+		finding_explain(f, " max / buckets = %.1f is fine, so entries collide into a few "
+				"chains: doubling the buckets to %" PRIu64 " spreads them.", ratio, rb);
 	if (have) {
 		fix_readonly_note(f, s);
 		finding_fix(f, "echo %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize\n", rb);

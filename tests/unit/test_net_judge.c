@@ -169,6 +169,34 @@ static void test_conntrack_drops_rates(void **state)
 	free(e);
 }
 
+static void test_conntrack_chainlength(void **state)
+{
+	(void)state;
+	struct conntrack_snap s;
+	ct_base(&s);
+	s.stat.chainlength = 3;	/* refused inserts, ratio 1 */
+	struct env *e = env_new();
+	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	const struct hr_finding *f = find(e, "conntrack.hash_chains");
+	assert_non_null(f);
+	assert_int_equal(f->severity, HR_SEV_WARN);
+	assert_true(finding_fact(f, "recommended_buckets")->v.u == 2 * 262144);
+	assert_null(strstr(f->explanation, "more than 4"));
+	free(e);
+	/* ratio exactly 4 is fine, above warns */
+	ct_base(&s);
+	s.max = 4 * s.buckets;
+	e = env_new();
+	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	assert_null(find(e, "conntrack.hash_chains"));
+	free(e);
+	s.max = 4 * s.buckets + 1;
+	e = env_new();
+	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	assert_non_null(find(e, "conntrack.hash_chains"));
+	free(e);
+}
+
 static void test_conntrack_not_loaded(void **state)
 {
 	(void)state;
@@ -353,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_usage_edges),
 		cmocka_unit_test(test_conntrack_advice_arithmetic),
 		cmocka_unit_test(test_conntrack_drops_rates),
+		cmocka_unit_test(test_conntrack_chainlength),
 		cmocka_unit_test(test_conntrack_not_loaded),
 		cmocka_unit_test(test_netloss_rules),
 		cmocka_unit_test(test_netloss_state_and_absent),
