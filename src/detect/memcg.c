@@ -602,12 +602,18 @@ static void judge_unlimited_parent(struct judge *j, size_t i)
 		finding_explain(f, " %.1f MiB of such charges are here now (memcg.dead_charges).",
 				mib(j->dead[i]));
 	uint64_t rec = sat_add(sum, others);
+	uint64_t used = sat_add(or0(anon_bytes(t, n)), or0(file_bytes(t, n)));
 	if (set(t->mem_total_bytes) && rec > t->mem_total_bytes)
 		rec = t->mem_total_bytes;
-	finding_fix(f, "Put a limit on this parent: `echo %llu > %s` (the sum of the children's "
-		    "limits plus what its unlimited children use now, capped at RAM, rounded to "
-		    "MiB: it never squeezes a child below its own limit, but it bounds what deleted "
-		    "children leave behind).", (unsigned long long)round_mib(rec),
+	if (rec < used)
+		rec = used;
+	fact_u64(f, "usage_bytes", used);
+	finding_fix(f, "Put a limit on this parent: `echo %llu > %s`: the sum of the children's "
+		    "limits plus what its unlimited children use now, capped at RAM, but not below "
+		    "the parent's current usage (anon + file) so writing it cannot fail with EBUSY "
+		    "(v1) or OOM-kill (v2); rounded up to MiB. It never squeezes a child below its "
+		    "own limit, but it bounds what deleted children leave behind.",
+		    (unsigned long long)round_mib(rec),
 		    host_path(t, n, t->version == 1 ? "memory.limit_in_bytes" : "memory.max", p, sizeof(p)));
 }
 

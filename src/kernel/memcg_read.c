@@ -424,7 +424,7 @@ int memcg_area_sample(const struct hr_root *root, void *state, struct hr_finding
 	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
 
 	if (rc == -ENOENT)
-		findings_note(notes, "proc/self/mounts", ENOENT,
+		findings_note(notes, "proc/self/mounts", ENODEV,
 			      "no memory cgroup controller mounted (v1 memory or cgroup2 with memory)");
 	return rc;
 }
