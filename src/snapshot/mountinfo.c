@@ -135,3 +135,18 @@ long mountinfo_prefix_len(const char *mp, const char *path)
 		return -1;
 	return (long)n;
 }
+
+bool mountinfo_fs_is_network(const char *fstype)
+{
+	static const char *const net[] = {
+		"nfs", "nfs4", "cifs", "smb3", "smb", "ceph", "afs",
+		"glusterfs", "lustre", "fuse",
+	};
+
+	if (!strncmp(fstype, "fuse.", 5))
+		return true;
+	for (size_t i = 0; i < sizeof(net) / sizeof(net[0]); i++)
+		if (!strcmp(fstype, net[i]))
+			return true;
+	return false;
+}

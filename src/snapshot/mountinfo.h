@@ -8,6 +8,7 @@
 #ifndef HR_SNAPSHOT_MOUNTINFO_H
 #define HR_SNAPSHOT_MOUNTINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,5 +52,12 @@ int mountinfo_parse(const char *buf, size_t len, size_t *n);
  * contains "/mnt" and "/mnt/x", not "/mntx"). Returns the length of mp to
  * rank candidates (longest wins), or -1. */
 long mountinfo_prefix_len(const char *mp, const char *path);
+
+/* True for filesystems whose data lives across the network: nfs, nfs4,
+ * cifs, smb3, smb, ceph, afs, glusterfs, lustre, and every FUSE
+ * filesystem ("fuse", "fuse.*", "fuseblk" excluded: it is a local block
+ * device driven by a FUSE daemon, e.g. ntfs-3g). 9p is left out: its usual
+ * transport is virtio, not a socket. KERNEL-FACTS H. */
+bool mountinfo_fs_is_network(const char *fstype);
 
 #endif
