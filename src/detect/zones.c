@@ -59,18 +59,24 @@ static void fix_wsf(struct hr_finding *f, const struct zones_snap *s,
 			       "vm.min_free_kbytes instead, which moves all three watermarks. ");
 		return;
 	}
-	uint64_t n = wsf_recommend(s), cur = s->sc.watermark_scale_factor;
+	uint64_t n = wsf_recommend(s);
 	finding_fix(f, "Wake kswapd earlier: sysctl -w vm.watermark_scale_factor=%llu; and "
 		       "persist it: echo 'vm.watermark_scale_factor = %llu' >> " SYSCTL_FILE ". ",
 		    (unsigned long long)n, (unsigned long long)n);
-	if (z)
+	if (z) {
+		uint64_t t = z->managed_pages / 10000 * n + z->managed_pages % 10000 * n / 10000;
+		uint64_t gap = t > z->min_pages / 4 ? t : z->min_pages / 4;
 		finding_fix(f, "Why %llu: the low-min gap is max(min/4, managed x factor / 10000) "
-			       "(KERNEL-FACTS D.2); for zone %s (%llu managed pages) that is %.1f MiB "
-			       "at %llu and %.1f MiB at %llu, so kswapd starts reclaiming that much "
-			       "earlier, before allocations reach min. ",
+			       "pages (KERNEL-FACTS D.2); for zone %s (%llu managed pages, min %llu) "
+			       "it is now %.1f MiB (low - min) and becomes max(%llu, %llu) = %.1f MiB, "
+			       "so kswapd starts reclaiming that much earlier, before allocations "
+			       "reach min. ",
 			    (unsigned long long)n, z->name, (unsigned long long)z->managed_pages,
-			    mib(bytes(s, z->managed_pages * cur / 10000)), (unsigned long long)cur,
-			    mib(bytes(s, z->managed_pages * n / 10000)), (unsigned long long)n);
+			    (unsigned long long)z->min_pages,
+			    mib(bytes(s, z->low_pages - z->min_pages)),
+			    (unsigned long long)(z->min_pages / 4), (unsigned long long)t,
+			    mib(bytes(s, gap)));
+	}
 }
 
 static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out)

@@ -27,6 +27,17 @@ int vmstat_parse(const char *buf, size_t len, struct vmstat *out)
 		F(kswapd_low_wmark_hit_quickly),
 		F(compact_stall), F(compact_fail), F(compact_success), F(oom_kill),
 	};
+	/* Before 4.8 pgscan was per zone: pgscan_kswapd_normal etc. */
+	enum { KD, KD32, KN, KM, KH, DD, DD32, DN, DM, DH, NOLD };
+	static const struct hr_kv_key old[] = {
+		{ "pgscan_kswapd_dma", KD }, { "pgscan_kswapd_dma32", KD32 },
+		{ "pgscan_kswapd_normal", KN }, { "pgscan_kswapd_movable", KM },
+		{ "pgscan_kswapd_high", KH },
+		{ "pgscan_direct_dma", DD }, { "pgscan_direct_dma32", DD32 },
+		{ "pgscan_direct_normal", DN }, { "pgscan_direct_movable", DM },
+		{ "pgscan_direct_high", DH },
+	};
+	uint64_t o[NOLD];
 	uint64_t v[sizeof(struct vmstat) / sizeof(uint64_t)];
 	int rc = kv_parse(buf, len, keys, sizeof(keys) / sizeof(keys[0]), v, false);
 
@@ -38,6 +49,16 @@ int vmstat_parse(const char *buf, size_t len, struct vmstat *out)
 		((uint64_t *)&s)[i] = v[i];
 	if (s.nr_free_pages == HR_UNSET)
 		return -ENODATA;
+	if (s.pgscan_kswapd == HR_UNSET || s.pgscan_direct == HR_UNSET) {
+		if ((rc = kv_parse(buf, len, old, NOLD, o, false)) < 0)
+			return rc;
+		for (int i = 0; i < NOLD; i++) {
+			uint64_t *sum = i < DD ? &s.pgscan_kswapd : &s.pgscan_direct;
+			if (o[i] == HR_UNSET)
+				continue;
+			*sum = *sum == HR_UNSET ? o[i] : sat_add(*sum, o[i]);
+		}
+	}
 	if (s.allocstall_total == HR_UNSET) {
 		const uint64_t z[] = { s.allocstall_dma, s.allocstall_dma32, s.allocstall_normal,
 				       s.allocstall_movable, s.allocstall_device };

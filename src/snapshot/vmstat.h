@@ -3,7 +3,8 @@
  * vmstat_parse() is pure: no I/O, no allocation, no logging. Values are the
  * kernel's (pages or event counts); a key absent on this kernel is HR_UNSET
  * ("not on this kernel"). allocstall_* exists per zone since 4.8; older
- * kernels have one "allocstall", which is read into allocstall_total.
+ * kernels have one "allocstall", which is read into allocstall_total, and
+ * pgscan_{kswapd,direct}_<zone>, which are summed into pgscan_{kswapd,direct}.
  */
 #ifndef HR_SNAPSHOT_VMSTAT_H
 #define HR_SNAPSHOT_VMSTAT_H

@@ -86,8 +86,11 @@ static void zone_init(struct zoneinfo_zone *z)
 		*slot(z, k) = HR_UNSET;
 }
 
-static int zone_check(const struct zoneinfo_zone *z)
+static int zone_check(struct zoneinfo_zone *z)
 {
+	/* "managed" appeared in 3.8; before it, present is the best there is. */
+	if (z->managed_pages == HR_UNSET)
+		z->managed_pages = z->present_pages;
 	if (z->free_pages == HR_UNSET || z->min_pages == HR_UNSET ||
 	    z->low_pages == HR_UNSET || z->high_pages == HR_UNSET ||
 	    z->managed_pages == HR_UNSET)

@@ -37,7 +37,9 @@ struct zoneinfo {
 
 /* Fills *out from the text in buf[0..len). Unknown keys (per-node stats,
  * per-zone vmstat, pagesets) are skipped. Every zone must carry "pages free",
- * min, low, high and managed, with min <= low <= high (kernel invariant).
+ * min, low, high and managed (or present), with min <= low <= high (kernel
+ * invariant).
+ * A zone without "managed" (before 3.8) takes present_pages instead.
  * Returns 0; -ENODATA if no zone header is found; -EINVAL on a malformed
  * line, a missing key (a cut file) or a broken invariant; -ERANGE on a
  * number above 2^64-1. *out is untouched on error. */

@@ -40,6 +40,10 @@ static void test_old_kernel(void **state)
 	const char t[] = "nr_free_pages 5\nallocstall 44\n";
 	assert_int_equal(vmstat_parse(S(t), &v), 0);
 	assert_true(v.allocstall_total == 44 && v.oom_kill == HR_UNSET);
+	const char p[] = "nr_free_pages 5\npgscan_kswapd_dma 1\npgscan_kswapd_normal 10\n"
+			 "pgscan_direct_normal 4\npgscan_direct_movable 6\n";
+	assert_int_equal(vmstat_parse(S(p), &v), 0);
+	assert_true(v.pgscan_kswapd == 11 && v.pgscan_direct == 10);
 	const char u[] = "nr_free_pages 5\n";
 	assert_int_equal(vmstat_parse(S(u), &v), 0);
 	assert_true(v.allocstall_total == HR_UNSET);

@@ -81,6 +81,27 @@ static void test_good(void **state)
 	assert_true(zi.zones[0].node_unreclaimable == HR_UNSET);
 }
 
+static void test_pre38(void **state)
+{
+	(void)state;
+	struct zoneinfo zi;
+	/* 3.4 shape (seed 003's era): no "managed", "scanned" present. */
+	const char t[] =
+		"Node 0, zone   Normal\n"
+		"  pages free     7965\n"
+		"        min      704\n"
+		"        low      880\n"
+		"        high     1056\n"
+		"        scanned  0\n"
+		"        spanned  128016\n"
+		"        present  128016\n"
+		"    nr_free_pages 7965\n"
+		"        protection: (0, 0, 0, 0)\n"
+		"  all_unreclaimable: 0\n";
+	assert_int_equal(zoneinfo_parse(S(t), &zi), 0);
+	assert_true(zi.zones[0].managed_pages == 128016);
+}
+
 static void test_bad(void **state)
 {
 	(void)state;
@@ -157,6 +178,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_pre38),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_unknown_and_new_columns),
 		cmocka_unit_test(test_many_zones),
