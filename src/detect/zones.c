@@ -486,6 +486,9 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 	if (s->have_zoneinfo) {
 		uint64_t lowmem = vmcalc_lowmem_kb(&s->zi, s->page_size);
 		fact_u64(f, "kernel_default_kbytes", vmcalc_default_min_free_kb(lowmem, &s->kv));
+		if (s->thp == 1)
+			fact_u64(f, "thp_recommended_kbytes",
+				 vmcalc_thp_min_free_kb(&s->zi, s->page_size, s->hpage_pmd_bytes, lowmem));
 		fact_u64(f, "zones_checked", s->zi.n);
 	}
 	fact_u64(f, "nic_need_kbytes", nic.need_kb);

@@ -93,8 +93,17 @@ int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_findings
 		DIR *q;
 		if (root_opendir(r, rel, &q) == 0) {
 			struct dirent *qe;
-			while ((qe = readdir(q)))
-				f->rx_queues += is_rx_queue(qe->d_name);
+			while ((qe = readdir(q))) {
+				if (!is_rx_queue(qe->d_name))
+					continue;
+				f->rx_queues++;
+				/* Read one small file per queue so that a
+				 * `headroom snapshot` keeps the queue (an empty
+				 * directory would not survive git). */
+				char qrel[640], tmp[64];
+				snprintf(qrel, sizeof(qrel), "%s/%s/rps_cpus", rel, qe->d_name);
+				root_read(r, qrel, tmp, sizeof(tmp));
+			}
 			closedir(q);
 		}
 		/* speed: "-1" for virtio and links that are down, EINVAL when
