@@ -379,8 +379,9 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 		fact_u64(f, "min_free_kbytes", s->sc.min_free_kbytes);
 	fact_u64(f, "nic_need_kbytes", nic.need_kb);
 	finding_explain(f, "No swap area is on network storage%s, and no writable network "
-			   "mount can hold more dirty pages than the link writes back in %.0f s.",
-			s->have_swaps ? "" : " (/proc/swaps unreadable: not checked)", DRAIN_WARN_S);
+			   "mount can hold more dirty pages than the link writes back in %.0f s%s.",
+			s->have_swaps ? "" : " (/proc/swaps unreadable: not checked)", DRAIN_WARN_S,
+			s->have_mountinfo ? "" : " (mountinfo unreadable: not checked)");
 }
 
 const struct hr_area area_netswap = {

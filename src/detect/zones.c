@@ -207,6 +207,14 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 		enum hr_severity sev;
 		const char *fb = NULL;
 
+		if (s->have_zoneinfo) {
+			/* At or below low, free memory itself is short: that is
+			 * zones.watermark, and "fails although memory is free"
+			 * would be false. */
+			const struct zoneinfo_zone *z = zoneinfo_find(&s->zi, b->node, b->name);
+			if (z && z->free_pages <= z->low_pages)
+				continue;
+		}
 		if (largest < FRAG_CRIT_ORDER) {
 			fb = fallback_zone(s, b, FRAG_CRIT_ORDER);
 			sev = fb ? HR_SEV_WARN : HR_SEV_CRIT;

@@ -198,6 +198,14 @@ static void test_fragmentation_fallback(void **state)
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	assert_null(finding_fact(f, "fallback_zone"));
 	assert_true(finding_fact(f, "largest_free_order")->v.i == 3);
+	/* Normal at its low watermark: short of memory, not fragmented. */
+	c->b->zi.zones[1].free_pages = c->b->zi.zones[1].low_pages;
+	run(c, false);
+	assert_null(find(&c->fs, "zones.fragmentation"));
+	f = find(&c->fs, "zones.watermark");
+	assert_non_null(f);
+	assert_int_equal(f->severity, HR_SEV_WARN);
+	assert_string_equal(f->subject, "zone Normal node 0");
 }
 
 int main(void)
