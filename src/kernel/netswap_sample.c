@@ -54,15 +54,56 @@ static int parse_devnum(const char *s, size_t len, uint32_t *maj, uint32_t *min)
 	return 0;
 }
 
+/* "sys/dev/block" joined with a link target ("../../devices/virtual/block/
+ * nbd0") and normalized lexically ("sys/devices/virtual/block/nbd0"); that
+ * is exact because sys/dev/block itself is a plain directory. Reading below
+ * the resolved path (not through the MAJ:MIN link) lets `headroom snapshot`
+ * record real directories that the captured link then points at. */
+static int canon(const char *link, char *out, size_t cap)
+{
+	char tmp[768];
+	size_t n = 0;
+
+	if (link[0] == '/')
+		snprintf(tmp, sizeof(tmp), "%s", link + 1);
+	else
+		snprintf(tmp, sizeof(tmp), "sys/dev/block/%s", link);
+	out[0] = '\0';
+	for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") )
+			continue;
+		if (!strcmp(c, "..")) {
+			char *sl = strrchr(out, '/');
+			n = sl ? (size_t)(sl - out) : 0;
+			out[n] = '\0';
+			continue;
+		}
+		size_t l = strlen(c);
+		if (n + l + 2 > cap)
+			return -ENAMETOOLONG;
+		if (n)
+			out[n++] = '/';
+		memcpy(out + n, c, l + 1);
+		n += l;
+	}
+	return n ? 0 : -EINVAL;
+}
+
 static void read_transport(const struct hr_root *r, const char *base, struct netswap_dev *d)
 {
 	/* nvme0n1 -> device is the controller; nvme0n1p2 (a partition) has
 	 * no device link, its parent has. */
-	static const char *const tries[] = { "device/transport", "../device/transport" };
-	char rel[320], buf[64];
+	char rel[640], buf[64];
 
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(rel, sizeof(rel), "%s/%s", base, tries[i]);
+	for (int i = 0; i < 2; i++) {
+		if (i == 0) {
+			snprintf(rel, sizeof(rel), "%s/device/transport", base);
+		} else {
+			const char *sl = strrchr(base, '/');
+			if (!sl)
+				return;
+			snprintf(rel, sizeof(rel), "%.*s/device/transport", (int)(sl - base), base);
+		}
 		long n = root_read(r, rel, buf, sizeof(buf));
 		if (n > 0) {
 			span_copy(span_trim((struct hr_span){ buf, (size_t)n }), d->transport,
@@ -92,17 +133,20 @@ static void walk_dev(const struct hr_root *r, uint32_t maj, uint32_t min,
 		return;	/* unknown device: judged as local, said in the facts */
 	SCOPY(d->syspath, link);
 	SCOPY(d->name, base_name(link));
+	char base[512];
+	if (canon(link, base, sizeof(base)))
+		return;
 	if (!strncmp(d->name, "nvme", 4))
-		read_transport(r, rel, d);
+		read_transport(r, base, d);
 
-	char srel[96];
+	char srel[640];
 	DIR *dir;
-	snprintf(srel, sizeof(srel), "%s/slaves", rel);
+	snprintf(srel, sizeof(srel), "%s/slaves", base);
 	if (root_opendir(r, srel, &dir))
 		return;
 	struct dirent *de;
 	while ((de = readdir(dir))) {
-		char drel[384], buf[32];
+		char drel[1024], buf[32];
 		uint32_t a, b;
 		if (de->d_name[0] == '.')
 			continue;
