@@ -370,8 +370,16 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 	struct hr_finding *f = finding_add(out, "netswap.ok", HR_SEV_OK, "host");
 	fact_bool(f, "swaps_read", s->have_swaps);
 	fact_u64(f, "swaps", s->nswaps);
-	for (size_t i = 0; i < s->nswaps; i++)
-		fact_list_add(f, "local_swaps", s->sw[i].e.path);
+	for (size_t i = 0; i < s->nswaps; i++) {
+		const struct netswap_swap *sw = &s->sw[i];
+		char item[HR_FACT_STR_MAX];
+		fact_list_add(f, "local_swaps", sw->e.path);
+		/* how it was found, for whoever doubts the verdict */
+		snprintf(item, sizeof(item), "%s%s%s (%s)", sw->have_mount ? sw->fstype : "",
+			 sw->have_mount && sw->ndevs ? " on " : "",
+			 sw->ndevs ? sw->devs[0].name : "", how_name(sw->how));
+		fact_list_add(f, "local_swap_storage", item);
+	}
 	fact_u64(f, "network_mounts", s->nmounts);
 	for (size_t i = 0; i < s->nmounts; i++)
 		fact_list_add(f, "network_mount_points", s->mounts[i].mount_point);
