@@ -221,14 +221,13 @@ struct want {
 	struct mountinfo_entry m;
 };
 
-static void scan_mounts(const struct hr_root *r, struct netswap_snap *s, const char *buf,
-			size_t len, struct want *w, struct hr_findings *notes)
+static void scan_mounts(struct netswap_snap *s, const char *buf, size_t len, struct want *w,
+			struct hr_findings *notes)
 {
 	struct mountinfo_entry *e = malloc(sizeof(*e));
 	struct hr_span line;
 	size_t pos = 0, bad = 0;
 
-	(void)r;
 	if (!e)
 		return;
 	while (span_next_line(buf, len, &pos, &line)) {
@@ -296,7 +295,7 @@ static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const
 			w[i].min = minor(st.st_dev);
 		}
 	}
-	scan_mounts(r, s, buf, len, w, notes);
+	scan_mounts(s, buf, len, w, notes);
 	for (int pass = 0; pass < 2; pass++) {
 		bool again = false;
 		for (size_t i = 0; i < s->nswaps; i++) {
@@ -339,7 +338,7 @@ static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const
 			break;
 		/* Keep the network mounts found in the first scan only. */
 		size_t keep = s->nmounts, drop = s->mounts_dropped;
-		scan_mounts(r, s, buf, len, w, notes);
+		scan_mounts(s, buf, len, w, notes);
 		s->nmounts = keep;
 		s->mounts_dropped = drop;
 	}
