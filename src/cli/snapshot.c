@@ -22,10 +22,7 @@
 #include "detect/area.h"
 #include "report/report.h"
 
-/* Below 4 MiB: a read(2) of a /proc/sys file with a count above
- * KMALLOC_MAX_SIZE (4 MiB on x86_64) fails with ENOMEM
- * (proc_sys_call_handler), measured on 6.18 with the former 8 MiB. */
-#define SNAP_FILE_MAX ((4u << 20) - 4096)
+#define SNAP_FILE_MAX (8u << 20)
 
 struct snap {
 	struct hr_root src;	/* same root, without the recorder */
