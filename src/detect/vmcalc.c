@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "snapshot/kver.h"
 #include "util/parse.h"
 
 uint64_t vmcalc_isqrt(uint64_t x)
@@ -38,16 +39,16 @@ uint64_t vmcalc_lowmem_kb(const struct zoneinfo *zi, uint64_t page_size)
 	return sat_mul(pages, page_size / 1024);
 }
 
-uint64_t vmcalc_min_free_clamp_kb(const struct kver *kv)
+uint64_t vmcalc_min_free_clamp_kb(unsigned kmajor, unsigned kminor)
 {
-	if (kv->major && !kver_at_least(kv, 5, 10))
+	if (kmajor && !kver_at_least(kmajor, kminor, 5, 10))
 		return 65536;
 	return 262144;
 }
 
-uint64_t vmcalc_default_min_free_kb(uint64_t lowmem_kb, const struct kver *kv)
+uint64_t vmcalc_default_min_free_kb(uint64_t lowmem_kb, unsigned kmajor, unsigned kminor)
 {
-	uint64_t v = vmcalc_isqrt(sat_mul(lowmem_kb, 16)), hi = vmcalc_min_free_clamp_kb(kv);
+	uint64_t v = vmcalc_isqrt(sat_mul(lowmem_kb, 16)), hi = vmcalc_min_free_clamp_kb(kmajor, kminor);
 
 	return v < 128 ? 128 : v > hi ? hi : v;
 }

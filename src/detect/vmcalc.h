@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "snapshot/kver.h"
 #include "snapshot/netdev.h"
 #include "snapshot/zoneinfo.h"
 
@@ -35,10 +34,10 @@ uint64_t vmcalc_lowmem_kb(const struct zoneinfo *zi, uint64_t page_size);
 /* The upper clamp of the default: 65536 before 5.10, 262144 from 5.10
  * (KERNEL-FACTS D.1: 5.4.214 and 5.10.0 trees checked). Unknown version:
  * 262144. */
-uint64_t vmcalc_min_free_clamp_kb(const struct kver *kv);
+uint64_t vmcalc_min_free_clamp_kb(unsigned kmajor, unsigned kminor);
 
 /* clamp(int_sqrt(lowmem_kb * 16), 128, clamp). */
-uint64_t vmcalc_default_min_free_kb(uint64_t lowmem_kb, const struct kver *kv);
+uint64_t vmcalc_default_min_free_kb(uint64_t lowmem_kb, unsigned kmajor, unsigned kminor);
 
 /* What transparent hugepages raise min_free_kbytes to at boot:
  * pageblock_nr_pages * nr_zones * (2 + 3*3) pages, capped at 5 % of lowmem

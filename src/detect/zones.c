@@ -11,6 +11,7 @@
 #include "detect/area.h"
 #include "detect/vmcalc.h"
 #include "kernel/zones_sample.h"
+#include "snapshot/kver.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
 
@@ -46,7 +47,7 @@ static double mib(uint64_t b)
  * 3000 from 6.1, KERNEL-FACTS D.2). */
 static uint64_t wsf_recommend(const struct zones_snap *s)
 {
-	uint64_t cur = s->sc.watermark_scale_factor, cap = kver_at_least(&s->kv, 6, 1) ? 3000 : 1000;
+	uint64_t cur = s->sc.watermark_scale_factor, cap = kver_at_least(s->kmajor, s->kminor, 6, 1) ? 3000 : 1000;
 	uint64_t n = cur == HR_UNSET ? 100 : cur * 2 < 100 ? 100 : cur * 2;
 	return n > cap ? cap : n;
 }
@@ -289,7 +290,7 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 	if (mfk == HR_UNSET || !s->have_zoneinfo)
 		return;
 	uint64_t lowmem = vmcalc_lowmem_kb(&s->zi, s->page_size);
-	uint64_t def = vmcalc_default_min_free_kb(lowmem, &s->kv);
+	uint64_t def = vmcalc_default_min_free_kb(lowmem, s->kmajor, s->kminor);
 	uint64_t thp = s->thp == 1 ? vmcalc_thp_min_free_kb(&s->zi, s->page_size,
 							       s->hpage_pmd_bytes, lowmem) : 0;
 	uint64_t required = def > nic->need_kb ? def : nic->need_kb;
@@ -311,7 +312,7 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 	fact_u64(f, "min_free_kbytes", mfk);
 	fact_u64(f, "lowmem_bytes", sat_mul(lowmem, 1024));
 	fact_u64(f, "kernel_default_kbytes", def);
-	fact_u64(f, "kernel_clamp_max_kbytes", vmcalc_min_free_clamp_kb(&s->kv));
+	fact_u64(f, "kernel_clamp_max_kbytes", vmcalc_min_free_clamp_kb(s->kmajor, s->kminor));
 	fact_u64(f, "thp_recommended_kbytes", thp);
 	fact_u64(f, "nic_physical_interfaces", nic->ifaces);
 	fact_u64(f, "nic_rx_queues", nic->queues);
@@ -345,7 +346,7 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 		       "kB; THP raise = %llu kB; recommended = the largest, rounded up to whole "
 		       "MiB = %llu kB.",
 		    (unsigned long long)rec, (unsigned long long)rec, (unsigned long long)lowmem,
-		    (unsigned long long)def, (unsigned long long)vmcalc_min_free_clamp_kb(&s->kv),
+		    (unsigned long long)def, (unsigned long long)vmcalc_min_free_clamp_kb(s->kmajor, s->kminor),
 		    nic->queues, VMCALC_RX_RING_ENTRIES, (unsigned long long)nic->ring_bytes,
 		    (unsigned long long)nic->need_kb, (unsigned long long)thp,
 		    (unsigned long long)rec);
@@ -493,7 +494,7 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 		fact_u64(f, "min_free_kbytes", s->sc.min_free_kbytes);
 	if (s->have_zoneinfo) {
 		uint64_t lowmem = vmcalc_lowmem_kb(&s->zi, s->page_size);
-		fact_u64(f, "kernel_default_kbytes", vmcalc_default_min_free_kb(lowmem, &s->kv));
+		fact_u64(f, "kernel_default_kbytes", vmcalc_default_min_free_kb(lowmem, s->kmajor, s->kminor));
 		if (s->thp == 1)
 			fact_u64(f, "thp_recommended_kbytes",
 				 vmcalc_thp_min_free_kb(&s->zi, s->page_size, s->hpage_pmd_bytes, lowmem));

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "snapshot/kver.h"
 #include "util/parse.h"
 
 int vmread_u64(const struct hr_root *r, const char *rel, uint64_t *out)
@@ -127,14 +128,14 @@ int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_findings
 	return 0;
 }
 
-void vmread_kver(const struct hr_root *r, struct kver *kv)
+void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor)
 {
 	char buf[128];
 	long n = root_read(r, "proc/sys/kernel/osrelease", buf, sizeof(buf));
 
-	memset(kv, 0, sizeof(*kv));
+	*kmajor = *kminor = 0;
 	if (n > 0)
-		kver_parse(buf, (size_t)n, kv);
+		kver_parse(buf, (size_t)n, kmajor, kminor);
 }
 
 uint64_t vmread_page_size(void)

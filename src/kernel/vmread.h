@@ -23,8 +23,8 @@ void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_fi
  * link, link speed. Returns 0 or the -errno of listing the directory. */
 int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_findings *notes);
 
-/* /proc/sys/kernel/osrelease; an unreadable release leaves *kv zero. */
-void vmread_kver(const struct hr_root *r, struct kver *kv);
+/* /proc/sys/kernel/osrelease; an unreadable release leaves 0.0. */
+void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor);
 
 /* The page size. Kernel text never states it, so this is the running
  * system's sysconf(_SC_PAGESIZE): a capture from a machine with another page

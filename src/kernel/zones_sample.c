@@ -64,7 +64,7 @@ int zones_sample(const struct hr_root *root, void *state, struct hr_findings *no
 	rc = vmread_netdev(root, &s->nd, notes);
 	if (rc)
 		findings_note(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
-	vmread_kver(root, &s->kv);
+	vmread_kver(root, &s->kmajor, &s->kminor);
 	s->page_size = vmread_page_size();
 
 	/* "always [madvise] never": THP raises min_free_kbytes at boot

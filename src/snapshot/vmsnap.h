@@ -35,7 +35,7 @@ struct zones_snap {
 	struct vmstat vs;
 	struct vm_sysctls sc;
 	struct netdev nd;
-	struct kver kv;
+	unsigned kmajor, kminor;	/* kernel release; 0.0 when unknown */
 	uint64_t page_size;		/* bytes */
 	int thp;			/* 1 enabled (always/madvise), 0 never, -1 unknown */
 	uint64_t hpage_pmd_bytes;	/* HR_UNSET when unknown */

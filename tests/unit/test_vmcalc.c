@@ -6,7 +6,6 @@
 #include <stdio.h>
 
 #include "detect/vmcalc.h"
-#include "snapshot/kver.h"
 #include "util/parse.h"
 
 static void test_isqrt(void **state)
@@ -23,15 +22,14 @@ static void test_isqrt(void **state)
 static void test_default_min_free(void **state)
 {
 	(void)state;
-	struct kver k618 = { 6, 18, 44 }, k54 = { 5, 4, 214 }, unk = { 0, 0, 0 };
 	/* This VM: (3840 + 772808 + 393216) pages x 4 = 4679456 kB -> 8652 kB. */
-	assert_true(vmcalc_default_min_free_kb(4679456, &k618) == 8652);
-	assert_true(vmcalc_default_min_free_kb(10, &k618) == 128);
+	assert_true(vmcalc_default_min_free_kb(4679456, 6, 18) == 8652);
+	assert_true(vmcalc_default_min_free_kb(10, 6, 18) == 128);
 	/* 1 TiB of lowmem: sqrt(2^30 x 16) = 131072 kB; 5.4 clamps at 65536. */
-	assert_true(vmcalc_default_min_free_kb(1ull << 30, &k618) == 131072);
-	assert_true(vmcalc_default_min_free_kb(1ull << 30, &k54) == 65536);
-	assert_true(vmcalc_default_min_free_kb(1ull << 40, &k618) == 262144);
-	assert_true(vmcalc_min_free_clamp_kb(&unk) == 262144);
+	assert_true(vmcalc_default_min_free_kb(1ull << 30, 6, 18) == 131072);
+	assert_true(vmcalc_default_min_free_kb(1ull << 30, 5, 4) == 65536);
+	assert_true(vmcalc_default_min_free_kb(1ull << 40, 5, 10) == 262144);
+	assert_true(vmcalc_min_free_clamp_kb(0, 0) == 262144);
 }
 
 static void test_thp(void **state)
@@ -94,32 +92,6 @@ static void test_nic(void **state)
 	assert_true(n.need_kb == 3277 && n.max_speed_mbps == -1);
 }
 
-static void test_kver(void **state)
-{
-	(void)state;
-	struct kver k = { 9, 9, 9 };
-	assert_int_equal(kver_parse(S("6.18.44-fc-v769\n"), &k), 0);
-	assert_true(k.major == 6 && k.minor == 18 && k.patch == 44);
-	assert_int_equal(kver_parse(S("5.10"), &k), 0);
-	assert_true(k.major == 5 && k.minor == 10 && k.patch == 0);
-	assert_int_equal(kver_parse(S("4.4.0-210-generic"), &k), 0);
-	assert_true(kver_at_least(&k, 4, 4) && !kver_at_least(&k, 4, 5) && kver_at_least(&k, 3, 99));
-	static const struct {
-		const char *in;
-		int rc;
-	} bad[] = {
-		{ "", -ENODATA }, { "garbage", -EINVAL }, { "6", -EINVAL }, { "6.", -EINVAL },
-		{ "-1.2", -EINVAL }, { "4294967296.1", -ERANGE }, { "18446744073709551616.1", -ERANGE },
-	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		k = (struct kver){ 7, 7, 7 };
-		assert_int_equal(kver_parse(bad[i].in, strlen(bad[i].in), &k), bad[i].rc);
-		assert_true(k.major == 7);
-	}
-	struct kver unk = { 0, 0, 0 };
-	assert_false(kver_at_least(&unk, 0, 0));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,7 +100,6 @@ int main(void)
 		cmocka_unit_test(test_thp),
 		cmocka_unit_test(test_rx_buffers),
 		cmocka_unit_test(test_nic),
-		cmocka_unit_test(test_kver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
