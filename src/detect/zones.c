@@ -302,7 +302,10 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 		sev = HR_SEV_CRIT;
 	else if (mfk < required)
 		sev = HR_SEV_WARN;
-	else if (mfk > cap5 && mfk > thp && mfk > required) {
+	else if (mfk > cap5 && mfk / 2 > (thp > required ? thp : required)) {
+		/* Only when also more than twice what anything asks for, so a
+		 * small host whose rings need more than 5 % is not told both
+		 * "too small" and "too big". */
 		sev = HR_SEV_WARN;
 		too_big = true;
 	} else

@@ -208,6 +208,51 @@ static void test_fragmentation_fallback(void **state)
 	assert_string_equal(f->subject, "zone Normal node 0");
 }
 
+static void test_min_free(void **state)
+{
+	struct ctx *c = *state;
+	static const uint64_t roomy[11] = { 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 100 };
+	c->b->have_zoneinfo = c->b->have_buddyinfo = true;
+	add_buddy(c->b, "DMA32", roomy);
+	/* lowmem 100000 pages = 400000 kB: default int_sqrt(6400000) = 2529 kB,
+	 * 5 % = 20000 kB; no NIC. */
+	add_zone(c->b, "DMA32", 25000, 100, 0);
+	static const struct {
+		uint64_t mfk;
+		int sev;	/* -1: no finding */
+	} t[] = {
+		{ 1000, HR_SEV_CRIT },	/* < 2529 / 2 */
+		{ 1265, HR_SEV_WARN },
+		{ 2528, HR_SEV_WARN },
+		{ 2529, -1 },
+		{ 20000, -1 },		/* at 5 % */
+		{ 20001, HR_SEV_WARN },	/* > 5 % and > 2 x 2529 */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		c->b->sc.min_free_kbytes = t[i].mfk;
+		run(c, false);
+		const struct hr_finding *f = find(&c->fs, "zones.min_free_kbytes");
+		if (t[i].sev < 0) {
+			assert_null(f);
+		} else {
+			assert_non_null(f);
+			assert_int_equal(f->severity, t[i].sev);
+		}
+	}
+	assert_true(finding_fact(find(&c->fs, "zones.min_free_kbytes"),
+				 "recommended_min_free_kbytes")->v.u == 3072);
+	/* 8 rx queues at MTU 1500: 16 MiB x 8/5 = 26215 kB > 5 % of lowmem.
+	 * 30000 kB covers it and is not twice it: no finding either way. */
+	c->b->nd.n = 1;
+	c->b->nd.ifs[0] = (struct netdev_iface){ "eth0", 1500, 8, true, 10000 };
+	c->b->sc.min_free_kbytes = 30000;
+	run(c, false);
+	assert_null(find(&c->fs, "zones.min_free_kbytes"));
+	c->b->sc.min_free_kbytes = 20000;
+	run(c, false);
+	assert_int_equal(find(&c->fs, "zones.min_free_kbytes")->severity, HR_SEV_WARN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allocstall_since_boot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmentation_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_free, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
