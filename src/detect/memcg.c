@@ -332,7 +332,8 @@ static void judge_limit_hits(struct judge *j, size_t i)
 				"see whether it is happening now.",
 				(unsigned long long)or0(fails),
 				j->t->version == 1 ? "memory.failcnt counts failed charges per folio"
-						   : "memory.events max, hierarchical",
+				: n->events_local ? "memory.events.local max, this cgroup's own limit"
+						  : "memory.events max, which also counts limited descendants",
 				set(ooms) && ooms > 0 ? ", and the OOM killer ran in it" : "");
 	}
 	fix_background_reclaim(j, f, n, lf);
@@ -767,7 +768,7 @@ static void memcg_judge(const void *before, const void *now, uint64_t interval_u
 		judge_unevictable(&j, k);
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		if (!usable(&t->nodes[i]) && !t->nodes[i].has_stat)
+		if (t->nodes[i].gone || !t->nodes[i].has_stat)
 			continue;
 		judge_near_limit(&j, i);
 		judge_limit_hits(&j, i);

@@ -175,13 +175,25 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 		if (memcg_limit_is_set(n->limit_bytes) || memcg_limit_is_set(n->high_bytes)) {
 			if (need_u64(w, n, "memory.current", false, &n->usage_bytes))
 				return;
-			len = need(w, n, "memory.events");
+			/* memory.events counts the events of the whole subtree: a
+			 * parent would repeat its children's limit hits. The
+			 * .local file (5.2+) counts this cgroup's own. */
+			const char *ev = "memory.events.local";
+			bool local = true;
+			len = maybe(w, n, ev);
+			if (len == -ENOENT) {
+				ev = "memory.events";
+				local = false;
+				len = need(w, n, ev);
+			}
 			if (len < 0)
 				return;
-			if (memcg_events_parse(w->buf, (size_t)len, &n->events) == 0)
+			if (memcg_events_parse(w->buf, (size_t)len, &n->events) == 0) {
 				n->has_events = true;
-			else
-				note_error(w, n, "memory.events", -EINVAL);
+				n->events_local = local;
+			} else {
+				note_error(w, n, ev, -EINVAL);
+			}
 			len = maybe(w, n, "memory.wmark_ratio");
 			if (len >= 0 &&
 			    memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
