@@ -14,7 +14,7 @@ skip() { echo "skip: $*"; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (creates memory cgroups)"
 own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/self/mounts)
-[ -n "$own" ] && [ -n "$mnt" ] || skip "no cgroup v1 memory controller"
+{ [ -n "$own" ] && [ -n "$mnt" ]; } || skip "no cgroup v1 memory controller"
 [ -x "$HEADROOM" ] || { echo "HEADROOM=$HEADROOM is not executable"; exit 1; }
 
 top=$mnt${own%/}/hr-memcg-$$-bench

@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (creates memory cgroups)"
 own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/self/mounts)
-[ -n "$own" ] && [ -n "$mnt" ] || skip "no cgroup v1 memory controller on this kernel"
+{ [ -n "$own" ] && [ -n "$mnt" ]; } || skip "no cgroup v1 memory controller on this kernel"
 [ -x "$HEADROOM" ] || fail "HEADROOM=$HEADROOM is not executable"
 command -v python3 >/dev/null || skip "python3 missing (tools/install-deps.sh test)"
 
@@ -75,6 +75,7 @@ echo $((64 * MIB)) >"$full/memory.limit_in_bytes" || fail "set limit"
 # stop lower while writeback runs.
 dd if=/dev/zero of="$tmp/fill" bs=1M count=96 oflag=direct status=none || fail "dd fill file"
 fill() {
+	# shellcheck disable=SC2016 # $$, $1, $2 belong to the inner sh
 	timeout 60 sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if="$2/fill" of=/dev/null bs=1M status=none' \
 		sh "$full" "$tmp" || fail "dd read in $full"
 }
@@ -117,6 +118,7 @@ out2=$("$HEADROOM" check --area memcg --json --interval 0.2)
 mkdir "$dead" "$dead/child" || fail "mkdir $dead/child"
 # O_DIRECT: the file starts with no page cache, so the child's read charges it.
 dd if=/dev/zero of="$tmp/cold" bs=1M count=48 oflag=direct status=none || fail "dd cold file"
+# shellcheck disable=SC2016 # $$, $1, $2 belong to the inner sh
 timeout 60 sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if="$2/cold" of=/dev/null bs=1M status=none' \
 	sh "$dead/child" "$tmp" || fail "dd read in child"
 child_cache=$(stat_key "$dead/child" total_cache)
