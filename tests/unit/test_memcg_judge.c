@@ -324,6 +324,58 @@ static void test_walk_10000(void **state)
 	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* A directory whose memory.stat is gone (ENOENT) was removed between the
+ * listing and the read: skipped and counted, never an error. */
+static void test_walk_vanished(void **state)
+{
+	(void)state;
+	static const char stat_text[] = "cache 0\ntotal_cache 0\n"
+		"hierarchical_memory_limit 9223372036854771712\n";
+	char top[64], d[4200];
+	struct hr_root root;
+	struct memcg_tree t;
+	struct hr_findings fs;
+
+	snprintf(top, sizeof(top), "%s/hr-memcg-unit-XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	assert_non_null(mkdtemp(top));
+	snprintf(d, sizeof(d), "%s/proc", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "meminfo", "MemTotal:       16384000 kB\n");
+	snprintf(d, sizeof(d), "%s/proc/self", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "mounts", "cgroup /cg cgroup rw,memory 0 0\n");
+	snprintf(d, sizeof(d), "%s/cg", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "memory.stat", stat_text);
+	snprintf(d, sizeof(d), "%s/cg/a", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "memory.stat", stat_text);
+	snprintf(d, sizeof(d), "%s/cg/b", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(d, sizeof(d), "%s/cg/b/x", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "memory.stat", stat_text);
+
+	assert_int_equal(root_open(&root, top), 0);
+	memset(&t, 0, sizeof(t));
+	hr_findings_init(&fs, items, FMAX);
+	assert_int_equal(memcg_tree_read(&root, &t, 64, &fs), 0);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.vanished, 1);
+	assert_int_equal(t.unreadable, 0);
+	assert_int_equal(fs.nnotes, 0);
+	assert_true(t.nodes[2].gone);
+	judge(NULL, &t, 0, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.items[0].id, "memcg.ok");
+	assert_true(finding_fact(&fs.items[0], "cgroups_examined")->v.u == 2);
+	assert_true(finding_fact(&fs.items[0], "cgroups_vanished")->v.u == 1);
+	memcg_tree_fini(&t);
+	root_close(&root);
+	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_vanished_child_no_dead_charges),
 		cmocka_unit_test(test_walk_cap_and_discovery),
 		cmocka_unit_test(test_walk_10000),
+		cmocka_unit_test(test_walk_vanished),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
