@@ -21,12 +21,15 @@
 #define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
+enum opt_file { OPT_WMARK, OPT_TCP, OPT_EVENTS_LOCAL, OPT_N };
+
 struct walk {
 	const struct hr_root *root;
 	struct memcg_tree *t;
 	struct hr_findings *notes;
 	char *buf;		/* FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
+	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
 void memcg_tree_fini(struct memcg_tree *t)
@@ -133,26 +136,59 @@ static long maybe(struct walk *w, struct memcg_node *n, const char *file)
 	return len;
 }
 
-static void read_v1(struct walk *w, struct memcg_node *n)
+/* Optional files a kernel has in every cgroup or in none: after
+ * ABSENT_AFTER consecutive ENOENTs in live cgroups they are not probed again
+ * (one probe costs a kernfs lookup, ~8 us, per limited cgroup). */
+#define ABSENT_AFTER 3
+
+static long probe(struct walk *w, struct memcg_node *n, enum opt_file k, const char *file)
 {
 	long len;
 
-	if (!memcg_limit_is_set(n->stat.hierarchical_memory_limit) || n->depth == 0)
+	if (w->absent[k] >= ABSENT_AFTER)
+		return -ENOENT;
+	len = maybe(w, n, file);
+	if (len == -ENOENT)
+		w->absent[k]++;
+	else if (len >= 0)
+		w->absent[k] = 0;
+	return len;
+}
+
+static void read_v1(struct walk *w, struct memcg_node *n)
+{
+	const struct memcg_node *p;
+	uint64_t hier = n->stat.hierarchical_memory_limit, parent_hier = MEMCG_NO_LIMIT;
+	long len;
+
+	if (!memcg_limit_is_set(hier) || n->depth == 0)
 		return;
-	if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes) ||
-	    need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
+	p = &w->t->nodes[n->parent];
+	if (p->has_stat && memcg_limit_is_set(p->stat.hierarchical_memory_limit))
+		parent_hier = p->stat.hierarchical_memory_limit;
+	/* hierarchical_memory_limit = min(own limit, parent's): below the
+	 * parent's it is this cgroup's own limit, no need to read it. Equal to
+	 * it, the cgroup may still have the same limit itself (a one-container
+	 * pod), and then its counter is the one that fails first. */
+	if (hier < parent_hier) {
+		n->limit_bytes = hier;
+	} else {
+		if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes))
+			return;
+		if (!memcg_limit_is_set(n->limit_bytes))
+			return;
+	}
+	if (need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
 	    need_u64(w, n, "memory.failcnt", false, &n->failcnt))
 		return;
-	if (memcg_limit_is_set(n->limit_bytes)) {
-		len = maybe(w, n, "memory.wmark_ratio");
-		if (len >= 0 && memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
-			n->has_wmark = true;
-	}
+	len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
+	if (len >= 0 && memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
+		n->has_wmark = true;
 	/* v1 TCP accounting is a separate counter, active only once
 	 * kmem.tcp.limit_in_bytes was written (memcg_update_tcp_max, 4.9-6.18);
-	 * it is only looked at where a memory limit is in force, which is where
+	 * it is only looked at where a memory limit is set, which is where
 	 * container runtimes set it. */
-	len = maybe(w, n, "memory.kmem.tcp.limit_in_bytes");
+	len = probe(w, n, OPT_TCP, "memory.kmem.tcp.limit_in_bytes");
 	if (len < 0 || memcg_limit_parse(w->buf, (size_t)len, &n->tcp_limit_bytes) ||
 	    !memcg_limit_is_set(n->tcp_limit_bytes))
 		return;
@@ -180,7 +216,7 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 			 * .local file (5.2+) counts this cgroup's own. */
 			const char *ev = "memory.events.local";
 			bool local = true;
-			len = maybe(w, n, ev);
+			len = probe(w, n, OPT_EVENTS_LOCAL, ev);
 			if (len == -ENOENT) {
 				ev = "memory.events";
 				local = false;
@@ -194,7 +230,7 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 			} else {
 				note_error(w, n, ev, -EINVAL);
 			}
-			len = maybe(w, n, "memory.wmark_ratio");
+			len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
 			if (len >= 0 &&
 			    memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
 				n->has_wmark = true;
