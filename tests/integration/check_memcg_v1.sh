@@ -37,6 +37,18 @@ cleanup() {
 		find "$churn" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$churn"
 	fi
+	# Our cgroups hold only processes this test started (a reader's dd may
+	# outlive its killed sh by one pass): stop them, bounded.
+	for cg in "$full" "$dead/child"; do
+		[ -f "$cg/cgroup.procs" ] || continue
+		for _ in $(seq 50); do
+			pids=$(cat "$cg/cgroup.procs")
+			[ -z "$pids" ] && break
+			# shellcheck disable=SC2086
+			kill $pids 2>/dev/null
+			sleep 0.1
+		done
+	done
 	# Drop what our cgroups hold (so no dying cgroup stays charged with our
 	# files), delete the files, then the cgroups, children first.
 	for cg in "$full" "$dead"; do
@@ -113,6 +125,22 @@ out2=$("$HEADROOM" check --area memcg --json --interval 0.2)
 	fail "limit_hits with --interval although nothing runs in $subj"
 [ "$(fact memcg.near_limit "$subj" usage_bytes <<<"$out2")" != missing ] ||
 	fail "near_limit missing with --interval"
+# ... and while a reader streams the 96 MiB file through the 64 MiB limit
+# (each pass re-charges evicted pages), failcnt/s is positive.
+# shellcheck disable=SC2016 # $$, $1, $2 belong to the inner sh
+timeout 20 sh -c 'echo $$ >"$1/cgroup.procs" && while :; do dd if="$2/fill" of=/dev/null bs=1M status=none; done' \
+	sh "$full" "$tmp" &
+reader=$!
+f0=$(cat "$full/memory.failcnt")
+out2=$("$HEADROOM" check --area memcg --json --interval 2)
+f1=$(cat "$full/memory.failcnt")
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+rate=$(fact memcg.limit_hits "$subj" failcnt_per_s <<<"$out2")
+echo "measured: limit_hits failcnt_per_s=$rate while streaming (memory.failcnt $f0 -> $f1 around the check)"
+[ "$f1" -gt "$f0" ] || fail "precondition: the reader caused no failures ($f0 -> $f1)"
+[ "$rate" != missing ] || { echo "$out2" | head -40; fail "no limit_hits rate with --interval while $subj hits its limit"; }
+python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 0 else 1)' "$rate" || fail "failcnt_per_s $rate not > 0"
 
 # --- 2. charges left by a removed child ---------------------------------------
 mkdir "$dead" "$dead/child" || fail "mkdir $dead/child"
