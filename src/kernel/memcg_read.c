@@ -357,7 +357,7 @@ static int find_hierarchy(struct walk *w)
 	struct memcg_tree *t = w->t;
 	struct memcg_mounts *m = malloc(sizeof(*m));
 	char *mb = malloc(MOUNTS_BUF);
-	int rc = -ENOENT;
+	int rc = -ENODEV;
 	long len;
 
 	if (!m || !mb) {
@@ -471,7 +471,7 @@ int memcg_area_sample(const struct hr_root *root, void *state, struct hr_finding
 {
 	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
 
-	if (rc == -ENOENT)
+	if (rc == -ENODEV)
 		findings_note(notes, "proc/self/mounts", ENODEV,
 			      "no memory cgroup controller mounted (v1 memory or cgroup2 with memory)");
 	return rc;

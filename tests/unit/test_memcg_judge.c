@@ -230,7 +230,7 @@ static void test_walk_cap_and_discovery(void **state)
 	/* Only a cgroup2 mount without controllers: no memory hierarchy. */
 	assert_int_equal(root_open(&root, FIXTURES "/synthetic-memcg-nocontroller"), 0);
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(memcg_tree_read(&root, &t, 16, &fs), -ENOENT);
+	assert_int_equal(memcg_tree_read(&root, &t, 16, &fs), -ENODEV);
 	assert_null(t.nodes);
 	root_close(&root);
 
