@@ -289,7 +289,9 @@ static void judge_limit_hits(struct judge *j, size_t i)
 		ooms = n->events.oom_kill;
 	}
 	if (j->before) {
-		if (!b)
+		/* A cgroup new in the second sample, or whose limit (and so its
+		 * counters) was not read the first time, has no rate. */
+		if (!b || (j->t->version == 2 && !b->has_events))
 			return;
 		double fr = rate(j, j->t->version == 1 ? b->failcnt : b->events.max, fails);
 		double hr = rate(j, b->events.high, highs);
@@ -349,7 +351,7 @@ static void judge_sock(struct judge *j, size_t i)
 		if (!n->has_events || !set(n->events.sock_throttled))
 			return;
 		uint64_t cur = n->events.sock_throttled;
-		double r = b ? rate(j, b->events.sock_throttled, cur) : -1;
+		double r = b && b->has_events ? rate(j, b->events.sock_throttled, cur) : -1;
 		if (j->before ? r <= 0 : cur == 0)
 			return;
 		struct hr_finding *f = problem(j, "memcg.sock_pressure", HR_SEV_WARN, n);

@@ -252,6 +252,8 @@ static void read_node(struct walk *w, struct memcg_node *n)
 
 	n->limit_bytes = n->high_bytes = n->usage_bytes = n->failcnt = HR_UNSET;
 	n->tcp_limit_bytes = n->tcp_usage_bytes = n->tcp_failcnt = HR_UNSET;
+	memset(&n->events, 0xff, sizeof(n->events));	/* all HR_UNSET */
+	memset(&n->cstat, 0xff, sizeof(n->cstat));
 	/* The v2 root has no memory.stat before 5.8 (or so): optional there. */
 	len = (w->t->version == 2 && n->depth == 0) ? maybe(w, n, "memory.stat")
 						   : need(w, n, "memory.stat");

@@ -162,6 +162,13 @@ static void test_v2_oom_rate_is_crit(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	assert_true(finding_fact(f, "oom_kill_delta")->v.u == 2);
+
+	/* The limit was set between the samples: no events were read the
+	 * first time, so there is no rate (not 10 max events "per second"). */
+	a[1].has_events = false;
+	memset(&a[1].events, 0, sizeof(a[1].events));
+	judge(&ta, &tb, 1000000, &fs);
+	assert_null(find(&fs, "memcg.limit_hits"));
 }
 
 static void test_vanished_child_no_dead_charges(void **state)
