@@ -84,21 +84,26 @@ static void note_error(struct walk *w, struct memcg_node *n, const char *file, l
 	findings_note(w->notes, rel, (int)err, "cgroup %s not fully checked", n->path);
 }
 
-/* Reads a required file. 0 on success; otherwise the node is marked gone
- * or unreadable and the error returned. */
-static long need(struct walk *w, struct memcg_node *n, const char *file)
+/* A read of the cgroup (file, or the directory itself when file is NULL)
+ * failed: removed meanwhile (counted) or another error (noted). */
+static void node_failed(struct walk *w, struct memcg_node *n, const char *file, long err)
 {
-	long len = read_file(w, n, file);
-
-	if (len >= 0)
-		return len;
-	if (is_vanished(len)) {
+	if (is_vanished(err)) {
 		if (!n->gone)
 			w->t->vanished++;
 		n->gone = true;
 	} else {
-		note_error(w, n, file, len);
+		note_error(w, n, file, err);
 	}
+}
+
+/* Reads a required file. The length, or the error after node_failed(). */
+static long need(struct walk *w, struct memcg_node *n, const char *file)
+{
+	long len = read_file(w, n, file);
+
+	if (len < 0)
+		node_failed(w, n, file, len);
 	return len;
 }
 
@@ -124,15 +129,9 @@ static long maybe(struct walk *w, struct memcg_node *n, const char *file)
 {
 	long len = read_file(w, n, file);
 
-	if (len >= 0 || len == -ENOENT)
-		return len;
-	if (len == -ENODEV) {
-		if (!n->gone)
-			w->t->vanished++;
-		n->gone = true;
-	} else {
-		note_error(w, n, file, len);
-	}
+	/* ENOENT: not on this kernel. ENODEV still means the cgroup went. */
+	if (len < 0 && len != -ENOENT)
+		node_failed(w, n, file, len);
 	return len;
 }
 
@@ -297,12 +296,7 @@ static void list_children(struct walk *w, uint32_t i)
 		return;
 	rc = root_stat(w->root, rel, &st);
 	if (rc) {
-		if (is_vanished(rc)) {
-			t->vanished++;
-			n->gone = true;
-		} else {
-			note_error(w, n, NULL, rc);
-		}
+		node_failed(w, n, NULL, rc);
 		return;
 	}
 	if (st.st_nlink == 2) {
@@ -316,12 +310,7 @@ static void list_children(struct walk *w, uint32_t i)
 	}
 	rc = root_opendir(w->root, rel, &d);
 	if (rc) {
-		if (is_vanished(rc)) {
-			t->vanished++;
-			n->gone = true;
-		} else {
-			note_error(w, n, NULL, rc);
-		}
+		node_failed(w, n, NULL, rc);
 		return;
 	}
 	while ((de = readdir(d))) {

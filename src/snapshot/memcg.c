@@ -115,20 +115,7 @@ int cgroup_stat_parse(const char *buf, size_t len, struct cgroup_stat *out)
 /* memory.usage_in_bytes, Linux 6.18.44 (v1): "5533696\n" */
 int memcg_u64_parse(const char *buf, size_t len, uint64_t *out)
 {
-	struct hr_span f = span_trim((struct hr_span){ buf, len });
-	uint64_t v;
-	size_t used;
-	int rc;
-
-	if (f.len == 0)
-		return -EINVAL;
-	rc = parse_u64(f.p, f.len, &v, &used);
-	if (rc)
-		return rc;
-	if (used != f.len)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return parse_u64_field((struct hr_span){ buf, len }, out);
 }
 
 /* memory.max (v2, documented format): "max\n" or "67108864\n";
