@@ -438,11 +438,6 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 	 * appended while their parent is visited. */
 	for (size_t i = 0; i < t->n; i++) {
 		struct memcg_node *n = &t->nodes[i];
-		if (n->parent != MEMCG_NONE && t->nodes[n->parent].gone) {
-			n->gone = true;
-			t->vanished++;
-			continue;
-		}
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
