@@ -485,11 +485,12 @@ static void judge_dead(struct judge *j, size_t i)
 		finding_fix(f, "Before removing a cgroup, drop its charges: `echo 0 > "
 			    "<cgroup>/memory.force_empty; rmdir <cgroup>` (frees its cache, so nothing "
 			    "stays charged to a dead cgroup). To free the existing dead charges, "
-			    "reclaim at this parent: `headroom run`, or briefly lower %s to %llu "
-			    "(usage minus the dead cache) and restore it (`echo -1` if it had no "
-			    "limit).",
-			    host_path(t, n, "memory.limit_in_bytes", p, sizeof(p)),
-			    (unsigned long long)round_mib(sat_sub(sat_add(total, or0(anon_bytes(t, n))), dead)));
+			    "reclaim at this parent: `headroom run`, or `echo 0 > %s`, which evicts the "
+			    "page cache of this whole subtree (live children's too: expect them to "
+			    "re-read from disk), leaves anonymous memory alone and cannot OOM-kill. "
+			    "Lowering a limit by hand is not advised: a target below what the tasks "
+			    "need fails with EBUSY only after evicting everything.",
+			    host_path(t, n, "memory.force_empty", p, sizeof(p)));
 	else
 		finding_fix(f, "Reclaim the dead charges at this parent: `echo %llu > %s` (Linux "
 			    "5.19+; reclaims the amount of dead cache from this subtree, dying "
