@@ -1,0 +1,77 @@
+/* events_v2.c - cgroup v2: memory.events is pollable (kernfs_notify, EPOLLPRI)
+ * and changes when the cgroup hits memory.high or memory.max. That is after
+ * the fact, so on v2 the agent's main trigger is the adaptive poll (agent.c:
+ * interval = predicted time to reach the high mark / 2); memory.events makes
+ * it react at once to a hit it did not prevent, and counts the hits.
+ *
+ * memory.events, Linux 6.1 (Debian cloud kernel under qemu):
+ *   low 0
+ *   high 0
+ *   max 1616
+ *   oom 0
+ *   oom_kill 0
+ *   oom_group_kill 0
+ */
+#define _GNU_SOURCE
+#include "daemon/ctx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "util/parse.h"
+
+static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
+{
+	static const struct hr_kv_key keys[] = { { "max", 0 } };
+	uint64_t v[1];
+	long n = fd_reread(g->events_fd, c->buf, sizeof(c->buf));
+
+	if (n < 0)
+		return (int)n;
+	if (kv_parse(c->buf, (size_t)n, keys, 1, v, false) < 1)
+		return -ENODATA;
+	*max = v[0];
+	return 0;
+}
+
+int events_v2_register(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+
+	if (!g->limited || g->events_fd >= 0)
+		return 0;
+	g->events_fd = root_openat(&c->root, cg_file(c, g, "memory.events"), O_RDONLY);
+	if (g->events_fd < 0) {
+		g->events_fd = -1;
+		return 0;	/* optional: polling still works */
+	}
+	if (read_max(c, g, &g->max_events))
+		g->max_events = 0;
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_EVENTS_V2 | (uint32_t)idx };
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->events_fd, &ev)) {
+		int rc = -errno;
+		close(g->events_fd);
+		g->events_fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
+void events_v2_ready(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+	uint64_t max = 0;
+
+	if ((uint32_t)idx >= c->ncg || !g->used || g->events_fd < 0)
+		return;
+	c->st.events_v2++;
+	if (read_max(c, g, &max) == 0) {
+		if (max > g->max_events)
+			c->st.limit_hits_v2 += max - g->max_events;
+		g->max_events = max;
+	}
+	agent_check(c, idx, hr_now_ns());
+}
