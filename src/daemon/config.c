@@ -21,6 +21,7 @@ void config_defaults(struct hr_config *c)
 	c->poll_min_ms = 2;
 	c->poll_max_ms = 1000;
 	c->mlock = true;
+	c->rt_priority = 1;
 	struct hr_policy *p = &c->policy[0];
 	snprintf(p->name, sizeof(p->name), "default");
 	snprintf(p->match, sizeof(p->match), "*");
@@ -198,6 +199,9 @@ static int agent_key(struct pstate *st, const char *name, const char *value)
 	} else if (!strcmp(name, "dry_run")) {
 		if (parse_bool(value, &c->dry_run))
 			return fail(st, "dry_run: need yes or no, got '%s'", value);
+	} else if (!strcmp(name, "rt_priority")) {
+		if (parse_u32(value, 0, 99, &c->rt_priority))
+			return fail(st, "rt_priority: need 0 (off) .. 99, got '%s'", value);
 	} else if (!strcmp(name, "journal_fsync")) {
 		if (parse_bool(value, &c->journal_fsync))
 			return fail(st, "journal_fsync: need yes or no, got '%s'", value);

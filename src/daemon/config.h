@@ -2,7 +2,8 @@
  *
  * INI (libinih). Sections:
  *   [agent]            cgroup_root, run_dir, max_cgroups, poll_min_ms,
- *                      poll_max_ms, dry_run, mlock, journal_fsync
+ *                      poll_max_ms, dry_run, mlock, journal_fsync,
+ *                      rt_priority
  *   [policy NAME]      match (fnmatch glob on the cgroup path, "/" = the
  *                      hierarchy root, e.g. "/app/web-[0-9]"), high, low ("90%" of
  *                      the limit, or "64M" = bytes of headroom below the
@@ -61,7 +62,8 @@ struct hr_config {
 	uint32_t poll_min_ms, poll_max_ms;
 	bool dry_run;
 	bool mlock;
-	bool journal_fsync;		/* fdatasync journal records (see journal.h) */
+	bool journal_fsync;
+	uint32_t rt_priority;		/* SCHED_FIFO priority, 0 = normal scheduling */		/* fdatasync journal records (see journal.h) */
 	struct hr_policy policy[HR_POLICY_MAX];
 	size_t npolicy;
 };
