@@ -87,8 +87,15 @@ static int parse_mark(const char *s, struct hr_mark *m)
 		r.is_pct = true;
 		if (parse_pct(s, 1, 99, &r.pct))
 			return -EINVAL;
-	} else if (config_parse_size(s, &r.headroom_bytes) || r.headroom_bytes == 0) {
-		return -EINVAL;
+	} else {
+		/* A bare "90" is far more likely a forgotten '%' than 90 bytes of
+		 * headroom: headroom needs a unit. */
+		size_t n = strlen(s);
+		bool digit_end = n && s[n - 1] >= '0' && s[n - 1] <= '9';
+		bool bare_b = n > 1 && s[n - 1] == 'B' && s[n - 2] >= '0' && s[n - 2] <= '9';
+		if (!n || digit_end || bare_b ||
+		    config_parse_size(s, &r.headroom_bytes) || r.headroom_bytes == 0)
+			return -EINVAL;
 	}
 	*m = r;
 	return 0;
@@ -120,6 +127,8 @@ struct pstate {
 	const char *buf;
 	size_t len, pos;
 	unsigned line;		/* line the reader returned last */
+	unsigned section_line;	/* line of the last "[...]" header */
+	unsigned handled_line;	/* section_line the handler last saw */
 	bool too_long;
 	bool nul;
 	struct hr_config *c;
@@ -170,6 +179,11 @@ static char *reader(char *str, int num, void *stream)
 			break;
 	}
 	str[i] = '\0';
+	const char *p = str;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '[')
+		st->section_line = st->line;
 	return str;
 }
 
@@ -226,7 +240,7 @@ static int policy_key(struct pstate *st, const char *name, const char *value)
 		snprintf(p->match, sizeof(p->match), "%s", value);
 	} else if (!strcmp(name, "high") || !strcmp(name, "low")) {
 		if (parse_mark(value, !strcmp(name, "high") ? &p->high : &p->low))
-			return fail(st, "%s: need a percent of the limit (1%%..99%%) or bytes of headroom (64M), got '%s'",
+			return fail(st, "%s: need a percent of the limit (1%%..99%%) or headroom with a unit (64M), got '%s'",
 				    name, value);
 	} else if (!strcmp(name, "mode")) {
 		if (!strcmp(value, "observe"))
@@ -269,7 +283,11 @@ static int handler(void *user, const char *section, const char *name, const char
 
 	if (st->failed)
 		return 0;
-	if (strcmp(section, st->section)) {
+	if (strcmp(section, st->section) || st->section_line != st->handled_line) {
+		st->handled_line = st->section_line;
+		/* Section errors point at the header line. */
+		unsigned key_line = st->line;
+		st->line = st->section_line;
 		/* A new section starts: validate the policy that ended. */
 		snprintf(st->section, sizeof(st->section), "%s", section);
 		st->cur = NULL;
@@ -297,10 +315,11 @@ static int handler(void *user, const char *section, const char *name, const char
 			*st->cur = d.policy[0];
 			st->cur->match[0] = '\0';
 			snprintf(st->cur->name, sizeof(st->cur->name), "%s", nm);
-			st->cur->line = st->line;
+			st->cur->line = st->section_line;
 		} else if (strcmp(section, "agent")) {
 			return fail(st, "unknown section [%s] (want [agent] or [policy NAME])", section);
 		}
+		st->line = key_line;
 	}
 	if (!name)
 		return 1;	/* section header alone (INI_CALL_HANDLER_ON_NEW_SECTION) */

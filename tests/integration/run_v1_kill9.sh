@@ -7,7 +7,7 @@
 # SIGTERM arriving inside the window: the agent must restore before exiting.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. tests/integration/lib_run.sh
+. tests/integration/lib_run.bash
 
 LIMIT=$((256 << 20))
 "$WORK/hr_load" create "$WORK/file" 240 >/dev/null || fail "cannot create the test file"

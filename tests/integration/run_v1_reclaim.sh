@@ -9,7 +9,7 @@
 # shared vCPUs make single runs noisy).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. tests/integration/lib_run.sh
+. tests/integration/lib_run.bash
 
 LIMIT=$((256 << 20))
 HIGH=$((LIMIT / 100 * 90))
