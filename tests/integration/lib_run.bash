@@ -1,4 +1,4 @@
-# lib_run.bash - shared setup of the `headroom run` integration tests (sourced;
+# lib_run.bash - shared setup of the `headroom run` integration tests (sourced).
 # Creates cgroups only below the test's own memory cgroup, named hr-run-$$-*,
 # and removes them on exit (force_empty first, so no page cache stays charged
 # to a dead cgroup). Sets: HR, M (our memcg dir), ME (its path), PFX, WORK.
