@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "snapshot/memcg.h"
 #include "util/parse.h"
 
 static uint64_t now_ns(void)
@@ -49,16 +50,18 @@ int reclaim_read_u64(int fd, uint64_t *out)
 {
 	char buf[64];
 	long n = fd_reread(fd, buf, sizeof(buf));
-	struct hr_span s;
+	uint64_t v;
+	int rc;
 
 	if (n < 0)
 		return (int)n;
-	s = span_trim((struct hr_span){ buf, (size_t)n });
-	if (span_eq(s, "max")) {
-		*out = UINT64_MAX;
-		return 0;
-	}
-	return parse_u64_field(s, out);
+	/* memory.usage_in_bytes / memory.current / limit files: one number,
+	 * or "max" (v2), which memcg_limit_parse makes MEMCG_NO_LIMIT. */
+	rc = memcg_limit_parse(buf, (size_t)n, &v);
+	if (rc)
+		return rc;
+	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
+	return 0;
 }
 
 static int restore(int fd, bool reg, const char *orig)
@@ -81,7 +84,7 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 {
 	struct journal_entry e;
 	char low[32];
-	uint64_t usage, usage0 = HR_UNSET;
+	uint64_t usage = 0, usage0 = HR_UNSET;
 	int slot, rc = 0;
 
 	memset(res, 0, sizeof(*res));

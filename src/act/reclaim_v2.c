@@ -11,7 +11,7 @@
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
 		       const struct reclaim_opts *o, struct reclaim_res *res)
 {
-	uint64_t usage, usage0 = HR_UNSET;
+	uint64_t usage = 0, usage0 = HR_UNSET;
 	char buf[32];
 	int rc = 0;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "snapshot/memcg.h"
 #include "util/parse.h"
 
 #define NSEC 1000000000ull
@@ -21,23 +22,22 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
 }
 
-/* memory.stat, 6.18 v1 (this machine), the keys we use:
- *   total_inactive_file 268435456
- *   total_active_file 4096
- * v2 (6.1 under qemu): "inactive_file 100663296" (already hierarchical). */
+/* memory.stat through the shared parser (src/snapshot/memcg.h). v1 limits
+ * are hierarchical, so the hierarchical total_* LRU sizes count; v2 prints
+ * only hierarchical counters, under the plain names. */
 static int read_file_lru(struct hr_ctx *c, struct hr_cg *g, uint64_t *inactive, uint64_t *active)
 {
-	static const struct hr_kv_key v1[] = { { "total_inactive_file", 0 }, { "total_active_file", 1 } };
-	static const struct hr_kv_key v2[] = { { "inactive_file", 0 }, { "active_file", 1 } };
-	uint64_t v[2];
+	struct memcg_stat ms;
 	long n = fd_reread(g->stat_fd, c->buf, sizeof(c->buf));
+	int rc;
 
 	if (n < 0)
 		return (int)n;
-	if (kv_parse(c->buf, (size_t)n, c->v2 ? v2 : v1, 2, v, false) < 0)
-		return -EINVAL;
-	*inactive = v[0];
-	*active = v[1];
+	rc = memcg_stat_parse(c->buf, (size_t)n, &ms);
+	if (rc)
+		return rc;
+	*inactive = c->v2 ? ms.inactive_file : ms.total_inactive_file;
+	*active = c->v2 ? ms.active_file : ms.total_active_file;
 	return 0;
 }
 

@@ -21,19 +21,23 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "snapshot/memcg.h"
 #include "util/parse.h"
 
 static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
 {
-	static const struct hr_kv_key keys[] = { { "max", 0 } };
-	uint64_t v[1];
+	struct memcg_events ev;
 	long n = fd_reread(g->events_fd, c->buf, sizeof(c->buf));
+	int rc;
 
 	if (n < 0)
 		return (int)n;
-	if (kv_parse(c->buf, (size_t)n, keys, 1, v, false) < 1)
+	rc = memcg_events_parse(c->buf, (size_t)n, &ev);
+	if (rc)
+		return rc;
+	if (ev.max == HR_UNSET)
 		return -ENODATA;
-	*max = v[0];
+	*max = ev.max;
 	return 0;
 }
 
