@@ -106,6 +106,7 @@ struct hr_ctx {
 	bool ready, stop, dropped_logged;
 	uint64_t start_ns, tick_count, armed_poll_ns;
 	struct hr_stats st;
+	const char *trigger;		/* what woke the current check: "event", "poll", ... */
 	/* sd_notify, written by hand (no libsystemd). */
 	int notify_fd;
 	struct sockaddr_un notify_addr;

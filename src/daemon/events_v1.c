@@ -73,5 +73,6 @@ void events_v1_ready(struct hr_ctx *c, int idx)
 	if (read(g->evfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
 		return;
 	c->st.events_v1++;
+	c->trigger = "event";
 	agent_check(c, idx, hr_now_ns());
 }

@@ -77,5 +77,6 @@ void events_v2_ready(struct hr_ctx *c, int idx)
 			c->st.limit_hits_v2 += max - g->max_events;
 		g->max_events = max;
 	}
+	c->trigger = "memory.events";
 	agent_check(c, idx, hr_now_ns());
 }

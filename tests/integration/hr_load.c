@@ -5,6 +5,9 @@
  *   hr_load rand FILE COUNT      cold 4 KiB random reads (POSIX_FADV_RANDOM)
  *   hr_load write FILE MIB       buffered (dirty) writes, then fsync
  *   hr_load cold FILE            posix_fadvise(DONTNEED) only
+ *   hr_load watch CGDIR BYTES SECONDS
+ *                                v1 usage threshold eventfd on CGDIR: prints
+ *                                "fire t_ns=N usage=N above|below" per crossing
  *
  * Prints "bytes=N ns=N" on stdout. Files are made cold per file with
  * posix_fadvise(POSIX_FADV_DONTNEED); caches are never dropped globally.
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
+#include <poll.h>
 #include <unistd.h>
 
 static uint64_t now_ns(void)
@@ -52,6 +57,38 @@ int main(int argc, char **argv)
 		die("posix_memalign");
 	memset(buf, 0x5a, 1 << 20);
 	const char *m = argv[1], *file = argv[2];
+	if (!strcmp(m, "watch") && argc > 4) {
+		char p[512], msg[128], ub[64];
+		snprintf(p, sizeof(p), "%s/memory.usage_in_bytes", file);
+		int ufd = open(p, O_RDONLY), efd = eventfd(0, 0);
+		snprintf(p, sizeof(p), "%s/cgroup.event_control", file);
+		int cfd = open(p, O_WRONLY);
+		if (ufd < 0 || efd < 0 || cfd < 0)
+			die("watch open");
+		snprintf(msg, sizeof(msg), "%d %d %s", efd, ufd, argv[3]);
+		if (write(cfd, msg, strlen(msg)) < 0)
+			die("event_control");
+		uint64_t thr = strtoull(argv[3], NULL, 10), end = now_ns() + strtoull(argv[4], NULL, 10) * 1000000000ull;
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		while (now_ns() < end) {
+			struct pollfd pf = { efd, POLLIN, 0 };
+			if (poll(&pf, 1, 100) <= 0)
+				continue;
+			uint64_t n, t = now_ns();
+			if (read(efd, &n, 8) != 8)
+				die("eventfd");
+			ssize_t k = pread(ufd, ub, sizeof(ub) - 1, 0);
+			if (k <= 0)
+				break;	/* cgroup removed */
+			ub[k] = 0;
+			uint64_t u = strtoull(ub, NULL, 10);
+			/* Both directions are printed: by the time usage is read,
+			 * an agent may already have reclaimed below the mark. */
+			printf("fire t_ns=%llu usage=%llu %s\n", (unsigned long long)t, (unsigned long long)u,
+			       u >= thr ? "above" : "below");
+		}
+		return 0;
+	}
 	uint64_t n = argc > 3 ? strtoull(argv[3], NULL, 10) : 0;
 	t0 = now_ns();
 	if (!strcmp(m, "create")) {

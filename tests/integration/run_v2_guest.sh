@@ -1,0 +1,67 @@
+#!/bin/sh
+# run_v2_guest.sh - runs INSIDE the qemu guest (see run_v2_vm.sh); refuses to
+# run on a host. busybox sh.
+[ "${HEADROOM_VM:-}" = 1 ] || { echo "FAIL: not in the test VM"; exit 2; }
+set -u
+CG=/sys/fs/cgroup
+LIMIT=$((128 << 20))
+D=/mnt/scratch
+fail() { echo "FAIL: $*"; exit 1; }
+[ -f $CG/cgroup.controllers ] || fail "no cgroup2"
+grep -q memory $CG/cgroup.subtree_control || echo +memory >$CG/cgroup.subtree_control
+echo "guest: kernel $(uname -r)"
+./hr_load create $D/file 384 >/dev/null || fail "create"
+run_in() { cg=$1; shift; ( echo $$ >/dev/null; sh -c 'echo $$ > '"$cg"'/cgroup.procs; exec "$@"' sh "$@" ); }
+maxev() { sed -n 's/^max //p' "$1/memory.events"; }
+
+# Without the agent.
+mkdir $CG/hr-base && echo $LIMIT >$CG/hr-base/memory.max || fail "mkdir hr-base"
+[ -e $CG/hr-base/memory.reclaim ] || fail "no memory.reclaim on this kernel"
+run_in $CG/hr-base ./hr_load seq $D/file >/tmp/base.out || fail "workload"
+base=$(maxev $CG/hr-base)
+basepeak=$(cat $CG/hr-base/memory.peak 2>/dev/null || echo n/a)
+rmdir $CG/hr-base 2>/dev/null
+
+# With the agent.
+cat >/tmp/hr.conf <<CONF
+[agent]
+cgroup_root = /sys/fs/cgroup
+run_dir = /tmp/hr-run
+poll_min_ms = 1
+poll_max_ms = 200
+[policy test]
+match = /hr-agent*
+high = 90%
+low = 80%
+mode = reclaim
+max_rate = 16G
+max_cpu = 100%
+CONF
+./headroom run -c /tmp/hr.conf -v >/tmp/agent.log 2>&1 &
+agent=$!
+mkdir $CG/hr-agent && echo $LIMIT >$CG/hr-agent/memory.max || fail "mkdir hr-agent"
+i=0
+while ! grep -q "hr-agent: limit" /tmp/agent.log; do
+	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agent.log; fail "agent did not pick up hr-agent"; }
+	sleep 0.1
+done
+grep "hr-agent: limit" /tmp/agent.log | sed 's/^/note: /'
+grep -q "backend v2-reclaim" /tmp/agent.log || fail "backend is not v2-reclaim"
+run_in $CG/hr-agent ./hr_load seq $D/file >/tmp/agent.out || fail "workload"
+with=$(maxev $CG/hr-agent)
+withpeak=$(cat $CG/hr-agent/memory.peak 2>/dev/null || echo n/a)
+./headroom status --run-dir /tmp/hr-run | sed 's/^/note: /'
+kill $agent; wait $agent
+arc=$?
+rounds=$(grep -c "reclaimed" /tmp/agent.log)
+polls=$(grep -c "squeeze by=poll" /tmp/agent.log)
+events=$(grep -c "squeeze by=memory.events" /tmp/agent.log)
+echo "measured: v2: memory.events max without agent $base, with agent $with (limit 128 MiB, 384 MiB cold read)"
+echo "measured: v2: peak usage without $basepeak, with $withpeak"
+echo "measured: v2: reclaim rounds $rounds (started by poll $polls, by memory.events $events)"
+echo "measured: v2: time without $(sed -n 's/.*ns=//p' /tmp/base.out) ns, with $(sed -n 's/.*ns=//p' /tmp/agent.out) ns"
+[ "$base" -gt 0 ] || fail "the workload never hit memory.max without the agent"
+[ "$with" -eq 0 ] || fail "memory.events max grew with the agent: $with"
+[ $arc -eq 0 ] || fail "agent exit $arc"
+echo "guest: ok"
+exit 0
