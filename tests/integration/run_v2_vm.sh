@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run_v2_vm.sh - `headroom run` on a real cgroup v2 kernel (Debian cloud 6.1,
-# memory.reclaim) under qemu, with tests/vm/. In the guest (run_v2_guest.sh):
+# memory.reclaim) under qemu, with tests/vm/. In the guest (tests/vm/guest-run-v2.sh):
 # a 128 MiB memcg, a file 3x the limit pushed through the page cache, first
 # without the agent, then with it; memory.events max must not grow with the
 # agent. Skips (77) when qemu or the kernel is not set up
@@ -20,7 +20,7 @@ mkdir "$work/payload"
 cp "$HR" "$work/payload/headroom"
 cc -O2 -static -o "$work/payload/hr_load" tests/integration/hr_load.c 2>/dev/null ||
 	cc -O2 -o "$work/payload/hr_load" tests/integration/hr_load.c || skip "cannot build hr_load"
-cp tests/integration/run_v2_guest.sh "$work/payload/guest.sh"
+cp tests/vm/guest-run-v2.sh "$work/payload/guest.sh"
 tests/vm/vm-run.sh -d 768 -m 1024 -t 400 -- "$work/payload" sh ./guest.sh >"$work/out" 2>&1
 rc=$?
 grep -E '^(measured|note|FAIL|guest):' "$work/out"

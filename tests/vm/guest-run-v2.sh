@@ -1,5 +1,5 @@
 #!/bin/sh
-# run_v2_guest.sh - runs INSIDE the qemu guest (see run_v2_vm.sh); refuses to
+# guest-run-v2.sh - runs INSIDE the qemu guest (see run_v2_vm.sh); refuses to
 # run on a host. busybox sh.
 [ "${HEADROOM_VM:-}" = 1 ] || { echo "FAIL: not in the test VM"; exit 2; }
 set -u
