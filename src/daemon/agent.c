@@ -69,7 +69,11 @@ static void on_pause(void *arg)
 	       c->opts.debug_pause_ms);
 }
 
-static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
+/* Returns true when it is worth looking again soon: the round reclaimed
+ * something, or a rate bound deferred it. Observing, or having nothing
+ * reclaimable, is not (a cgroup sitting at its limit in observe mode must
+ * not be polled every poll_min_ms forever). */
+static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 {
 	struct hr_cg *g = &c->cg[idx];
 	const struct hr_policy *p = &c->cfg.policy[g->pol];
@@ -80,7 +84,7 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	int rc;
 
 	if (g->backend == HR_BE_WMARK || g->backend == HR_BE_NONE)
-		return;		/* the kernel's watermarks do it */
+		return false;	/* the kernel's watermarks do it */
 	refill(g, p, now);
 	in.usage_bytes = usage;
 	in.limit_bytes = g->limit;
@@ -94,7 +98,7 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	in.margin_bytes = g->limit / 100 < p->chunk_bytes ? g->limit / 100 : p->chunk_bytes;
 	if (read_file_lru(c, g, &in.inactive_file_bytes, &in.active_file_bytes)) {
 		c->st.races++;
-		return;
+		return false;
 	}
 	rc = reclaim_plan(&in, &plan);
 	if (rc <= 0) {
@@ -106,9 +110,11 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       (unsigned long long)(in.inactive_file_bytes + (p->reclaim_active ? in.active_file_bytes : 0)),
 			       p->reclaim_active ? "" : " (inactive only: reclaim_active = no)");
 		}
-		if (!observe && g->tokens_bytes < (1u << 20))
+		if (!observe && g->tokens_bytes < (1u << 20)) {
 			c->st.throttled++;
-		return;
+			return true;
+		}
+		return false;
 	}
 	if (observe) {
 		c->st.would_reclaim++;
@@ -122,11 +128,11 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       backend_name(g->backend == HR_BE_OBSERVE ? HR_BE_OBSERVE : g->backend),
 			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 		}
-		return;
+		return false;
 	}
 	if (g->tokens_cpu_ns == 0) {
 		c->st.throttled++;
-		return;
+		return true;
 	}
 	struct reclaim_files f = {
 		.cgroup = cg_file(c, g, NULL), .usage_fd = g->usage_fd, .ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
@@ -160,7 +166,7 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		break;
 	}
 	default:
-		return;
+		return false;
 	}
 	uint64_t cpu = thread_cpu_ns() - cpu0;
 	g->tokens_cpu_ns = sat_sub(g->tokens_cpu_ns, cpu);
@@ -191,9 +197,13 @@ static void act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	       g->path, (unsigned long long)res.reclaimed_bytes, res.chunks,
 	       (unsigned long long)res.usage_after_bytes, (unsigned long long)res.max_window_ns,
 	       (unsigned long long)cpu, res.stop == -EBUSY ? " (EBUSY: stopped)" : "");
+	/* Usage may not have dropped (the workload refilled as fast), yet the
+	 * round worked: look again soon, the threshold will not fire while
+	 * usage stays above it. */
+	return res.chunks > 0 && res.stop == 0 && !rc;
 }
 
-static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, uint64_t now)
+static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, bool again, uint64_t now)
 {
 	uint64_t min = (uint64_t)c->cfg.poll_min_ms * 1000000u, max = (uint64_t)c->cfg.poll_max_ms * 1000000u;
 	uint64_t dt;
@@ -201,7 +211,7 @@ static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, uint64_t
 	if (!g->limited) {
 		dt = c->inofd >= 0 ? SLOW_POLL_NS : 10 * NSEC;
 	} else if (usage >= g->high) {
-		dt = min;	/* still above: keep at it within the budgets */
+		dt = again ? min : max;	/* still above: keep at it within the budgets */
 	} else if (g->evfd >= 0 || g->backend == HR_BE_WMARK) {
 		dt = SLOW_POLL_NS;	/* the threshold event (or the kernel) covers it */
 	} else if (g->rate_bps == 0) {
@@ -227,7 +237,7 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	if (!g->limited) {
 		watch_configure(c, idx);	/* a limit may have been set since */
 		if (!g->limited) {
-			schedule(c, g, 0, now);
+			schedule(c, g, 0, false, now);
 			return;
 		}
 	}
@@ -249,14 +259,15 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	}
 	g->last_usage = usage;
 	g->last_ns = now;
+	bool again = false;
 	if (usage >= g->high) {
-		act(c, idx, usage, now);
+		again = act(c, idx, usage, now);
 		if (reclaim_read_u64(g->usage_fd, &usage) == 0) {
 			g->last_usage = usage;
 			g->last_ns = hr_now_ns();
 		}
 	}
-	schedule(c, g, usage, now);
+	schedule(c, g, usage, again, now);
 }
 
 void agent_poll_due(struct hr_ctx *c, uint64_t now)

@@ -404,8 +404,10 @@ int daemon_reload(struct hr_ctx *c)
 		c->newcfg.dry_run = true;
 	c->cfg = c->newcfg;
 	for (uint32_t i = 0; i < c->ncg; i++)
-		if (c->cg[i].used)
+		if (c->cg[i].used) {
+			c->cg[i].pol = -1;	/* policies may have changed in place */
 			watch_configure(c, (int)i);
+		}
 	loop_arm_poll(c);
 	hr_log(c, 6, "reloaded %s: %zu policies", c->opts.config_path ? c->opts.config_path : "(defaults)",
 	       c->cfg.npolicy);
