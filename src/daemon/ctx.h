@@ -33,6 +33,7 @@ enum hr_src {
 };
 #define HR_SRC_EVFD_V1 0x10000000u	/* | index: v1 usage threshold eventfd */
 #define HR_SRC_EVENTS_V2 0x20000000u	/* | index: v2 memory.events (EPOLLPRI) */
+#define HR_SRC_PSI_V2 0x30000000u	/* | index: v2 memory.pressure trigger (EPOLLPRI) */
 #define HR_SRC_KIND_MASK 0xf0000000u
 
 enum hr_backend {
@@ -58,6 +59,7 @@ struct hr_cg {
 	int ctl_fd;		/* v2: memory.reclaim or memory.high (O_RDWR) */
 	int evfd;		/* v1 threshold eventfd */
 	int events_fd;		/* v2 memory.events */
+	int psi_fd;		/* v2 memory.pressure with a trigger */
 	bool regular;		/* files are regular files (a test fixture tree) */
 	enum hr_backend backend;
 	const char *why;	/* why this backend (static string) */
@@ -151,6 +153,7 @@ int events_v1_register(struct hr_ctx *c, int idx);
 void events_v1_ready(struct hr_ctx *c, int idx);
 int events_v2_register(struct hr_ctx *c, int idx);
 void events_v2_ready(struct hr_ctx *c, int idx);
+void events_v2_psi(struct hr_ctx *c, int idx);
 
 /* agent.c: read usage, decide, act. reason is for the log. */
 void agent_check(struct hr_ctx *c, int idx, uint64_t now);

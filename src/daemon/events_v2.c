@@ -41,10 +41,49 @@ static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
 	return 0;
 }
 
+/* A PSI trigger on the cgroup's memory.pressure (Documentation/accounting/
+ * psi.rst; per-cgroup since 5.2): 10 ms of "some" stall within 2 s. Stalls
+ * mean the workload is already reclaiming or throttled, so this is a late
+ * signal like memory.events, kept as a second net for what polling missed.
+ * The window is 2 s because without CAP_SYS_RESOURCE (6.5+) it must be a
+ * multiple of 2 s; the trigger dies with our fd, so nothing is journaled. */
+static void psi_register(struct hr_ctx *c, int idx)
+{
+	static const char trig[] = "some 10000 2000000";
+	struct hr_cg *g = &c->cg[idx];
+
+	g->psi_fd = root_openat(&c->root, cg_file(c, g, "memory.pressure"), O_RDWR | O_NONBLOCK);
+	if (g->psi_fd < 0) {
+		hr_log(c, 7, "%s: no PSI trigger: memory.pressure: %s", g->path, strerror(-g->psi_fd));
+		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
+		return;
+	}
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_PSI_V2 | (uint32_t)idx };
+	if (g->regular || write(g->psi_fd, trig, sizeof(trig)) != (ssize_t)sizeof(trig) ||
+	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->psi_fd, &ev)) {
+		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(errno));
+		close(g->psi_fd);
+		g->psi_fd = -1;
+	}
+}
+
+void events_v2_psi(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+
+	if ((uint32_t)idx >= c->ncg || !g->used || g->psi_fd < 0)
+		return;
+	c->st.events_v2++;
+	c->trigger = "psi";
+	agent_check(c, idx, hr_now_ns());
+}
+
 int events_v2_register(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
 
+	if (g->limited && g->psi_fd < 0)
+		psi_register(c, idx);
 	if (!g->limited || g->events_fd >= 0)
 		return 0;
 	g->events_fd = root_openat(&c->root, cg_file(c, g, "memory.events"), O_RDONLY);

@@ -84,6 +84,9 @@ int loop_once(struct hr_ctx *c, int timeout_ms)
 		case HR_SRC_EVENTS_V2:
 			events_v2_ready(c, (int)(id & ~HR_SRC_KIND_MASK));
 			continue;
+		case HR_SRC_PSI_V2:
+			events_v2_psi(c, (int)(id & ~HR_SRC_KIND_MASK));
+			continue;
 		default:
 			break;
 		}

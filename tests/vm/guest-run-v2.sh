@@ -47,6 +47,8 @@ while ! grep -q "hr-agent: limit" /tmp/agent.log; do
 done
 grep "hr-agent: limit" /tmp/agent.log | sed 's/^/note: /'
 grep -q "backend v2-reclaim" /tmp/agent.log || fail "backend is not v2-reclaim"
+grep "PSI" /tmp/agent.log | sed 's/^/note: /'
+echo "note: agent holds $(ls -l /proc/$agent/fd | grep -c 'hr-agent/memory.pressure') PSI trigger fd(s) and $(ls -l /proc/$agent/fd | grep -c 'hr-agent/memory.events') memory.events fd(s) on hr-agent"
 run_in $CG/hr-agent ./hr_load seq $D/file >/tmp/agent.out || fail "workload"
 with=$(maxev $CG/hr-agent)
 withpeak=$(cat $CG/hr-agent/memory.peak 2>/dev/null || echo n/a)
@@ -58,7 +60,7 @@ polls=$(grep -c "squeeze by=poll" /tmp/agent.log)
 events=$(grep -c "squeeze by=memory.events" /tmp/agent.log)
 echo "measured: v2: memory.events max without agent $base, with agent $with (limit 128 MiB, 384 MiB cold read)"
 echo "measured: v2: peak usage without $basepeak, with $withpeak"
-echo "measured: v2: reclaim rounds $rounds (started by poll $polls, by memory.events $events)"
+echo "measured: v2: reclaim rounds $rounds (started by poll $polls, by memory.events $events, by psi $(grep -c "squeeze by=psi" /tmp/agent.log))"
 echo "measured: v2: time without $(sed -n 's/.*ns=//p' /tmp/base.out) ns, with $(sed -n 's/.*ns=//p' /tmp/agent.out) ns"
 [ "$base" -gt 0 ] || fail "the workload never hit memory.max without the agent"
 [ "$with" -eq 0 ] || fail "memory.events max grew with the agent: $with"
