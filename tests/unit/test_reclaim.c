@@ -226,6 +226,43 @@ static void test_wmark_values(void **state)
 	assert_int_equal(r, 100);
 }
 
+/* Alibaba watermarks over plain files: written, journaled, restored. */
+static void test_wmark_configure(void **state)
+{
+	struct files *f = *state;
+	struct hr_root r;
+	char p[128], buf[64];
+	int slots[2];
+	unsigned torn, stale;
+
+	snprintf(p, sizeof(p), "%s/cg", f->dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	close(fopen_dir(f, "cg/memory.wmark_ratio", "0\n", O_RDONLY));
+	/* root_write does not truncate plain files: originals as long as the
+	 * values written keep the check exact. */
+	close(fopen_dir(f, "cg/memory.wmark_scale_factor", "700\n", O_RDONLY));
+	assert_int_equal(root_open(&r, f->dir), 0);
+	assert_int_equal(wmark_configure(&f->j, &r, "cg", 90, 85, false, slots), 0);
+	assert_true(slots[0] >= 0 && slots[1] >= 0);
+	assert_int_equal(f->j.open_entries, 2);
+	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
+	assert_int_equal(strtoul(buf, NULL, 10), 90);
+	assert_true(root_read(&r, "cg/memory.wmark_scale_factor", buf, sizeof(buf)) > 0);
+	assert_int_equal(strtoul(buf, NULL, 10), 500);
+	/* Stop (or the next start): the originals come back. */
+	assert_int_equal(journal_replay(&f->j, &r, NULL, NULL, &torn, &stale), 2);
+	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
+	assert_int_equal(strtoul(buf, NULL, 10), 0);
+	assert_true(root_read(&r, "cg/memory.wmark_scale_factor", buf, sizeof(buf)) > 0);
+	assert_int_equal(strtoul(buf, NULL, 10), 700);
+	assert_int_equal(f->j.open_entries, 0);
+	/* Dry run writes and journals nothing; a missing file is an error. */
+	assert_int_equal(wmark_configure(&f->j, &r, "cg", 90, 85, true, slots), 0);
+	assert_int_equal(f->j.open_entries, 0);
+	assert_int_equal(wmark_configure(&f->j, &r, "nope", 90, 85, false, slots), -ENOENT);
+	root_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +271,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v1_squeeze_restores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_backends, setup, teardown),
 		cmocka_unit_test(test_wmark_values),
+		cmocka_unit_test_setup_teardown(test_wmark_configure, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

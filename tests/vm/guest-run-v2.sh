@@ -29,6 +29,12 @@ cgroup_root = /sys/fs/cgroup
 run_dir = /tmp/hr-run
 poll_min_ms = 1
 poll_max_ms = 200
+[policy high]
+match = /hr-agent-high
+backend = v2-high
+mode = reclaim
+max_rate = 16G
+max_cpu = 100%
 [policy test]
 match = /hr-agent*
 high = 90%
@@ -62,6 +68,25 @@ echo "measured: v2: memory.events max without agent $base, with agent $with (lim
 echo "measured: v2: peak usage without $basepeak, with $withpeak"
 echo "measured: v2: reclaim rounds $rounds (started by poll $polls, by memory.events $events, by psi $(grep -c "squeeze by=psi" /tmp/agent.log))"
 echo "measured: v2: time without $(sed -n 's/.*ns=//p' /tmp/base.out) ns, with $(sed -n 's/.*ns=//p' /tmp/agent.out) ns"
+# The fallback for v2 kernels without memory.reclaim (4.5-5.18), forced here
+# by policy: memory.high lowered for one write, journaled, restored.
+mkdir $CG/hr-agent-high && echo $LIMIT >$CG/hr-agent-high/memory.max || fail "mkdir hr-agent-high"
+./headroom run -c /tmp/hr.conf -v >/tmp/agent2.log 2>&1 &
+agent=$!
+i=0
+while ! grep -q "hr-agent-high: limit" /tmp/agent2.log; do
+	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agent2.log; fail "agent did not pick up hr-agent-high"; }
+	sleep 0.1
+done
+grep -q "hr-agent-high: .*backend v2-high" /tmp/agent2.log || fail "backend is not v2-high"
+run_in $CG/hr-agent-high ./hr_load seq $D/file >/tmp/high.out || fail "workload"
+hmax=$(maxev $CG/hr-agent-high)
+hhigh=$(sed -n 's/^high //p' $CG/hr-agent-high/memory.events)
+hval=$(cat $CG/hr-agent-high/memory.high)
+kill $agent; wait $agent
+echo "measured: v2-high fallback: memory.events max $hmax, high $hhigh, rounds $(grep -c reclaimed /tmp/agent2.log), memory.high after stop '$hval', time $(sed -n 's/.*ns=//p' /tmp/high.out) ns"
+[ "$hval" = max ] || fail "memory.high left at $hval"
+[ "$hmax" -eq 0 ] || fail "memory.events max grew with the v2-high fallback: $hmax"
 [ "$base" -gt 0 ] || fail "the workload never hit memory.max without the agent"
 [ "$with" -eq 0 ] || fail "memory.events max grew with the agent: $with"
 [ $arc -eq 0 ] || fail "agent exit $arc"
