@@ -1,7 +1,8 @@
 /* test_daemon.c - the agent over a synthetic cgroup v1 tree: it finds the
  * limited cgroup, reclaims it (the limit file is lowered and restored), picks
- * up a new cgroup through inotify, and - the point of this file - makes no
- * heap allocation at all after daemon_ready(). Allocations are counted with
+ * up a new cgroup through inotify, reloads its configuration, and - the
+ * point of this file - makes no heap allocation at all after daemon_ready().
+ * Allocations are counted with
  * the sanitizer allocator's hooks, which see every malloc in the process
  * (libc's internal ones included), not only the ones in our code. */
 #define _GNU_SOURCE
@@ -129,6 +130,18 @@ static void test_no_alloc_after_ready(void **state)
 	counting = 1;
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(loop_once(c, 5), 0);
+	/* SIGHUP: the reload (libinih over our buffer, stack line buffer) too. */
+	counting = 0;
+	char cpath[128];
+	snprintf(cpath, sizeof(cpath), "%s/run/test.conf", dir);
+	FILE *cf = fopen(cpath, "w");
+	assert_non_null(cf);
+	fputs(conf, cf);
+	fclose(cf);
+	c->opts.config_path = cpath;
+	counting = 1;
+	assert_int_equal(daemon_reload(c), 0);
+	assert_int_equal(loop_once(c, 5), 0);
 	counting = 0;
 	unsigned long n = allocs;
 	__sanitizer_install_malloc_and_free_hooks(NULL, NULL);
