@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -207,6 +208,14 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	if (rc) {
 		hr_log(c, 3, "cannot open journal %s: %s", jpath, strerror(-rc));
 		return rc;
+	}
+	/* One agent per run dir: a second one would replay the first one's
+	 * open records in the middle of its rounds. */
+	if (flock(c->journal.fd, LOCK_EX | LOCK_NB)) {
+		rc = -errno;
+		hr_log(c, 3, "another agent is running with run_dir %s (%s is locked); not starting",
+		       c->cfg.run_dir, jpath);
+		return rc == -EWOULDBLOCK ? -EBUSY : rc;
 	}
 	unsigned stale = 0;
 	rc = journal_replay(&c->journal, &c->root, replay_report, c, &torn, &stale);

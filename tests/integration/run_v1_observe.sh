@@ -34,6 +34,10 @@ NOTIFY_SOCKET=$WORK/notify.sock WATCHDOG_USEC=2000000 "$HR" run -c "$WORK/empty.
 	--cgroup-root "$M" --run-dir "$WORK/run" >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 wait_for "$WORK/notify.log" "READY=1" 10 || { cat "$WORK/agent.log"; fail "no READY=1 on the notify socket"; }
+# A second agent on the same run dir refuses to start.
+"$HR" run -c "$WORK/empty.conf" --cgroup-root "$M" --run-dir "$WORK/run" >"$WORK/second.log" 2>&1; src=$?
+[ $src -eq 3 ] && grep -q "another agent is running" "$WORK/second.log" ||
+	{ cat "$WORK/second.log"; fail "a second agent on the same run dir started (exit $src)"; }
 cg=$(mkcg obs $LIMIT) || fail "cannot create cgroup"
 wait_for "$WORK/agent.log" "$PFX-obs: limit.*mode observe" 5 || { cat "$WORK/agent.log"; fail "agent did not observe $cg"; }
 run_in "$cg" "$WORK/hr_load" seq "$WORK/file" >/dev/null
