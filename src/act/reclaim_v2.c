@@ -70,9 +70,9 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		return slot;
 	if (reclaim_read_u64(f->usage_fd, &usage0))
 		usage0 = HR_UNSET;
-	/* memory_high_write (5.8+) reclaims in the writer until usage is below
-	 * the new value or progress stops; the workload is throttled meanwhile,
-	 * so the original goes back immediately. */
+	/* memory_high_write (mm/memcontrol.c; 4.19, 6.1) reclaims in the writer
+	 * until usage is below the new value or progress stops; the workload is
+	 * throttled meanwhile, so the original goes back immediately. */
 	wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, e.lowered);
 	rc = 0;
 	for (int i = 0; i < 5; i++) {
