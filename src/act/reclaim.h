@@ -35,6 +35,7 @@ struct reclaim_plan {
 	uint64_t target_bytes;	/* reclaim until usage <= this */
 	uint64_t floor_bytes;	/* never write a limit below this */
 	uint64_t want_bytes;	/* usage - target */
+	uint64_t budget_bytes;	/* the round stops once its writes took this much */
 	bool limited_by_floor;	/* low mark unreachable: too little is reclaimable */
 	bool limited_by_budget;	/* rate bound cut this round short */
 };
@@ -45,7 +46,11 @@ struct reclaim_plan {
 int reclaim_plan(const struct reclaim_in *in, struct reclaim_plan *p);
 
 struct reclaim_res {
-	uint64_t reclaimed_bytes;	/* usage before - usage after (>= 0) */
+	/* What our writes took out, counted per write as usage before it minus
+	 * the limit it installed (v1) or the amount asked of memory.reclaim
+	 * (v2): a lower bound that the workload refilling the cgroup, or its own
+	 * reclaim at the limit, cannot inflate. Rate bounds are charged this. */
+	uint64_t reclaimed_bytes;
 	uint64_t usage_after_bytes;
 	unsigned chunks;		/* limit writes (v1) or memory.reclaim writes (v2) */
 	uint64_t window_ns;		/* v1: total time a lowered limit was in place */

@@ -45,6 +45,7 @@ int reclaim_plan(const struct reclaim_in *in, struct reclaim_plan *p)
 		return 0;
 	r.target_bytes = target;
 	r.want_bytes = in->usage_bytes - target;
+	r.budget_bytes = in->budget_bytes;
 	*p = r;
 	return 1;
 }

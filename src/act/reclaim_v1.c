@@ -84,7 +84,7 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 {
 	struct journal_entry e;
 	char low[32];
-	uint64_t usage = 0, usage0 = HR_UNSET;
+	uint64_t usage = 0;
 	int slot, rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -106,13 +106,15 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		rc = reclaim_read_u64(f->usage_fd, &usage);
 		if (rc)
 			break;
-		if (usage0 == HR_UNSET)
-			usage0 = usage;
 		if (usage <= p->target_bytes)
 			break;
+		if (res->reclaimed_bytes >= p->budget_bytes)
+			break;	/* rate bound: the cgroup refilled while we worked */
 		uint64_t step = usage - p->target_bytes;
 		if (step > o->chunk_bytes)
 			step = o->chunk_bytes;
+		if (step > p->budget_bytes - res->reclaimed_bytes)
+			step = p->budget_bytes - res->reclaimed_bytes;
 		uint64_t lower = (usage - step) / 4096 * 4096;
 		if (lower < p->floor_bytes)
 			lower = p->floor_bytes;
@@ -134,6 +136,9 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		uint64_t w = now_ns() - t1;
 		res->chunks++;
 		if (wr == 0) {
+			/* The kernel installs the lower limit only once usage is
+			 * below it, so this much at least went. */
+			res->reclaimed_bytes += usage - lower;
 			res->window_ns += w;
 			if (w > res->max_window_ns)
 				res->max_window_ns = w;
@@ -149,11 +154,8 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 			break;
 		}
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
+	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
-		if (usage0 != HR_UNSET && usage0 > usage)
-			res->reclaimed_bytes = usage0 - usage;
-	}
 	int rc2 = journal_end(j, slot);
 	if (rc == -ENODEV || rc == -ENOENT)
 		return rc;	/* cgroup removed under us: a normal race */

@@ -11,7 +11,7 @@
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
 		       const struct reclaim_opts *o, struct reclaim_res *res)
 {
-	uint64_t usage = 0, usage0 = HR_UNSET;
+	uint64_t usage = 0;
 	char buf[32];
 	int rc = 0;
 
@@ -22,13 +22,15 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 		rc = reclaim_read_u64(f->usage_fd, &usage);
 		if (rc)
 			break;
-		if (usage0 == HR_UNSET)
-			usage0 = usage;
 		if (usage <= p->target_bytes)
+			break;
+		if (res->reclaimed_bytes >= p->budget_bytes)
 			break;
 		uint64_t step = usage - p->target_bytes;
 		if (step > o->chunk_bytes)
 			step = o->chunk_bytes;
+		if (step > p->budget_bytes - res->reclaimed_bytes)
+			step = p->budget_bytes - res->reclaimed_bytes;
 		/* memory.reclaim (mm/memcontrol.c memory_reclaim, 5.19+) takes
 		 * bytes; EAGAIN means it could not reclaim that much: stop, the
 		 * rest is not reclaimable now. */
@@ -39,12 +41,10 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 			res->stop = rc;
 			break;
 		}
+		res->reclaimed_bytes += step;	/* the write returns once that much went */
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
+	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
-		if (usage0 != HR_UNSET && usage0 > usage)
-			res->reclaimed_bytes = usage0 - usage;
-	}
 	return rc == -EAGAIN ? 0 : rc;
 }
 
@@ -86,6 +86,7 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		return rc;	/* record kept: replay restores it */
 	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
 		res->usage_after_bytes = usage;
+		/* memory.high throttles rather than caps: count the net drop. */
 		if (usage0 != HR_UNSET && usage0 > usage)
 			res->reclaimed_bytes = usage0 - usage;
 	}

@@ -101,6 +101,8 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		return false;
 	}
 	rc = reclaim_plan(&in, &plan);
+	if (rc == 1 && plan.limited_by_budget && !observe)
+		c->st.throttled++;
 	if (rc <= 0) {
 		if (rc == 0 && now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;

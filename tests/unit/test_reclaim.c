@@ -108,6 +108,7 @@ static void test_plan_invariant(void **state)
 		assert_true(p.target_bytes >= in.low_bytes);
 		assert_true(p.target_bytes < in.usage_bytes);
 		assert_true(in.usage_bytes - p.target_bytes <= in.budget_bytes);
+		assert_true(p.budget_bytes == in.budget_bytes);
 		assert_true(p.target_bytes % 4096 == 0);
 	}
 }
@@ -162,7 +163,7 @@ static void test_v1_squeeze_restores(void **state)
 {
 	struct files *f = *state;
 	struct reclaim_files rf = { .cgroup = "cg", .usage_fd = f->usage, .ctl_fd = f->limit, .ctl_is_regular = true };
-	struct reclaim_plan p = { .target_bytes = 205 * MiB, .floor_bytes = 100 * MiB };
+	struct reclaim_plan p = { .target_bytes = 205 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
 	struct reclaim_opts o = { .chunk_bytes = 32 * MiB, .max_chunks = 3 };
 	struct reclaim_res res;
 	uint64_t v;
@@ -171,18 +172,25 @@ static void test_v1_squeeze_restores(void **state)
 	 * followed by the restore; the record is gone afterwards. */
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
 	assert_int_equal(res.chunks, 3);
+	assert_true(res.reclaimed_bytes == 3 * 32 * MiB);	/* per write: usage - lowered limit */
 	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
 	assert_true(v == 256 * MiB);
 	assert_int_equal(f->j.open_entries, 0);
+	/* The rate budget ends the round even though usage never drops. */
+	struct reclaim_plan b = p;
+	b.budget_bytes = 40 * MiB;
+	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &b, &o, &res), 0);
+	assert_int_equal(res.chunks, 2);
+	assert_true(res.reclaimed_bytes == 40 * MiB);
 	/* Dry run: nothing written, nothing journaled. */
 	o.dry_run = true;
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
 	assert_int_equal(res.chunks, 0);
 	/* A target below the floor or above the limit is refused. */
 	o.dry_run = false;
-	struct reclaim_plan bad = { .target_bytes = 50 * MiB, .floor_bytes = 100 * MiB };
+	struct reclaim_plan bad = { .target_bytes = 50 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &bad, &o, &res), -EINVAL);
-	struct reclaim_plan bad2 = { .target_bytes = 300 * MiB, .floor_bytes = 100 * MiB };
+	struct reclaim_plan bad2 = { .target_bytes = 300 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &bad2, &o, &res), -EINVAL);
 }
 
@@ -192,7 +200,7 @@ static void test_v2_backends(void **state)
 	int rec = fopen_dir(f, "reclaim", "", O_RDWR);
 	int high = fopen_dir(f, "high", "max\n", O_RDWR);
 	struct reclaim_files rf = { .cgroup = "cg", .usage_fd = f->usage, .ctl_fd = rec, .ctl_is_regular = true };
-	struct reclaim_plan p = { .target_bytes = 205 * MiB, .floor_bytes = 100 * MiB };
+	struct reclaim_plan p = { .target_bytes = 205 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
 	struct reclaim_opts o = { .chunk_bytes = 32 * MiB, .max_chunks = 2 };
 	struct reclaim_res res;
 	char buf[64];
