@@ -257,7 +257,10 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	if (g->last_ns && now > g->last_ns) {
 		uint64_t inst = usage > g->last_usage ?
 			(uint64_t)((double)(usage - g->last_usage) * 1e9 / (double)(now - g->last_ns)) : 0;
-		g->rate_bps = (g->rate_bps * 3 + inst) / 4;
+		/* Smoothed on the way down, immediate on the way up: a cgroup
+		 * that starts filling fast must shorten the next interval now,
+		 * not after four polls (v2 has no threshold event to catch it). */
+		g->rate_bps = inst > g->rate_bps ? inst : (g->rate_bps * 3 + inst) / 4;
 	}
 	g->last_usage = usage;
 	g->last_ns = now;
