@@ -5,8 +5,9 @@
 # without the agent, then with it. Passes when the agent cuts limit hits
 # (memory.failcnt) by >= 99% for reads, >= 98% for dirty writes (the reference run must hit the
 # limit, else the test proves nothing), usage never reaches the limit, and
-# throughput stays above 80% (the 5% target is printed, not enforced: two
-# shared vCPUs make single runs noisy).
+# throughput (best of two interleaved runs each) stays above 80% (the 5%
+# target is printed, not enforced: two shared vCPUs and a shared disk make
+# single runs noisy).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib_run.bash
@@ -30,20 +31,32 @@ workload() {
 rc=0
 for w in seq rand write; do
 	declare -A fc mx ns
-	for who in base agent; do
-		cg=$(mkcg "$who-$w" $LIMIT) || fail "cannot create cgroup"
-		[ $who = agent ] && { wait_for "$WORK/agent.log" "$PFX-agent-$w: limit" 5 || fail "agent did not pick up $cg"; }
+	# Interleaved base, agent, agent, base: the disk and both CPUs are shared
+	# with other work, so each side keeps its best time and worst hit count.
+	n=0
+	for who in base agent agent base; do
+		n=$((n + 1))
+		cg=$(mkcg "$who-$w-$n" $LIMIT) || fail "cannot create cgroup"
+		[ $who = agent ] && { wait_for "$WORK/agent.log" "$PFX-agent-$w-$n: limit" 5 || fail "agent did not pick up $cg"; }
 		out=$(workload $w "$cg") || fail "workload $w failed"
-		ns[$who]=$(sed -n 's/.*ns=\([0-9]*\).*/\1/p' <<<"$out")
-		fc[$who]=$(cat "$cg/memory.failcnt")
-		mx[$who]=$(cat "$cg/memory.max_usage_in_bytes")
+		t=$(sed -n 's/.*ns=\([0-9]*\).*/\1/p' <<<"$out")
+		f=$(cat "$cg/memory.failcnt")
+		m=$(cat "$cg/memory.max_usage_in_bytes")
+		if [ $who = base ]; then
+			# baseline: fewest hits (the weakest evidence), best time
+			[ -z "${fc[base]:-}" ] || [ "$f" -lt "${fc[base]}" ] && fc[base]=$f
+		else
+			[ -z "${fc[agent]:-}" ] || [ "$f" -gt "${fc[agent]}" ] && fc[agent]=$f
+		fi
+		[ -z "${ns[$who]:-}" ] || [ "$t" -lt "${ns[$who]}" ] && ns[$who]=$t
+		[ -z "${mx[$who]:-}" ] || [ "$m" -gt "${mx[$who]}" ] && mx[$who]=$m
 		rmcg "$cg"
 	done
 	ratio=$(awk -v a="${ns[base]}" -v b="${ns[agent]}" 'BEGIN { printf "%.3f", a / b }')
 	red=$(awk -v a="${fc[base]}" -v b="${fc[agent]}" 'BEGIN { printf "%.2f", a ? 100 * (a - b) / a : 0 }')
-	echo "measured: $w: failcnt without agent ${fc[base]}, with agent ${fc[agent]} (reduction $red%)"
+	echo "measured: $w: failcnt without agent ${fc[base]}, with agent ${fc[agent]} (reduction $red%; fewest of 2 runs without, most of 2 with)"
 	echo "measured: $w: max usage without $((mx[base] >> 10)) KiB, with $((mx[agent] >> 10)) KiB (high mark $((HIGH >> 10)) KiB, limit $((LIMIT >> 10)) KiB, overshoot above high $(((mx[agent] - HIGH) >> 10)) KiB)"
-	echo "measured: $w: throughput with agent / without = $ratio (target >= 0.95)"
+	echo "measured: $w: throughput with agent / without = $ratio (best of 2 each; target >= 0.95)"
 	if [ "${fc[base]}" -eq 0 ]; then
 		echo "FAIL: $w: the workload never hit the limit without the agent"; rc=1
 	fi
