@@ -199,7 +199,7 @@ static struct hr_finding *problem(struct judge *j, const char *id, enum hr_sever
 }
 
 static void fix_background_reclaim(struct judge *j, struct hr_finding *f,
-				   const struct memcg_node *n, const char *limit_file)
+				   const struct memcg_node *n, uint64_t limit, const char *limit_file)
 {
 	char p[1024];
 
@@ -211,9 +211,11 @@ static void fix_background_reclaim(struct judge *j, struct hr_finding *f,
 		finding_fix(f, ", or use the kernel's own background reclaim: `echo %d > %s` "
 			    "(starts reclaim at %d%% of the limit)", WMARK_RECOMMENDED,
 			    host_path(j->t, n, "memory.wmark_ratio", p, sizeof(p)), WMARK_RECOMMENDED);
+	uint64_t base = or0(n->usage_bytes) > limit ? n->usage_bytes : limit;
 	finding_fix(f, ". If the working set really needs more, raise the limit: `echo %llu > %s` "
-		    "(usage + 25%%, rounded to MiB, so the usage sits at 80%% of it, below the band).",
-		    (unsigned long long)round_mib(sat_add(or0(n->usage_bytes), or0(n->usage_bytes) / 4)),
+		    "(the limit + 25%%, rounded to MiB, so today's usage sits at or below 80%% of it, "
+		    "out of the band).",
+		    (unsigned long long)round_mib(sat_add(base, base / 4)),
 		    host_path(j->t, n, limit_file, p, sizeof(p)));
 }
 
@@ -263,7 +265,7 @@ static void judge_near_limit(struct judge *j, size_t i)
 			    (unsigned long long)round_mib(hard / 4 * 5),
 			    host_path(j->t, n, lf, p, sizeof(p)));
 	} else {
-		fix_background_reclaim(j, f, n, lf);
+		fix_background_reclaim(j, f, n, limit, lf);
 	}
 }
 
@@ -289,7 +291,9 @@ static void judge_limit_hits(struct judge *j, size_t i)
 		ooms = n->events.oom_kill;
 	}
 	if (j->before) {
-		if (!b)
+		/* A cgroup new in the second sample, or whose limit (and so its
+		 * counters) was not read the first time, has no rate. */
+		if (!b || (j->t->version == 2 && !b->has_events))
 			return;
 		double fr = rate(j, j->t->version == 1 ? b->failcnt : b->events.max, fails);
 		double hr = rate(j, b->events.high, highs);
@@ -332,10 +336,11 @@ static void judge_limit_hits(struct judge *j, size_t i)
 				"see whether it is happening now.",
 				(unsigned long long)or0(fails),
 				j->t->version == 1 ? "memory.failcnt counts failed charges per folio"
-						   : "memory.events max, hierarchical",
+				: n->events_local ? "memory.events.local max, this cgroup's own limit"
+						  : "memory.events max, which also counts limited descendants",
 				set(ooms) && ooms > 0 ? ", and the OOM killer ran in it" : "");
 	}
-	fix_background_reclaim(j, f, n, lf);
+	fix_background_reclaim(j, f, n, limit, lf);
 }
 
 static void judge_sock(struct judge *j, size_t i)
@@ -348,7 +353,7 @@ static void judge_sock(struct judge *j, size_t i)
 		if (!n->has_events || !set(n->events.sock_throttled))
 			return;
 		uint64_t cur = n->events.sock_throttled;
-		double r = b ? rate(j, b->events.sock_throttled, cur) : -1;
+		double r = b && b->has_events ? rate(j, b->events.sock_throttled, cur) : -1;
 		if (j->before ? r <= 0 : cur == 0)
 			return;
 		struct hr_finding *f = problem(j, "memcg.sock_pressure", HR_SEV_WARN, n);
@@ -480,11 +485,12 @@ static void judge_dead(struct judge *j, size_t i)
 		finding_fix(f, "Before removing a cgroup, drop its charges: `echo 0 > "
 			    "<cgroup>/memory.force_empty; rmdir <cgroup>` (frees its cache, so nothing "
 			    "stays charged to a dead cgroup). To free the existing dead charges, "
-			    "reclaim at this parent: `headroom run`, or briefly lower %s to %llu "
-			    "(usage minus the dead cache) and restore it (`echo -1` if it had no "
-			    "limit).",
-			    host_path(t, n, "memory.limit_in_bytes", p, sizeof(p)),
-			    (unsigned long long)round_mib(sat_sub(sat_add(total, or0(anon_bytes(t, n))), dead)));
+			    "reclaim at this parent: `headroom run`, or `echo 0 > %s`, which evicts the "
+			    "page cache of this whole subtree (live children's too: expect them to "
+			    "re-read from disk), leaves anonymous memory alone and cannot OOM-kill. "
+			    "Lowering a limit by hand is not advised: a target below what the tasks "
+			    "need fails with EBUSY only after evicting everything.",
+			    host_path(t, n, "memory.force_empty", p, sizeof(p)));
 	else
 		finding_fix(f, "Reclaim the dead charges at this parent: `echo %llu > %s` (Linux "
 			    "5.19+; reclaims the amount of dead cache from this subtree, dying "
@@ -767,7 +773,7 @@ static void memcg_judge(const void *before, const void *now, uint64_t interval_u
 		judge_unevictable(&j, k);
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		if (!usable(&t->nodes[i]) && !t->nodes[i].has_stat)
+		if (t->nodes[i].gone || !t->nodes[i].has_stat)
 			continue;
 		judge_near_limit(&j, i);
 		judge_limit_hits(&j, i);

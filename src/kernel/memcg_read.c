@@ -21,12 +21,15 @@
 #define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
+enum opt_file { OPT_WMARK, OPT_TCP, OPT_EVENTS_LOCAL, OPT_N };
+
 struct walk {
 	const struct hr_root *root;
 	struct memcg_tree *t;
 	struct hr_findings *notes;
 	char *buf;		/* FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
+	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
 void memcg_tree_fini(struct memcg_tree *t)
@@ -81,21 +84,26 @@ static void note_error(struct walk *w, struct memcg_node *n, const char *file, l
 	findings_note(w->notes, rel, (int)err, "cgroup %s not fully checked", n->path);
 }
 
-/* Reads a required file. 0 on success; otherwise the node is marked gone
- * or unreadable and the error returned. */
-static long need(struct walk *w, struct memcg_node *n, const char *file)
+/* A read of the cgroup (file, or the directory itself when file is NULL)
+ * failed: removed meanwhile (counted) or another error (noted). */
+static void node_failed(struct walk *w, struct memcg_node *n, const char *file, long err)
 {
-	long len = read_file(w, n, file);
-
-	if (len >= 0)
-		return len;
-	if (is_vanished(len)) {
+	if (is_vanished(err)) {
 		if (!n->gone)
 			w->t->vanished++;
 		n->gone = true;
 	} else {
-		note_error(w, n, file, len);
+		note_error(w, n, file, err);
 	}
+}
+
+/* Reads a required file. The length, or the error after node_failed(). */
+static long need(struct walk *w, struct memcg_node *n, const char *file)
+{
+	long len = read_file(w, n, file);
+
+	if (len < 0)
+		node_failed(w, n, file, len);
 	return len;
 }
 
@@ -121,38 +129,65 @@ static long maybe(struct walk *w, struct memcg_node *n, const char *file)
 {
 	long len = read_file(w, n, file);
 
-	if (len >= 0 || len == -ENOENT)
-		return len;
-	if (len == -ENODEV) {
-		if (!n->gone)
-			w->t->vanished++;
-		n->gone = true;
-	} else {
-		note_error(w, n, file, len);
-	}
+	/* ENOENT: not on this kernel. ENODEV still means the cgroup went. */
+	if (len < 0 && len != -ENOENT)
+		node_failed(w, n, file, len);
+	return len;
+}
+
+/* Optional files a kernel has in every cgroup or in none: after
+ * ABSENT_AFTER consecutive ENOENTs in live cgroups they are not probed again
+ * (one probe costs a kernfs lookup, ~8 us, per limited cgroup). */
+#define ABSENT_AFTER 3
+
+static long probe(struct walk *w, struct memcg_node *n, enum opt_file k, const char *file)
+{
+	long len;
+
+	if (w->absent[k] >= ABSENT_AFTER)
+		return -ENOENT;
+	len = maybe(w, n, file);
+	if (len == -ENOENT)
+		w->absent[k]++;
+	else if (len >= 0)
+		w->absent[k] = 0;
 	return len;
 }
 
 static void read_v1(struct walk *w, struct memcg_node *n)
 {
+	const struct memcg_node *p;
+	uint64_t hier = n->stat.hierarchical_memory_limit, parent_hier = MEMCG_NO_LIMIT;
 	long len;
 
-	if (!memcg_limit_is_set(n->stat.hierarchical_memory_limit) || n->depth == 0)
+	if (!memcg_limit_is_set(hier) || n->depth == 0)
 		return;
-	if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes) ||
-	    need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
+	p = &w->t->nodes[n->parent];
+	if (p->has_stat && memcg_limit_is_set(p->stat.hierarchical_memory_limit))
+		parent_hier = p->stat.hierarchical_memory_limit;
+	/* hierarchical_memory_limit = min(own limit, parent's): below the
+	 * parent's it is this cgroup's own limit, no need to read it. Equal to
+	 * it, the cgroup may still have the same limit itself (a one-container
+	 * pod), and then its counter is the one that fails first. */
+	if (hier < parent_hier) {
+		n->limit_bytes = hier;
+	} else {
+		if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes))
+			return;
+		if (!memcg_limit_is_set(n->limit_bytes))
+			return;
+	}
+	if (need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
 	    need_u64(w, n, "memory.failcnt", false, &n->failcnt))
 		return;
-	if (memcg_limit_is_set(n->limit_bytes)) {
-		len = maybe(w, n, "memory.wmark_ratio");
-		if (len >= 0 && memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
-			n->has_wmark = true;
-	}
+	len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
+	if (len >= 0 && memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
+		n->has_wmark = true;
 	/* v1 TCP accounting is a separate counter, active only once
 	 * kmem.tcp.limit_in_bytes was written (memcg_update_tcp_max, 4.9-6.18);
-	 * it is only looked at where a memory limit is in force, which is where
+	 * it is only looked at where a memory limit is set, which is where
 	 * container runtimes set it. */
-	len = maybe(w, n, "memory.kmem.tcp.limit_in_bytes");
+	len = probe(w, n, OPT_TCP, "memory.kmem.tcp.limit_in_bytes");
 	if (len < 0 || memcg_limit_parse(w->buf, (size_t)len, &n->tcp_limit_bytes) ||
 	    !memcg_limit_is_set(n->tcp_limit_bytes))
 		return;
@@ -175,14 +210,26 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 		if (memcg_limit_is_set(n->limit_bytes) || memcg_limit_is_set(n->high_bytes)) {
 			if (need_u64(w, n, "memory.current", false, &n->usage_bytes))
 				return;
-			len = need(w, n, "memory.events");
+			/* memory.events counts the events of the whole subtree: a
+			 * parent would repeat its children's limit hits. The
+			 * .local file (5.2+) counts this cgroup's own. */
+			const char *ev = "memory.events.local";
+			bool local = true;
+			len = probe(w, n, OPT_EVENTS_LOCAL, ev);
+			if (len == -ENOENT) {
+				ev = "memory.events";
+				local = false;
+				len = need(w, n, ev);
+			}
 			if (len < 0)
 				return;
-			if (memcg_events_parse(w->buf, (size_t)len, &n->events) == 0)
+			if (memcg_events_parse(w->buf, (size_t)len, &n->events) == 0) {
 				n->has_events = true;
-			else
-				note_error(w, n, "memory.events", -EINVAL);
-			len = maybe(w, n, "memory.wmark_ratio");
+				n->events_local = local;
+			} else {
+				note_error(w, n, ev, -EINVAL);
+			}
+			len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
 			if (len >= 0 &&
 			    memcg_wmark_parse("memory.wmark_ratio", w->buf, (size_t)len, &n->wmark) == 0)
 				n->has_wmark = true;
@@ -204,6 +251,8 @@ static void read_node(struct walk *w, struct memcg_node *n)
 
 	n->limit_bytes = n->high_bytes = n->usage_bytes = n->failcnt = HR_UNSET;
 	n->tcp_limit_bytes = n->tcp_usage_bytes = n->tcp_failcnt = HR_UNSET;
+	memset(&n->events, 0xff, sizeof(n->events));	/* all HR_UNSET */
+	memset(&n->cstat, 0xff, sizeof(n->cstat));
 	/* The v2 root has no memory.stat before 5.8 (or so): optional there. */
 	len = (w->t->version == 2 && n->depth == 0) ? maybe(w, n, "memory.stat")
 						   : need(w, n, "memory.stat");
@@ -247,12 +296,7 @@ static void list_children(struct walk *w, uint32_t i)
 		return;
 	rc = root_stat(w->root, rel, &st);
 	if (rc) {
-		if (is_vanished(rc)) {
-			t->vanished++;
-			n->gone = true;
-		} else {
-			note_error(w, n, NULL, rc);
-		}
+		node_failed(w, n, NULL, rc);
 		return;
 	}
 	if (st.st_nlink == 2) {
@@ -266,12 +310,7 @@ static void list_children(struct walk *w, uint32_t i)
 	}
 	rc = root_opendir(w->root, rel, &d);
 	if (rc) {
-		if (is_vanished(rc)) {
-			t->vanished++;
-			n->gone = true;
-		} else {
-			note_error(w, n, NULL, rc);
-		}
+		node_failed(w, n, NULL, rc);
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -309,7 +348,7 @@ static int find_hierarchy(struct walk *w)
 	struct memcg_tree *t = w->t;
 	struct memcg_mounts *m = malloc(sizeof(*m));
 	char *mb = malloc(MOUNTS_BUF);
-	int rc = -ENOENT;
+	int rc = -ENODEV;
 	long len;
 
 	if (!m || !mb) {
@@ -399,11 +438,6 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 	 * appended while their parent is visited. */
 	for (size_t i = 0; i < t->n; i++) {
 		struct memcg_node *n = &t->nodes[i];
-		if (n->parent != MEMCG_NONE && t->nodes[n->parent].gone) {
-			n->gone = true;
-			t->vanished++;
-			continue;
-		}
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
@@ -423,7 +457,7 @@ int memcg_area_sample(const struct hr_root *root, void *state, struct hr_finding
 {
 	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
 
-	if (rc == -ENOENT)
+	if (rc == -ENODEV)
 		findings_note(notes, "proc/self/mounts", ENODEV,
 			      "no memory cgroup controller mounted (v1 memory or cgroup2 with memory)");
 	return rc;

@@ -17,8 +17,8 @@
  * it is read (ENOENT, ENODEV) is skipped and counted in t->vanished; other
  * read errors are counted and recorded with findings_note(). Cgroups beyond
  * cap are counted in t->dropped. Never logs.
- * Returns 0; -ENOENT if no memory controller is mounted; -ENOMEM; or the
- * -errno of reading the hierarchy root. */
+ * Returns 0; -ENODEV if no memory controller is mounted; -ENOMEM; or the
+ * -errno of reading proc/self/mounts or the hierarchy root. */
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
 		    struct hr_findings *notes);
 
@@ -26,7 +26,7 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 void memcg_tree_fini(struct memcg_tree *t);
 
 /* The `check` area sampler: state is a zeroed struct memcg_tree, read with
- * cap MEMCG_TREE_CAP. Returns memcg_tree_read()'s result; -ENOENT (no memory
+ * cap MEMCG_TREE_CAP. Returns memcg_tree_read()'s result; -ENODEV (no memory
  * controller) is also noted so the report says why memcg was skipped. */
 int memcg_area_sample(const struct hr_root *root, void *state, struct hr_findings *notes);
 void memcg_area_fini(void *state);

@@ -8,7 +8,8 @@
  *   cache 2711552
  *   total_cache 2711552
  *   hierarchical_memory_limit 9223372036854771712
- * memory.stat, cgroup v2, Linux 6.6:
+ * memory.stat, cgroup v2 (format of Documentation/admin-guide/cgroup-v2.rst
+ * @6.18; no v2 memory host was available to capture):
  *   anon 1683456
  *   file 2711552
  *   sock 0
@@ -48,7 +49,7 @@ int memcg_stat_parse(const char *buf, size_t len, struct memcg_stat *out)
 	return 0;
 }
 
-/* memory.events, cgroup v2, Linux 6.6:
+/* memory.events, cgroup v2 (cgroup-v2.rst@6.18 format, not a capture):
  *   low 0
  *   high 0
  *   max 1523
@@ -85,7 +86,7 @@ int memcg_events_parse(const char *buf, size_t len, struct memcg_events *out)
 	return 0;
 }
 
-/* cgroup.stat, Linux 6.18:
+/* cgroup.stat, cgroup v2 (cgroup-v2.rst@6.18 format, not a capture):
  *   nr_descendants 3
  *   nr_subsys_memory 4
  *   nr_dying_descendants 12
@@ -114,24 +115,12 @@ int cgroup_stat_parse(const char *buf, size_t len, struct cgroup_stat *out)
 /* memory.usage_in_bytes, Linux 6.18.44 (v1): "5533696\n" */
 int memcg_u64_parse(const char *buf, size_t len, uint64_t *out)
 {
-	struct hr_span f = span_trim((struct hr_span){ buf, len });
-	uint64_t v;
-	size_t used;
-	int rc;
-
-	if (f.len == 0)
-		return -EINVAL;
-	rc = parse_u64(f.p, f.len, &v, &used);
-	if (rc)
-		return rc;
-	if (used != f.len)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return parse_u64_field((struct hr_span){ buf, len }, out);
 }
 
-/* memory.max (v2): "max\n" or "67108864\n"; memory.limit_in_bytes (v1,
- * 6.18.44, unlimited): "9223372036854771712\n" */
+/* memory.max (v2, documented format): "max\n" or "67108864\n";
+ * memory.limit_in_bytes (v1, captured on 6.18.44, unlimited):
+ * "9223372036854771712\n" */
 int memcg_limit_parse(const char *buf, size_t len, uint64_t *out)
 {
 	struct hr_span f = span_trim((struct hr_span){ buf, len });
@@ -149,9 +138,9 @@ int memcg_limit_parse(const char *buf, size_t len, uint64_t *out)
 	return 0;
 }
 
-/* memory.wmark_ratio (Alibaba Cloud Linux 3, 5.10.134-12.al8): "0\n";
- * memory.wmark_scale_factor: "50\n"; memory.wmark_high: "9223372036854771712\n"
- * while the ratio is 0. */
+/* memory.wmark_ratio (Alibaba Cloud Linux 2/3, 4.19.81-17.al7+ and
+ * 5.10.134-12.al8+, per Alibaba's documentation; not captured here): "0\n";
+ * memory.wmark_scale_factor: "50\n" (the default). */
 int memcg_wmark_parse(const char *name, const char *buf, size_t len, struct memcg_wmark *w)
 {
 	uint64_t v;
@@ -319,7 +308,8 @@ int memcg_mounts_parse(const char *buf, size_t len, struct memcg_mounts *out)
 	return 0;
 }
 
-/* cgroup.controllers, Linux 6.6: "cpuset cpu io memory hugetlb pids rdma misc\n" */
+/* cgroup.controllers (v2, documented format): "cpuset cpu io memory hugetlb pids\n";
+ * on this VM's /sys/fs/cgroup/unified (6.18.44, no memory): "hugetlb\n" */
 bool cgroup_controllers_has(const char *buf, size_t len, const char *name)
 {
 	struct hr_span rest = { buf, len }, tok;

@@ -32,6 +32,7 @@ struct memcg_node {
 	bool unreadable;		/* other error (noted) */
 	bool children_complete;		/* every child was recorded and read */
 	bool has_stat, has_events, has_cstat, has_wmark;
+	bool events_local;		/* events from memory.events.local (5.2+) */
 	struct memcg_stat stat;
 	/* Read only where a limit is in force (v1: hierarchical_memory_limit
 	 * set; v2: memory.max or memory.high set here): the per-cgroup cost of
@@ -41,7 +42,7 @@ struct memcg_node {
 	uint64_t usage_bytes;		/* v1 usage_in_bytes, v2 memory.current */
 	uint64_t failcnt;		/* v1 memory.failcnt */
 	uint64_t tcp_limit_bytes, tcp_usage_bytes, tcp_failcnt; /* v1 kmem.tcp */
-	struct memcg_events events;	/* v2 */
+	struct memcg_events events;	/* v2, local when events_local */
 	struct memcg_wmark wmark;	/* Alibaba Cloud Linux; only the ratio is read */
 	struct cgroup_stat cstat;	/* v2 */
 };

@@ -1,0 +1,116 @@
+/* reclaim.h - how much to reclaim, and the backends that do it.
+ *
+ * reclaim_plan() is pure: it turns what was read from a cgroup into a target
+ * usage the agent reclaims down to, and a floor it never squeezes below. The
+ * floor is usage minus what is reclaimable (file pages), because on cgroup
+ * v1 a limit below that fails with EBUSY only after the kernel has evicted
+ * every reclaimable page (MEASURED-V1.md: "A target below what is
+ * reclaimable returns EBUSY ... but the cache has been evicted anyway").
+ *
+ * The backends write the host. They bound their work by the plan's byte
+ * budget and chunk size, stop at the first EBUSY/EAGAIN, never log, and
+ * return 0 or -errno with the outcome in *res.
+ */
+#ifndef HR_ACT_RECLAIM_H
+#define HR_ACT_RECLAIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "act/journal.h"
+
+struct reclaim_in {
+	uint64_t usage_bytes;		/* memory.usage_in_bytes / memory.current */
+	uint64_t limit_bytes;		/* memory.limit_in_bytes / memory.max */
+	uint64_t high_bytes;		/* act at or above this usage */
+	uint64_t low_bytes;		/* reclaim down to this usage */
+	uint64_t inactive_file_bytes;	/* total_inactive_file (v1) / inactive_file (v2) */
+	uint64_t active_file_bytes;	/* total_active_file / active_file */
+	bool allow_active;		/* count active file pages as reclaimable */
+	uint64_t budget_bytes;		/* most this round may reclaim (rate bound) */
+	uint64_t margin_bytes;		/* kept above the floor: cache refilled while we work */
+};
+
+struct reclaim_plan {
+	uint64_t target_bytes;	/* reclaim until usage <= this */
+	uint64_t floor_bytes;	/* never write a limit below this */
+	uint64_t want_bytes;	/* usage - target */
+	uint64_t budget_bytes;	/* the round stops once its writes took this much */
+	bool limited_by_floor;	/* low mark unreachable: too little is reclaimable */
+	bool limited_by_budget;	/* rate bound cut this round short */
+};
+
+/* Returns 1 and fills *p when there is something to reclaim, 0 when usage is
+ * below the high mark or nothing reclaimable is left above the floor,
+ * -EINVAL when the inputs contradict each other (low > high, high > limit). */
+int reclaim_plan(const struct reclaim_in *in, struct reclaim_plan *p);
+
+struct reclaim_res {
+	/* What our writes took out, counted per write as usage before it minus
+	 * the limit it installed (v1) or the amount asked of memory.reclaim
+	 * (v2): a lower bound that the workload refilling the cgroup, or its own
+	 * reclaim at the limit, cannot inflate. Rate bounds are charged this. */
+	uint64_t reclaimed_bytes;
+	uint64_t usage_after_bytes;
+	unsigned chunks;		/* limit writes (v1) or memory.reclaim writes (v2) */
+	uint64_t window_ns;		/* v1: total time a lowered limit was in place */
+	uint64_t max_window_ns;		/* v1: longest single lowered window */
+	int stop;			/* 0, -EBUSY, -EAGAIN, ... what ended the round */
+};
+
+/* Files of one cgroup a backend works on (fds owned by the caller). */
+struct reclaim_files {
+	const char *cgroup;	/* root-relative directory, for the journal */
+	int usage_fd;		/* memory.usage_in_bytes / memory.current, O_RDONLY */
+	int ctl_fd;		/* v1: memory.limit_in_bytes O_RDWR; v2: memory.reclaim or memory.high */
+	bool ctl_is_regular;	/* fixture tree: truncate after writing */
+};
+
+/* Options shared by the backends. */
+struct reclaim_opts {
+	uint64_t chunk_bytes;	/* per write; 32-64 MiB keeps each lowered window ~1 ms */
+	unsigned max_chunks;	/* bound per round */
+	bool dry_run;		/* plan, journal nothing, write nothing */
+	unsigned pause_ms;	/* debug: sleep inside the first lowered window (tests only) */
+	void (*on_pause)(void *arg);	/* told just before that sleep */
+	void *pause_arg;
+};
+
+/* cgroup v1: lowers memory.limit_in_bytes to max(floor, usage - chunk) so the
+ * kernel reclaims synchronously in this thread, and writes the original limit
+ * back at once after each chunk, so the workload sees the lowered limit only
+ * between the two writes. The original limit is journaled (one record for the
+ * round) before the first lowering and cleared after the last restore. */
+int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
+		       uint64_t orig_limit, const struct reclaim_plan *p,
+		       const struct reclaim_opts *o, struct reclaim_res *res);
+
+/* cgroup v2 with memory.reclaim (5.19+): writes chunk sizes to memory.reclaim
+ * until usage <= target. Nothing is lowered, so nothing is journaled. */
+int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
+		       const struct reclaim_opts *o, struct reclaim_res *res);
+
+/* cgroup v2 without memory.reclaim (4.5-5.18): lowers memory.high to the
+ * target for one write (memory_high_write reclaims the excess in the writer:
+ * mm/memcontrol.c in 4.19 and 6.1; the earliest v2 kernels only set it)
+ * and restores the journaled original at once. ctl_fd is memory.high. */
+int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
+		    const char *orig_high, const struct reclaim_plan *p,
+		    const struct reclaim_opts *o, struct reclaim_res *res);
+
+/* Writes s at offset 0 of fd (truncating a regular file). 0 or -errno. */
+int reclaim_write_fd(int fd, bool is_regular, const char *s);
+/* Reads a single number ("max" = UINT64_MAX) from fd at offset 0. */
+int reclaim_read_u64(int fd, uint64_t *out);
+
+/* Memory watermarks of Alibaba Cloud Linux (memory.wmark_ratio,
+ * memory.wmark_scale_factor): configure them for high/low in percent of the
+ * limit, journaling the originals; the kernel then reclaims by itself.
+ * Returns the journal slots used (out_slots[0..1]) or -errno. */
+int wmark_configure(struct hr_journal *j, const struct hr_root *r, const char *cgroup,
+		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2]);
+/* Pure: the two values to write. ratio = high %, scale = (high-low) % in
+ * 1/10000 of the limit, clamped to the kernel's [1, 1000]. */
+void wmark_values(unsigned high_pct, unsigned low_pct, unsigned *ratio, unsigned *scale);
+
+#endif

@@ -1,0 +1,163 @@
+/* reclaim_v1.c - cgroup v1: reclaim by lowering memory.limit_in_bytes for a
+ * moment. See reclaim.h.
+ *
+ * Why this works (mm/memcontrol-v1.c mem_cgroup_resize_max, 6.18): the write
+ * loops try_to_free_mem_cgroup_pages() in the writer's context while the old
+ * limit stays in place, and sets the new limit only once usage is below it;
+ * if reclaim makes no progress it returns EBUSY and keeps the old limit. The
+ * workload therefore sees the lowered limit only from the moment the write
+ * returns until the restore write, ~5 us (MEASURED-V1.md), unless a debug
+ * pause is asked for.
+ */
+#define _GNU_SOURCE
+#include "act/reclaim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "snapshot/memcg.h"
+#include "util/parse.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int reclaim_write_fd(int fd, bool is_regular, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+
+	do
+		n = pwrite(fd, s, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EIO;
+	if (is_regular && ftruncate(fd, (off_t)len))
+		return -errno;
+	return 0;
+}
+
+int reclaim_read_u64(int fd, uint64_t *out)
+{
+	char buf[64];
+	long n = fd_reread(fd, buf, sizeof(buf));
+	uint64_t v;
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	/* memory.usage_in_bytes / memory.current / limit files: one number,
+	 * or "max" (v2), which memcg_limit_parse makes MEMCG_NO_LIMIT. */
+	rc = memcg_limit_parse(buf, (size_t)n, &v);
+	if (rc)
+		return rc;
+	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
+	return 0;
+}
+
+static int restore(int fd, bool reg, const char *orig)
+{
+	int rc = 0;
+
+	/* The restore must not be lost to a transient error: retry a few times
+	 * (the journal still holds the value if all of them fail). */
+	for (int i = 0; i < 5; i++) {
+		rc = reclaim_write_fd(fd, reg, orig);
+		if (rc == 0 || rc == -ENODEV || rc == -ENOENT)
+			return rc;
+	}
+	return rc;
+}
+
+int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
+		       uint64_t orig_limit, const struct reclaim_plan *p,
+		       const struct reclaim_opts *o, struct reclaim_res *res)
+{
+	struct journal_entry e;
+	char low[32];
+	uint64_t usage = 0;
+	int slot, rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (p->target_bytes < p->floor_bytes || p->target_bytes >= orig_limit)
+		return -EINVAL;
+	if (o->dry_run)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
+		return -ENAMETOOLONG;
+	snprintf(e.file, sizeof(e.file), "memory.limit_in_bytes");
+	snprintf(e.orig, sizeof(e.orig), "%llu", (unsigned long long)orig_limit);
+	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->floor_bytes);
+	slot = journal_begin(j, &e);
+	if (slot < 0)
+		return slot;
+
+	for (unsigned i = 0; i < o->max_chunks; i++) {
+		rc = reclaim_read_u64(f->usage_fd, &usage);
+		if (rc)
+			break;
+		if (usage <= p->target_bytes)
+			break;
+		if (res->reclaimed_bytes >= p->budget_bytes)
+			break;	/* rate bound: the cgroup refilled while we worked */
+		uint64_t step = usage - p->target_bytes;
+		if (step > o->chunk_bytes)
+			step = o->chunk_bytes;
+		if (step > p->budget_bytes - res->reclaimed_bytes)
+			step = p->budget_bytes - res->reclaimed_bytes;
+		uint64_t lower = (usage - step) / 4096 * 4096;
+		if (lower < p->floor_bytes)
+			lower = p->floor_bytes;
+		if (lower >= usage)
+			break;
+		snprintf(low, sizeof(low), "%llu", (unsigned long long)lower);
+		int wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, low);
+		uint64_t t1 = now_ns();
+		if (wr == 0 && o->pause_ms && i == 0) {
+			if (o->on_pause)
+				o->on_pause(o->pause_arg);
+			struct timespec ts = { o->pause_ms / 1000, (long)(o->pause_ms % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+		/* Restore even after EBUSY: harmless, and a concurrent partial
+		 * change must not survive us. */
+		rc = restore(f->ctl_fd, f->ctl_is_regular, e.orig);
+		uint64_t w = now_ns() - t1;
+		res->chunks++;
+		if (wr == 0) {
+			/* The kernel installs the lower limit only once usage is
+			 * below it, so this much at least went. */
+			res->reclaimed_bytes += usage - lower;
+			res->window_ns += w;
+			if (w > res->max_window_ns)
+				res->max_window_ns = w;
+		}
+		if (rc) {
+			/* Limit possibly still lowered: keep the record so the
+			 * next start (or the caller's retry) restores it. */
+			res->stop = rc;
+			return rc;
+		}
+		if (wr) {
+			res->stop = wr;	/* EBUSY: nothing more reclaimable; EINTR: signal */
+			break;
+		}
+	}
+	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+		res->usage_after_bytes = usage;
+	int rc2 = journal_end(j, slot);
+	if (rc == -ENODEV || rc == -ENOENT)
+		return rc;	/* cgroup removed under us: a normal race */
+	return rc ? rc : rc2;
+}

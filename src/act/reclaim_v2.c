@@ -1,0 +1,95 @@
+/* reclaim_v2.c - cgroup v2 backends. See reclaim.h. */
+#define _GNU_SOURCE
+#include "act/reclaim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/parse.h"
+
+int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
+		       const struct reclaim_opts *o, struct reclaim_res *res)
+{
+	uint64_t usage = 0;
+	char buf[32];
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (o->dry_run)
+		return 0;
+	for (unsigned i = 0; i < o->max_chunks; i++) {
+		rc = reclaim_read_u64(f->usage_fd, &usage);
+		if (rc)
+			break;
+		if (usage <= p->target_bytes)
+			break;
+		if (res->reclaimed_bytes >= p->budget_bytes)
+			break;
+		uint64_t step = usage - p->target_bytes;
+		if (step > o->chunk_bytes)
+			step = o->chunk_bytes;
+		if (step > p->budget_bytes - res->reclaimed_bytes)
+			step = p->budget_bytes - res->reclaimed_bytes;
+		/* memory.reclaim (mm/memcontrol.c memory_reclaim, 5.19+) takes
+		 * bytes; EAGAIN means it could not reclaim that much: stop, the
+		 * rest is not reclaimable now. */
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)step);
+		rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, buf);
+		res->chunks++;
+		if (rc) {
+			res->stop = rc;
+			break;
+		}
+		res->reclaimed_bytes += step;	/* the write returns once that much went */
+	}
+	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+		res->usage_after_bytes = usage;
+	return rc == -EAGAIN ? 0 : rc;
+}
+
+int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
+		    const char *orig_high, const struct reclaim_plan *p,
+		    const struct reclaim_opts *o, struct reclaim_res *res)
+{
+	struct journal_entry e;
+	uint64_t usage0 = HR_UNSET, usage;
+	int slot, rc, wr;
+
+	memset(res, 0, sizeof(*res));
+	if (o->dry_run)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
+		return -ENAMETOOLONG;
+	snprintf(e.file, sizeof(e.file), "memory.high");
+	snprintf(e.orig, sizeof(e.orig), "%s", orig_high);
+	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->target_bytes);
+	slot = journal_begin(j, &e);
+	if (slot < 0)
+		return slot;
+	if (reclaim_read_u64(f->usage_fd, &usage0))
+		usage0 = HR_UNSET;
+	/* memory_high_write (mm/memcontrol.c; 4.19, 6.1) reclaims in the writer
+	 * until usage is below the new value or progress stops; the workload is
+	 * throttled meanwhile, so the original goes back immediately. */
+	wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, e.lowered);
+	rc = 0;
+	for (int i = 0; i < 5; i++) {
+		rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, orig_high);
+		if (!rc || rc == -ENODEV || rc == -ENOENT)
+			break;
+	}
+	res->chunks = 1;
+	res->stop = wr;
+	if (rc && rc != -ENODEV && rc != -ENOENT)
+		return rc;	/* record kept: replay restores it */
+	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
+		res->usage_after_bytes = usage;
+		/* memory.high throttles rather than caps: count the net drop. */
+		if (usage0 != HR_UNSET && usage0 > usage)
+			res->reclaimed_bytes = usage0 - usage;
+	}
+	journal_end(j, slot);
+	return wr == -EBUSY || wr == -EAGAIN ? 0 : wr;
+}

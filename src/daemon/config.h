@@ -1,0 +1,98 @@
+/* config.h - /etc/headroom/headroom.conf: the agent's policies.
+ *
+ * INI (libinih). Sections:
+ *   [agent]            cgroup_root, run_dir, max_cgroups, poll_min_ms,
+ *                      poll_max_ms, dry_run, mlock, journal_fsync,
+ *                      rt_priority
+ *   [policy NAME]      match (fnmatch glob on the cgroup path, "/" = the
+ *                      hierarchy root, e.g. "/app/web-[0-9]"), high, low ("90%" of
+ *                      the limit, or "64M" = bytes of headroom below the
+ *                      limit), mode (observe | reclaim), max_rate (bytes per
+ *                      second), max_cpu ("10%" of one CPU), chunk (bytes per
+ *                      write), reclaim_active (yes | no), backend (auto |
+ *                      v1-limit | v2-reclaim | v2-high | wmark | observe)
+ * Policies are tried in file order; the first match wins. A file with no
+ * [policy] gets the built-in one: observe every limited cgroup.
+ *
+ * config_parse() is pure (no I/O, no logging; libinih parses from our
+ * buffer through a reader callback with its line buffer on the stack).
+ */
+#ifndef HR_DAEMON_CONFIG_H
+#define HR_DAEMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HR_POLICY_MAX 32
+#define HR_CFG_STR 256
+#define HR_CONFIG_DEFAULT_PATH "/etc/headroom/headroom.conf"
+#define HR_CONFIG_MAX_BYTES 65536
+
+enum hr_mode { HR_MODE_OBSERVE, HR_MODE_RECLAIM };
+enum hr_backend_pref {
+	HR_BACK_AUTO, HR_BACK_V1_LIMIT, HR_BACK_V2_RECLAIM, HR_BACK_V2_HIGH,
+	HR_BACK_WMARK, HR_BACK_OBSERVE,
+};
+
+/* A watermark: percent of the limit, or bytes of headroom below it. */
+struct hr_mark {
+	bool is_pct;
+	uint32_t pct;		/* 1..99 */
+	uint64_t headroom_bytes;
+};
+
+struct hr_policy {
+	char name[64];
+	char match[HR_CFG_STR];
+	struct hr_mark high, low;
+	enum hr_mode mode;
+	enum hr_backend_pref backend;
+	uint64_t max_rate_bytes;	/* per second */
+	uint32_t max_cpu_pct;		/* of one CPU, 1..100 */
+	uint64_t chunk_bytes;
+	bool reclaim_active;
+	unsigned line;			/* where it was defined; 0 = built in */
+};
+
+struct hr_config {
+	char cgroup_root[HR_CFG_STR];	/* "" = auto: v1 memory mount, else v2 */
+	char run_dir[HR_CFG_STR];	/* journal + status */
+	uint32_t max_cgroups;
+	uint32_t poll_min_ms, poll_max_ms;
+	bool dry_run;
+	bool mlock;
+	bool journal_fsync;
+	uint32_t rt_priority;		/* SCHED_FIFO priority, 0 = normal scheduling */		/* fdatasync journal records (see journal.h) */
+	struct hr_policy policy[HR_POLICY_MAX];
+	size_t npolicy;
+};
+
+struct hr_config_err {
+	unsigned line;		/* 0: not tied to a line */
+	char msg[160];
+};
+
+/* Built-in defaults, with the one observe-everything policy. */
+void config_defaults(struct hr_config *c);
+
+/* Parses INI text buf[0..len) over defaults. Returns 0, or -EINVAL with the
+ * first error in *err (line and message); *out is then unspecified. */
+int config_parse(const char *buf, size_t len, struct hr_config *out, struct hr_config_err *err);
+
+/* Reads the file (at most HR_CONFIG_MAX_BYTES) and parses it. -ENOENT when
+ * missing (callers fall back to defaults for the default path only). */
+int config_load(const char *path, struct hr_config *out, struct hr_config_err *err);
+
+/* First policy whose glob matches cgroup path cg ("/app/web"), or NULL. */
+const struct hr_policy *config_match(const struct hr_config *c, const char *cg);
+
+/* The mark in bytes of usage for a given limit (0 if it would be negative). */
+uint64_t mark_bytes(const struct hr_mark *m, uint64_t limit);
+
+/* "64M", "1G", "4096", "512KiB" -> bytes. 0 or -EINVAL/-ERANGE. Pure. */
+int config_parse_size(const char *s, uint64_t *out);
+
+const char *config_mode_name(enum hr_mode m);
+
+#endif

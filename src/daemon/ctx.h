@@ -1,0 +1,162 @@
+/* ctx.h - struct hr_ctx, the one top-level context of `headroom run`.
+ *
+ * Everything the agent needs after daemon_ready() lives here and is
+ * allocated before it: the cgroup table (max_cgroups entries, from the
+ * config), the read, path, log and directory buffers. The steady-state loop
+ * never calls malloc (tests/unit/test_daemon.c counts allocations to prove
+ * it). Full tables are a state, not a crash: new cgroups are dropped and
+ * counted (dropped_cgroups) and the drop is logged once.
+ *
+ * Event sources are fds in one epoll set; epoll_data.u32 holds a source id:
+ * the fixed ids below, or a kind bit plus a cgroup table index.
+ */
+#ifndef HR_DAEMON_CTX_H
+#define HR_DAEMON_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "act/journal.h"
+#include "act/reclaim.h"
+#include "daemon/config.h"
+#include "kernel/root.h"
+
+#define HR_CG_PATH_MAX 256	/* below cgroup_root, "/" = cgroup_root itself */
+
+enum hr_src {
+	HR_SRC_SIGNAL = 1,
+	HR_SRC_TICK = 2,	/* 1 s housekeeping: status, watchdog, budgets */
+	HR_SRC_POLL = 3,	/* earliest per-cgroup poll deadline */
+	HR_SRC_INOTIFY = 4,
+};
+#define HR_SRC_EVFD_V1 0x10000000u	/* | index: v1 usage threshold eventfd */
+#define HR_SRC_EVENTS_V2 0x20000000u	/* | index: v2 memory.events (EPOLLPRI) */
+#define HR_SRC_PSI_V2 0x30000000u	/* | index: v2 memory.pressure trigger (EPOLLPRI) */
+#define HR_SRC_KIND_MASK 0xf0000000u
+
+enum hr_backend {
+	HR_BE_NONE,		/* not limited, or no policy matches */
+	HR_BE_OBSERVE,		/* policy says observe, or no backend works */
+	HR_BE_V1_LIMIT,
+	HR_BE_V2_RECLAIM,
+	HR_BE_V2_HIGH,
+	HR_BE_WMARK,
+};
+const char *backend_name(enum hr_backend b);
+
+struct hr_cg {
+	bool used;
+	bool limited;
+	bool listed;		/* children enumerated once */
+	char path[HR_CG_PATH_MAX];
+	int parent;		/* table index, -1 for the top */
+	int wd;			/* inotify watch, -1 if none */
+	int limit_fd;		/* v1 memory.limit_in_bytes (O_RDWR) / v2 memory.max */
+	int usage_fd;		/* memory.usage_in_bytes / memory.current (limited only) */
+	int stat_fd;		/* memory.stat (limited only) */
+	int ctl_fd;		/* v2: memory.reclaim or memory.high (O_RDWR) */
+	int evfd;		/* v1 threshold eventfd */
+	int events_fd;		/* v2 memory.events */
+	int psi_fd;		/* v2 memory.pressure with a trigger */
+	bool regular;		/* files are regular files (a test fixture tree) */
+	enum hr_backend backend;
+	const char *why;	/* why this backend (static string) */
+	int pol;		/* policy index, -1 none */
+	uint64_t limit, high, low;
+	uint64_t threshold;	/* registered v1 threshold, 0 none */
+	uint64_t last_usage, last_ns, rate_bps;
+	uint64_t next_poll_ns;
+	uint64_t tokens_bytes, tokens_cpu_ns, tokens_ns;
+	uint64_t last_log_ns;
+	uint64_t max_events;	/* v2 memory.events max, last seen */
+	uint64_t squeezes, reclaimed_bytes, ebusy;
+	int wmark_slot[2];
+};
+
+struct hr_daemon_opts {
+	const char *root;	/* "/" or a fixture tree */
+	bool dry_run;
+	bool verbose;
+	bool no_signals;	/* unit tests: leave the signal mask alone */
+	bool no_mlock;
+	unsigned debug_pause_ms;	/* HEADROOM_DEBUG_SQUEEZE_PAUSE_MS */
+	const char *config_path;	/* for SIGHUP; NULL = defaults only */
+};
+
+struct hr_stats {
+	uint64_t events_v1, events_v2, polls, squeezes, reclaimed_bytes, ebusy, eagain;
+	uint64_t would_reclaim, throttled, limit_hits_v2, cgroups_added, cgroups_removed;
+	uint64_t dropped_cgroups, errors, reloads, races;
+	uint64_t max_window_ns;
+	uint64_t react_ns_last;	/* event -> first reclaim write, last squeeze */
+};
+
+struct hr_ctx {
+	struct hr_daemon_opts opts;
+	struct hr_config cfg;
+	struct hr_config newcfg;	/* SIGHUP parses here first */
+	struct hr_root root;
+	char base[HR_CFG_STR];		/* root-relative cgroup_root, "" = root itself */
+	bool v2;
+	struct hr_journal journal;
+	int epfd, sigfd, tickfd, pollfd, inofd;
+	struct hr_cg *cg;		/* [cfg.max_cgroups], allocated before ready */
+	uint32_t ncg;			/* high-water index + 1 */
+	uint32_t cap;
+	bool ready, stop, dropped_logged;
+	uint64_t start_ns, tick_count, armed_poll_ns;
+	struct hr_stats st;
+	const char *trigger;		/* what woke the current check: "event", "poll", ... */
+	/* sd_notify, written by hand (no libsystemd). */
+	int notify_fd;
+	struct sockaddr_un notify_addr;
+	socklen_t notify_len;
+	uint64_t watchdog_usec;
+	char status_path[HR_CFG_STR + 32];
+	char status_tmp[HR_CFG_STR + 40];
+	/* Scratch, reused everywhere; sized for the largest file we read. */
+	char path[HR_CFG_STR + HR_CG_PATH_MAX + 64];
+	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
+	char dents[16384];
+	char ino[8192];
+	char logbuf[1024];
+	char line[512];
+};
+
+/* daemon.c */
+int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o);
+int daemon_ready(struct hr_ctx *c);
+void daemon_fini(struct hr_ctx *c);
+void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void daemon_write_status(struct hr_ctx *c);
+void daemon_notify(struct hr_ctx *c, const char *msg);
+int daemon_reload(struct hr_ctx *c);
+uint64_t hr_now_ns(void);
+/* Builds "<base><cg path>/<file>" in c->path and returns it. */
+const char *cg_file(struct hr_ctx *c, const struct hr_cg *g, const char *file);
+
+/* loop.c */
+int loop_once(struct hr_ctx *c, int timeout_ms);
+int loop_run(struct hr_ctx *c);
+void loop_arm_poll(struct hr_ctx *c);
+
+/* watch.c */
+int watch_scan(struct hr_ctx *c);
+void watch_inotify(struct hr_ctx *c);
+void watch_remove(struct hr_ctx *c, int idx);
+void watch_configure(struct hr_ctx *c, int idx);	/* (re)read limit, policy, backend */
+
+/* events_v1.c / events_v2.c */
+int events_v1_register(struct hr_ctx *c, int idx);
+void events_v1_ready(struct hr_ctx *c, int idx);
+int events_v2_register(struct hr_ctx *c, int idx);
+void events_v2_ready(struct hr_ctx *c, int idx);
+void events_v2_psi(struct hr_ctx *c, int idx);
+
+/* agent.c: read usage, decide, act. reason is for the log. */
+void agent_check(struct hr_ctx *c, int idx, uint64_t now);
+void agent_poll_due(struct hr_ctx *c, uint64_t now);
+
+#endif

@@ -1,0 +1,453 @@
+/* daemon.c - start, readiness, shutdown, logging, status and sd_notify of
+ * `headroom run`. See ctx.h. */
+#define _GNU_SOURCE
+#include "daemon/ctx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/parse.h"
+
+uint64_t hr_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *backend_name(enum hr_backend b)
+{
+	switch (b) {
+	case HR_BE_NONE: return "none";
+	case HR_BE_OBSERVE: return "observe";
+	case HR_BE_V1_LIMIT: return "v1-limit";
+	case HR_BE_V2_RECLAIM: return "v2-reclaim";
+	case HR_BE_V2_HIGH: return "v2-high";
+	case HR_BE_WMARK: return "wmark";
+	}
+	return "?";
+}
+
+/* One line to stderr with a syslog priority prefix that journald reads
+ * ("<6>headroom: run: ..."). vsnprintf into a ctx buffer and one write(2):
+ * no stdio buffering, no allocation. Debug (7) only with -v. */
+void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (prio >= 7 && !c->opts.verbose)
+		return;
+	n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
+	va_start(ap, fmt);
+	n += vsnprintf(c->logbuf + n, sizeof(c->logbuf) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if ((size_t)n > sizeof(c->logbuf) - 2)
+		n = (int)sizeof(c->logbuf) - 2;
+	c->logbuf[n++] = '\n';
+	ssize_t w = write(STDERR_FILENO, c->logbuf, (size_t)n);
+	(void)w;
+}
+
+const char *cg_file(struct hr_ctx *c, const struct hr_cg *g, const char *file)
+{
+	snprintf(c->path, sizeof(c->path), "%s%s%s%s", c->base,
+		 strcmp(g->path, "/") ? g->path : "", file ? "/" : "", file ? file : "");
+	return c->path[0] ? c->path : ".";
+}
+
+void daemon_notify(struct hr_ctx *c, const char *msg)
+{
+	if (c->notify_fd < 0)
+		return;
+	ssize_t n = sendto(c->notify_fd, msg, strlen(msg), MSG_NOSIGNAL,
+			   (const struct sockaddr *)&c->notify_addr, c->notify_len);
+	(void)n;
+}
+
+/* $NOTIFY_SOCKET: a path, or "@name" for the abstract namespace. */
+static void notify_open(struct hr_ctx *c)
+{
+	const char *s = getenv("NOTIFY_SOCKET");
+	const char *w = getenv("WATCHDOG_USEC");
+	const char *wp = getenv("WATCHDOG_PID");
+	size_t len;
+
+	c->notify_fd = -1;
+	if (!s || !*s || (s[0] != '/' && s[0] != '@'))
+		return;
+	len = strlen(s);
+	if (len >= sizeof(c->notify_addr.sun_path))
+		return;
+	memset(&c->notify_addr, 0, sizeof(c->notify_addr));
+	c->notify_addr.sun_family = AF_UNIX;
+	memcpy(c->notify_addr.sun_path, s, len);
+	if (s[0] == '@')
+		c->notify_addr.sun_path[0] = '\0';
+	c->notify_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	c->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (w && (!wp || (uint64_t)getpid() == strtoull(wp, NULL, 10))) {
+		uint64_t v;
+		if (!parse_u64_field((struct hr_span){ w, strlen(w) }, &v))
+			c->watchdog_usec = v;
+	}
+}
+
+/* Where the cgroups are: cgroup_root from the config, else the v1 memory
+ * mount, else the v2 unified mount if it delegates memory. */
+static int find_base(struct hr_ctx *c)
+{
+	char buf[512];
+	struct stat st;
+
+	if (c->cfg.cgroup_root[0]) {
+		const char *p = c->cfg.cgroup_root;
+		while (*p == '/')
+			p++;
+		snprintf(c->base, sizeof(c->base), "%s", p);
+	} else if (root_stat(&c->root, "sys/fs/cgroup/memory/memory.limit_in_bytes", &st) == 0) {
+		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup/memory");
+	} else {
+		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup");
+	}
+	snprintf(c->path, sizeof(c->path), "%s/memory.limit_in_bytes", c->base);
+	if (root_stat(&c->root, c->path, &st) == 0) {
+		c->v2 = false;
+		return 0;
+	}
+	/* v2: the root cgroup has no memory.max, so look at controllers. */
+	snprintf(c->path, sizeof(c->path), "%s/cgroup.controllers", c->base);
+	long n = root_read(&c->root, c->path, buf, sizeof(buf));
+	if (n >= 0) {
+		snprintf(c->path, sizeof(c->path), "%s/memory.max", c->base);
+		if (strstr(buf, "memory") || root_stat(&c->root, c->path, &st) == 0) {
+			c->v2 = true;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void replay_report(void *arg, const struct journal_entry *e, enum journal_outcome o, int err)
+{
+	struct hr_ctx *c = arg;
+	static const char *const what[] = {
+		[JOURNAL_RESTORED] = "restored", [JOURNAL_ALREADY] = "already in place",
+		[JOURNAL_CHANGED] = "changed by someone else since, left alone",
+		[JOURNAL_GONE] = "cgroup gone", [JOURNAL_FAILED] = "restore FAILED",
+	};
+	hr_log(c, o == JOURNAL_FAILED ? 3 : 5, "journal: /%s/%s = %s (we had set %s): %s%s%s",
+	       e->cgroup, e->file, e->orig, e->lowered, what[o], err ? ": " : "",
+	       err ? strerror(-err) : "");
+}
+
+static int add_fd(struct hr_ctx *c, int fd, uint32_t id, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u32 = id };
+
+	return epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o)
+{
+	char jpath[HR_CFG_STR + 32];
+	unsigned torn = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->opts = *o;
+	c->cfg = *cfg;
+	if (o->dry_run)
+		c->cfg.dry_run = true;
+	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = -1;
+	c->journal.fd = -1;
+	c->start_ns = hr_now_ns();
+	rc = root_open(&c->root, o->root ? o->root : "/");
+	if (rc) {
+		hr_log(c, 3, "cannot open root %s: %s", o->root ? o->root : "/", strerror(-rc));
+		return rc;
+	}
+	rc = find_base(c);
+	if (rc) {
+		hr_log(c, 3, "no memory cgroup hierarchy found (%s/%s): set cgroup_root in [agent]",
+		       c->root.path, c->base);
+		return rc;
+	}
+	/* The journal comes before anything else touches the host: a limit a
+	 * killed predecessor left lowered is restored first. */
+	if (mkdir(c->cfg.run_dir, 0700) && errno != EEXIST) {
+		rc = -errno;
+		hr_log(c, 3, "cannot create %s: %s", c->cfg.run_dir, strerror(errno));
+		return rc;
+	}
+	snprintf(jpath, sizeof(jpath), "%s/journal", c->cfg.run_dir);
+	char boot[64];
+	long bn = root_read(&c->root, "proc/sys/kernel/random/boot_id", boot, sizeof(boot));
+	struct hr_span bs = span_trim((struct hr_span){ boot, bn > 0 ? (size_t)bn : 0 });
+	span_copy(bs, boot, sizeof(boot));
+	if (!boot[0])
+		snprintf(boot, sizeof(boot), "unknown-boot");
+	rc = journal_open(&c->journal, jpath, boot, c->cfg.journal_fsync);
+	if (rc) {
+		hr_log(c, 3, "cannot open journal %s: %s", jpath, strerror(-rc));
+		return rc;
+	}
+	/* One agent per run dir: a second one would replay the first one's
+	 * open records in the middle of its rounds. */
+	if (flock(c->journal.fd, LOCK_EX | LOCK_NB)) {
+		rc = -errno;
+		hr_log(c, 3, "another agent is running with run_dir %s (%s is locked); not starting",
+		       c->cfg.run_dir, jpath);
+		return rc == -EWOULDBLOCK ? -EBUSY : rc;
+	}
+	unsigned stale = 0;
+	rc = journal_replay(&c->journal, &c->root, replay_report, c, &torn, &stale);
+	if (rc < 0) {
+		hr_log(c, 3, "cannot read journal %s: %s", jpath, strerror(-rc));
+		return rc;
+	}
+	if (rc > 0 || torn || stale)
+		hr_log(c, 5, "journal: %d record(s) from a previous run handled, %u torn and %u from "
+		       "an earlier boot ignored", rc, torn, stale);
+	snprintf(c->status_path, sizeof(c->status_path), "%s/status", c->cfg.run_dir);
+	snprintf(c->status_tmp, sizeof(c->status_tmp), "%s/status.tmp", c->cfg.run_dir);
+
+	c->cap = c->cfg.max_cgroups;
+	c->cg = calloc(c->cap, sizeof(*c->cg));
+	if (!c->cg) {
+		hr_log(c, 3, "cannot allocate a table of %u cgroups", c->cap);
+		return -ENOMEM;
+	}
+	/* 4 fds per limited cgroup and 1-2 per tracked one. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	c->pollfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	c->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (c->epfd < 0 || c->tickfd < 0 || c->pollfd < 0) {
+		rc = -errno;
+		hr_log(c, 3, "cannot create epoll/timerfd: %s", strerror(errno));
+		return rc;
+	}
+	if (!o->no_signals) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGHUP);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+		if (c->sigfd < 0 || add_fd(c, c->sigfd, HR_SRC_SIGNAL, EPOLLIN)) {
+			rc = -errno;
+			hr_log(c, 3, "cannot create signalfd: %s", strerror(errno));
+			return rc;
+		}
+	}
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+	timerfd_settime(c->tickfd, 0, &its, NULL);
+	if (add_fd(c, c->tickfd, HR_SRC_TICK, EPOLLIN) || add_fd(c, c->pollfd, HR_SRC_POLL, EPOLLIN)) {
+		rc = -errno;
+		hr_log(c, 3, "epoll_ctl: %s", strerror(errno));
+		return rc;
+	}
+	if (c->inofd >= 0)
+		add_fd(c, c->inofd, HR_SRC_INOTIFY, EPOLLIN);
+	else
+		hr_log(c, 4, "inotify unavailable (%s): new cgroups are found by a rescan every 10 s",
+		       strerror(errno));
+	notify_open(c);
+	rc = watch_scan(c);
+	if (rc < 0) {
+		hr_log(c, 3, "cannot list %s/%s: %s", c->root.path, c->base, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* Self-protection: the agent must keep working when the host, or its own
+ * cgroup, is out of memory. */
+static void protect(struct hr_ctx *c)
+{
+	if (c->cfg.mlock && !c->opts.no_mlock) {
+#ifdef MCL_ONFAULT
+		/* MCL_ONFAULT (4.4+) locks pages as they are touched instead of
+		 * populating every mapping now. */
+		if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) && errno == EINVAL)
+#endif
+			if (mlockall(MCL_CURRENT | MCL_FUTURE))
+				hr_log(c, 4, "mlockall: %s; pages of the agent may be reclaimed under pressure",
+				       strerror(errno));
+	}
+	/* SCHED_FIFO, lowest priority: under CPU contention a CFS agent woke
+	 * 10+ ms late and let limit hits through (run_v1_reclaim.sh at load 3
+	 * on 2 vCPUs: 17-36 hits without, 0-4 with). Its CPU stays bounded by
+	 * the policies' max_cpu and the kernel's RT throttling. */
+	if (c->cfg.rt_priority && c->root.is_host) {
+		struct sched_param sp = { .sched_priority = (int)c->cfg.rt_priority };
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+			hr_log(c, 4, "cannot switch to SCHED_FIFO %u: %s; reacting may be late under CPU contention",
+			       c->cfg.rt_priority, strerror(errno));
+	}
+	if (c->root.is_host) {
+		int rc = root_write(&c->root, "proc/self/oom_score_adj", "-1000");
+		if (rc)
+			hr_log(c, 4, "cannot set oom_score_adj -1000: %s (needs CAP_SYS_RESOURCE); "
+			       "the OOM killer may pick the agent", strerror(-rc));
+	}
+}
+
+int daemon_ready(struct hr_ctx *c)
+{
+	uint64_t now = hr_now_ns();
+
+	/* One dry tick first: every code path of the loop runs once, so the
+	 * stack and the buffers are touched before mlockall pins them. */
+	agent_poll_due(c, now);
+	daemon_write_status(c);
+	protect(c);
+	loop_arm_poll(c);
+	c->ready = true;
+	unsigned lim = 0, rec = 0;
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used && c->cg[i].limited) {
+			lim++;
+			rec += c->cg[i].backend != HR_BE_OBSERVE && c->cg[i].backend != HR_BE_NONE;
+		}
+	hr_log(c, 6, "ready: cgroup %s %s/%s, %u cgroups tracked, %u limited, %u reclaimed%s",
+	       c->v2 ? "v2" : "v1", c->root.is_host ? "" : c->root.path, c->base, c->ncg, lim, rec,
+	       c->cfg.dry_run ? " (dry run: no writes)" : "");
+	daemon_notify(c, "READY=1\nSTATUS=watching memory cgroups");
+	return 0;
+}
+
+void daemon_write_status(struct hr_ctx *c)
+{
+	unsigned tracked = 0, lim = 0, rec = 0;
+	int fd;
+
+	for (uint32_t i = 0; i < c->ncg; i++) {
+		struct hr_cg *g = &c->cg[i];
+		if (!g->used)
+			continue;
+		tracked++;
+		if (g->limited) {
+			lim++;
+			rec += g->backend != HR_BE_OBSERVE && g->backend != HR_BE_NONE;
+		}
+	}
+	int n = snprintf(c->line, sizeof(c->line),
+			 "pid=%d uptime_s=%llu cgroup=%s tracked=%u limited=%u reclaiming=%u "
+			 "squeezes=%llu reclaimed_bytes=%llu ebusy=%llu would_reclaim=%llu "
+			 "events=%llu polls=%llu throttled=%llu journal_open=%u dropped=%llu%s\n",
+			 (int)getpid(), (unsigned long long)((hr_now_ns() - c->start_ns) / 1000000000u),
+			 c->v2 ? "v2" : "v1", tracked, lim, rec,
+			 (unsigned long long)c->st.squeezes, (unsigned long long)c->st.reclaimed_bytes,
+			 (unsigned long long)c->st.ebusy, (unsigned long long)c->st.would_reclaim,
+			 (unsigned long long)(c->st.events_v1 + c->st.events_v2),
+			 (unsigned long long)c->st.polls, (unsigned long long)c->st.throttled,
+			 c->journal.open_entries, (unsigned long long)c->st.dropped_cgroups,
+			 c->cfg.dry_run ? " dry_run=1" : "");
+	/* Atomic for readers: write a temp file, then rename over. */
+	fd = open(c->status_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return;
+	ssize_t w = write(fd, c->line, (size_t)n);
+	close(fd);
+	if (w == n)
+		rename(c->status_tmp, c->status_path);
+}
+
+int daemon_reload(struct hr_ctx *c)
+{
+	struct hr_config_err err;
+	int rc;
+
+	c->st.reloads++;
+	daemon_notify(c, "RELOADING=1");
+	if (!c->opts.config_path) {
+		config_defaults(&c->newcfg);
+		rc = 0;
+	} else {
+		rc = config_load(c->opts.config_path, &c->newcfg, &err);
+	}
+	if (rc) {
+		if (err.line)
+			hr_log(c, 3, "reload: %s:%u: %s; keeping the old configuration",
+			       c->opts.config_path, err.line, err.msg);
+		else
+			hr_log(c, 3, "reload: %s: %s; keeping the old configuration", c->opts.config_path,
+			       err.msg[0] ? err.msg : strerror(-rc));
+		daemon_notify(c, "READY=1");
+		return rc;
+	}
+	/* Table size, root and run_dir are fixed at start (preallocated). */
+	if (c->newcfg.max_cgroups != c->cfg.max_cgroups || strcmp(c->newcfg.cgroup_root, c->cfg.cgroup_root) ||
+	    strcmp(c->newcfg.run_dir, c->cfg.run_dir))
+		hr_log(c, 4, "reload: max_cgroups, cgroup_root and run_dir take effect at restart only");
+	c->newcfg.max_cgroups = c->cfg.max_cgroups;
+	memcpy(c->newcfg.cgroup_root, c->cfg.cgroup_root, sizeof(c->newcfg.cgroup_root));
+	memcpy(c->newcfg.run_dir, c->cfg.run_dir, sizeof(c->newcfg.run_dir));
+	if (c->opts.dry_run)
+		c->newcfg.dry_run = true;
+	c->cfg = c->newcfg;
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used) {
+			c->cg[i].pol = -1;	/* policies may have changed in place */
+			watch_configure(c, (int)i);
+		}
+	loop_arm_poll(c);
+	hr_log(c, 6, "reloaded %s: %zu policies", c->opts.config_path ? c->opts.config_path : "(defaults)",
+	       c->cfg.npolicy);
+	daemon_notify(c, "READY=1");
+	return 0;
+}
+
+void daemon_fini(struct hr_ctx *c)
+{
+	daemon_notify(c, "STOPPING=1");
+	if (c->cg) {
+		for (uint32_t i = 0; i < c->ncg; i++)
+			if (c->cg[i].used)
+				watch_remove(c, (int)i);
+	}
+	/* Anything still journaled (watermark settings, a restore that failed)
+	 * goes back now; what cannot be restored stays for the next start. */
+	if (c->journal.fd >= 0 && c->journal.open_entries) {
+		unsigned torn, stale;
+		journal_replay(&c->journal, &c->root, replay_report, c, &torn, &stale);
+	}
+	journal_close(&c->journal);
+	if (c->status_path[0])
+		unlink(c->status_path);
+	free(c->cg);
+	c->cg = NULL;
+	int *fds[] = { &c->epfd, &c->sigfd, &c->tickfd, &c->pollfd, &c->inofd, &c->notify_fd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	root_close(&c->root);
+}

@@ -1,0 +1,78 @@
+/* events_v1.c - cgroup v1 usage thresholds: an eventfd that the kernel
+ * signals when memory.usage_in_bytes crosses a value, in either direction
+ * (Documentation/admin-guide/cgroup-v1/memory.rst "Memory thresholds";
+ * mm/memcontrol-v1.c). Measured on 6.18: fires 0-2.7 ms after the crossing,
+ * 0.1-5 MiB past it (MEASURED-V1.md), so it is the agent's main trigger on
+ * v1. Writing cgroup.event_control creates no lasting state to undo: the
+ * kernel drops the registration when our eventfd is closed (or the cgroup
+ * removed, when every registered eventfd fires once), so it is not journaled.
+ */
+#define _GNU_SOURCE
+#include "daemon/ctx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+int events_v1_register(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+	char msg[64];
+	int fd, rc;
+
+	if (!g->limited || g->usage_fd < 0)
+		return 0;
+	if (g->evfd >= 0 && g->threshold == g->high)
+		return 0;
+	if (g->evfd >= 0) {
+		close(g->evfd);	/* unregisters the old threshold */
+		g->evfd = -1;
+	}
+	g->threshold = 0;
+	g->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (g->evfd < 0)
+		return -errno;
+	snprintf(msg, sizeof(msg), "%d %d %llu", g->evfd, g->usage_fd, (unsigned long long)g->high);
+	fd = root_openat(&c->root, cg_file(c, g, "cgroup.event_control"), O_WRONLY);
+	if (fd < 0) {
+		rc = fd;
+	} else {
+		ssize_t n = write(fd, msg, strlen(msg));
+		rc = n < 0 ? -errno : 0;
+		close(fd);
+	}
+	if (rc) {
+		hr_log(c, 4, "%s: cannot register a usage threshold: %s; polling instead", g->path,
+		       strerror(-rc));
+		close(g->evfd);
+		g->evfd = -1;
+		return rc;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = HR_SRC_EVFD_V1 | (uint32_t)idx };
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->evfd, &ev)) {
+		rc = -errno;
+		close(g->evfd);
+		g->evfd = -1;
+		return rc;
+	}
+	g->threshold = g->high;
+	return 0;
+}
+
+void events_v1_ready(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+	uint64_t n;
+
+	if ((uint32_t)idx >= c->ncg || !g->used || g->evfd < 0)
+		return;
+	if (read(g->evfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	c->st.events_v1++;
+	c->trigger = "event";
+	agent_check(c, idx, hr_now_ns());
+}

@@ -1,0 +1,121 @@
+/* events_v2.c - cgroup v2: memory.events is pollable (kernfs_notify, EPOLLPRI)
+ * and changes when the cgroup hits memory.high or memory.max. That is after
+ * the fact, so on v2 the agent's main trigger is the adaptive poll (agent.c:
+ * interval = predicted time to reach the high mark / 2); memory.events makes
+ * it react at once to a hit it did not prevent, and counts the hits.
+ *
+ * memory.events, Linux 6.1 (Debian cloud kernel under qemu):
+ *   low 0
+ *   high 0
+ *   max 1616
+ *   oom 0
+ *   oom_kill 0
+ *   oom_group_kill 0
+ */
+#define _GNU_SOURCE
+#include "daemon/ctx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "snapshot/memcg.h"
+#include "util/parse.h"
+
+static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
+{
+	struct memcg_events ev;
+	long n = fd_reread(g->events_fd, c->buf, sizeof(c->buf));
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	rc = memcg_events_parse(c->buf, (size_t)n, &ev);
+	if (rc)
+		return rc;
+	if (ev.max == HR_UNSET)
+		return -ENODATA;
+	*max = ev.max;
+	return 0;
+}
+
+/* A PSI trigger on the cgroup's memory.pressure (Documentation/accounting/
+ * psi.rst; per-cgroup since 5.2): 10 ms of "some" stall within 2 s. Stalls
+ * mean the workload is already reclaiming or throttled, so this is a late
+ * signal like memory.events, kept as a second net for what polling missed.
+ * The window is 2 s because without CAP_SYS_RESOURCE (6.5+) it must be a
+ * multiple of 2 s; the trigger dies with our fd, so nothing is journaled. */
+static void psi_register(struct hr_ctx *c, int idx)
+{
+	static const char trig[] = "some 10000 2000000";
+	struct hr_cg *g = &c->cg[idx];
+
+	g->psi_fd = root_openat(&c->root, cg_file(c, g, "memory.pressure"), O_RDWR | O_NONBLOCK);
+	if (g->psi_fd < 0) {
+		hr_log(c, 7, "%s: no PSI trigger: memory.pressure: %s", g->path, strerror(-g->psi_fd));
+		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
+		return;
+	}
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_PSI_V2 | (uint32_t)idx };
+	if (g->regular || write(g->psi_fd, trig, sizeof(trig)) != (ssize_t)sizeof(trig) ||
+	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->psi_fd, &ev)) {
+		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(errno));
+		close(g->psi_fd);
+		g->psi_fd = -1;
+	}
+}
+
+void events_v2_psi(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+
+	if ((uint32_t)idx >= c->ncg || !g->used || g->psi_fd < 0)
+		return;
+	c->st.events_v2++;
+	c->trigger = "psi";
+	agent_check(c, idx, hr_now_ns());
+}
+
+int events_v2_register(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+
+	if (g->limited && g->psi_fd < 0)
+		psi_register(c, idx);
+	if (!g->limited || g->events_fd >= 0)
+		return 0;
+	g->events_fd = root_openat(&c->root, cg_file(c, g, "memory.events"), O_RDONLY);
+	if (g->events_fd < 0) {
+		g->events_fd = -1;
+		return 0;	/* optional: polling still works */
+	}
+	if (read_max(c, g, &g->max_events))
+		g->max_events = 0;
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_EVENTS_V2 | (uint32_t)idx };
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->events_fd, &ev)) {
+		int rc = -errno;
+		close(g->events_fd);
+		g->events_fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
+void events_v2_ready(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+	uint64_t max = 0;
+
+	if ((uint32_t)idx >= c->ncg || !g->used || g->events_fd < 0)
+		return;
+	c->st.events_v2++;
+	if (read_max(c, g, &max) == 0) {
+		if (max > g->max_events)
+			c->st.limit_hits_v2 += max - g->max_events;
+		g->max_events = max;
+	}
+	c->trigger = "memory.events";
+	agent_check(c, idx, hr_now_ns());
+}

@@ -1,0 +1,403 @@
+/* watch.c - cgroup discovery: the initial walk, inotify for mkdir/rmdir, and
+ * per-cgroup configuration (limit, policy, backend). See ctx.h.
+ *
+ * cgroupfs (kernfs) sends IN_CREATE / IN_DELETE with IN_ISDIR to a watch on
+ * the parent directory for mkdir / rmdir of a child cgroup. inotify is not
+ * recursive, so every tracked directory has its own watch.
+ */
+#define _GNU_SOURCE
+#include "daemon/ctx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/parse.h"
+
+/* IN_MODIFY: vfs_write() notifies for every file, kernfs ones included, so
+ * a limit set after mkdir (the usual order: systemd, runc) is seen at once.
+ * Our own limit writes come back too; re-reading the limit is ~3 us. */
+#define INO_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
+/* v1 prints PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712 on x86_64)
+ * for "no limit"; anything this large is no limit. */
+#define V1_UNLIMITED (1ull << 62)
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int open_cg(struct hr_ctx *c, const struct hr_cg *g, const char *file, int flags)
+{
+	return root_openat(&c->root, cg_file(c, g, file), flags);
+}
+
+static void close_limited(struct hr_cg *g)
+{
+	close_fd(&g->usage_fd);
+	close_fd(&g->stat_fd);
+	close_fd(&g->ctl_fd);
+	close_fd(&g->evfd);
+	close_fd(&g->events_fd);
+	close_fd(&g->psi_fd);
+	g->threshold = 0;
+}
+
+/* Picks the backend for a limited cgroup and says why (for the log and the
+ * man page's table). */
+static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
+{
+	struct stat st;
+
+	if (p->mode == HR_MODE_OBSERVE || p->backend == HR_BACK_OBSERVE) {
+		g->why = "policy mode is observe";
+		return HR_BE_OBSERVE;
+	}
+	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {
+		if (root_stat(&c->root, cg_file(c, g, "memory.wmark_ratio"), &st) == 0) {
+			g->why = "kernel watermarks (memory.wmark_ratio) present: configured, kernel reclaims";
+			return HR_BE_WMARK;
+		}
+		if (p->backend == HR_BACK_WMARK) {
+			g->why = "backend wmark asked but memory.wmark_ratio is absent: observing";
+			return HR_BE_OBSERVE;
+		}
+	}
+	if (!c->v2) {
+		if (p->backend != HR_BACK_AUTO && p->backend != HR_BACK_V1_LIMIT) {
+			g->why = "asked backend needs cgroup v2: observing";
+			return HR_BE_OBSERVE;
+		}
+		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
+		return HR_BE_V1_LIMIT;
+	}
+	bool has_reclaim = root_stat(&c->root, cg_file(c, g, "memory.reclaim"), &st) == 0;
+	if ((p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_RECLAIM) && has_reclaim) {
+		g->why = "cgroup v2 memory.reclaim (5.19+)";
+		return HR_BE_V2_RECLAIM;
+	}
+	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_HIGH) {
+		if (root_stat(&c->root, cg_file(c, g, "memory.high"), &st) == 0) {
+			g->why = "cgroup v2 without memory.reclaim: memory.high lowered for one write, journaled";
+			return HR_BE_V2_HIGH;
+		}
+	}
+	g->why = "no usable reclaim interface: observing";
+	return HR_BE_OBSERVE;
+}
+
+void watch_configure(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+	uint64_t limit = UINT64_MAX;
+	const struct hr_policy *p;
+	enum hr_backend old = g->backend;
+	uint64_t old_limit = g->limit;
+
+	if (g->limit_fd < 0 || reclaim_read_u64(g->limit_fd, &limit))
+		limit = UINT64_MAX;
+	p = config_match(&c->cfg, g->path);
+	bool limited = limit < V1_UNLIMITED && p;
+	if (!limited) {
+		if (g->limited)
+			hr_log(c, 6, "%s: no longer %s", g->path, p ? "limited" : "matched by a policy");
+		close_limited(g);
+		g->limited = false;
+		g->backend = HR_BE_NONE;
+		g->pol = -1;
+		g->limit = limit;
+		return;
+	}
+	int pol = (int)(p - c->cfg.policy);
+	uint64_t high = mark_bytes(&p->high, limit), low = mark_bytes(&p->low, limit);
+	if (g->limited && pol == g->pol && limit == g->limit && high == g->high && low == g->low)
+		return;		/* nothing changed */
+	g->pol = pol;
+	g->limit = limit;
+	g->high = high;
+	g->low = low;
+	if (!g->limited) {
+		g->usage_fd = open_cg(c, g, c->v2 ? "memory.current" : "memory.usage_in_bytes", O_RDONLY);
+		g->stat_fd = open_cg(c, g, "memory.stat", O_RDONLY);
+		if (g->usage_fd < 0 || g->stat_fd < 0) {
+			/* Removed while we looked (ENOENT/ENODEV): inotify tells us. */
+			c->st.races++;
+			close_limited(g);
+			return;
+		}
+		g->limited = true;
+		g->tokens_ns = hr_now_ns();
+		g->tokens_bytes = p->max_rate_bytes;
+		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
+	}
+	g->backend = choose(c, g, p);
+	close_fd(&g->ctl_fd);
+	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
+		g->ctl_fd = open_cg(c, g, g->backend == HR_BE_V2_RECLAIM ? "memory.reclaim" : "memory.high", O_RDWR);
+		if (g->ctl_fd < 0) {
+			g->why = "cannot open the reclaim file for writing: observing";
+			g->backend = HR_BE_OBSERVE;
+		}
+	}
+	if (g->backend == HR_BE_WMARK && !c->cfg.dry_run) {
+		unsigned hp = p->high.is_pct ? p->high.pct : (unsigned)(high * 100 / limit);
+		unsigned lp = p->low.is_pct ? p->low.pct : (unsigned)(low * 100 / limit);
+		int rc = wmark_configure(&c->journal, &c->root, cg_file(c, g, NULL), hp, lp, false, g->wmark_slot);
+		if (rc)
+			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
+	}
+	if (c->v2)
+		events_v2_register(c, idx);
+	else
+		events_v1_register(c, idx);
+	if (old != g->backend || old_limit != limit)
+		hr_log(c, 6, "%s: limit %llu, high %llu, low %llu, policy %s, mode %s, backend %s (%s)",
+		       g->path, (unsigned long long)limit, (unsigned long long)high,
+		       (unsigned long long)low, p->name, config_mode_name(p->mode),
+		       backend_name(g->backend), g->why);
+	g->next_poll_ns = 0;	/* check at once */
+}
+
+static int find_child(struct hr_ctx *c, int parent, const char *name)
+{
+	const char *pp = c->cg[parent].path;
+	size_t pl = strcmp(pp, "/") ? strlen(pp) : 0;
+
+	for (uint32_t i = 0; i < c->ncg; i++) {
+		const struct hr_cg *g = &c->cg[i];
+		if (g->used && g->parent == parent && !strncmp(g->path, pp, pl) && g->path[pl] == '/' &&
+		    !strcmp(g->path + pl + 1, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Adds one cgroup directory. Returns its index, or -errno. */
+static int add(struct hr_ctx *c, int parent, const char *name)
+{
+	struct hr_cg *g = NULL;
+	int idx = -1;
+
+	for (uint32_t i = 0; i < c->cap; i++)
+		if (!c->cg[i].used) {
+			idx = (int)i;
+			break;
+		}
+	if (idx < 0) {
+		c->st.dropped_cgroups++;
+		if (!c->dropped_logged)
+			hr_log(c, 4, "cgroup table full (max_cgroups = %u): not watching further cgroups",
+			       c->cap);
+		c->dropped_logged = true;
+		return -ENOSPC;
+	}
+	g = &c->cg[idx];
+	memset(g, 0, sizeof(*g));
+	g->parent = parent;
+	if (parent < 0) {
+		snprintf(g->path, sizeof(g->path), "/");
+	} else {
+		const char *pp = c->cg[parent].path;
+		int n = snprintf(g->path, sizeof(g->path), "%s/%s", strcmp(pp, "/") ? pp : "", name);
+		if (n < 0 || (size_t)n >= sizeof(g->path)) {
+			c->st.dropped_cgroups++;
+			return -ENAMETOOLONG;
+		}
+	}
+	g->wd = g->limit_fd = g->usage_fd = g->stat_fd = g->ctl_fd = g->evfd = g->events_fd = g->psi_fd = -1;
+	g->wmark_slot[0] = g->wmark_slot[1] = -1;
+	g->pol = -1;
+	g->used = true;
+	if ((uint32_t)idx >= c->ncg)
+		c->ncg = (uint32_t)idx + 1;
+	if (c->inofd >= 0) {
+		const char *dir = cg_file(c, g, NULL);
+		/* inotify_add_watch takes a path: resolve it below the root dirfd
+		 * through /proc/self/fd so fixture roots work too. */
+		char p[HR_CFG_STR + HR_CG_PATH_MAX + 80];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", c->root.fd, dir);
+		g->wd = inotify_add_watch(c->inofd, p, INO_MASK);
+	}
+	g->limit_fd = open_cg(c, g, c->v2 ? "memory.max" : "memory.limit_in_bytes", c->v2 ? O_RDONLY : O_RDWR);
+	if (g->limit_fd < 0 && !c->v2 && g->limit_fd != -ENOENT)
+		g->limit_fd = open_cg(c, g, "memory.limit_in_bytes", O_RDONLY);
+	if (g->limit_fd < 0)
+		g->limit_fd = -1;	/* v2 root cgroup has no memory.max: never limited */
+	/* Fixture trees (tests) hold plain files that need truncating after a
+	 * write; cgroupfs files are S_IFREG too, so ask the filesystem. */
+	struct statfs sf;
+	g->regular = g->limit_fd >= 0 && fstatfs(g->limit_fd, &sf) == 0 &&
+		     sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC;
+	c->st.cgroups_added++;
+	watch_configure(c, idx);
+	return idx;
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Adds every subdirectory of cg[idx] (getdents64 into the ctx buffer: no
+ * DIR*, no allocation). New children are scanned by the caller's walk. */
+static int scan_children(struct hr_ctx *c, int idx)
+{
+	int fd = root_openat(&c->root, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, c->dents, sizeof(c->dents));
+		if (n <= 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(c->dents + off);
+			off += d->d_reclen;
+			if (d->d_type != DT_DIR || d->d_name[0] == '.')
+				continue;
+			if (find_child(c, idx, d->d_name) < 0)
+				add(c, idx, d->d_name);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* Walks the subtree of idx, using the table itself as the queue: entries
+ * below idx not yet listed are listed, until a round adds nothing. */
+static void walk(struct hr_ctx *c, int idx)
+{
+	bool seen_new = true;
+
+	c->cg[idx].listed = true;
+	scan_children(c, idx);
+	/* Children of children: repeat over entries whose ancestor is idx and
+	 * which were not listed yet. Bounded by the table size. */
+	for (int round = 0; seen_new && round < 64; round++) {
+		seen_new = false;
+		uint32_t before = (uint32_t)c->st.cgroups_added;
+		for (uint32_t i = 0; i < c->ncg; i++) {
+			struct hr_cg *g = &c->cg[i];
+			if (!g->used || g->parent < 0 || (int)i == idx)
+				continue;
+			if (g->listed)
+				continue;
+			int a = g->parent;
+			while (a >= 0 && a != idx)
+				a = c->cg[a].parent;
+			if (a != idx)
+				continue;
+			g->listed = true;
+			scan_children(c, (int)i);
+		}
+		seen_new = (uint32_t)c->st.cgroups_added != before;
+	}
+}
+
+int watch_scan(struct hr_ctx *c)
+{
+	struct stat st;
+	int rc = root_stat(&c->root, c->base[0] ? c->base : ".", &st);
+
+	if (rc)
+		return rc;
+	if (c->ncg == 0) {
+		rc = add(c, -1, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	walk(c, 0);
+	return 0;
+}
+
+void watch_remove(struct hr_ctx *c, int idx)
+{
+	struct hr_cg *g = &c->cg[idx];
+
+	if (!g->used)
+		return;
+	/* Children first (rmdir needs an empty cgroup, but a missed event must
+	 * not leave orphans in the table). */
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used && c->cg[i].parent == idx)
+			watch_remove(c, (int)i);
+	close_limited(g);
+	close_fd(&g->limit_fd);
+	if (g->wd >= 0 && c->inofd >= 0)
+		inotify_rm_watch(c->inofd, g->wd);	/* EINVAL when already gone: fine */
+	g->wd = -1;
+	g->used = false;
+	c->st.cgroups_removed++;
+	while (c->ncg > 0 && !c->cg[c->ncg - 1].used)
+		c->ncg--;
+}
+
+static int by_wd(struct hr_ctx *c, int wd)
+{
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used && c->cg[i].wd == wd)
+			return (int)i;
+	return -1;
+}
+
+void watch_inotify(struct hr_ctx *c)
+{
+	for (;;) {
+		ssize_t n = read(c->inofd, c->ino, sizeof(c->ino));
+		if (n <= 0)
+			return;
+		for (ssize_t off = 0; off < n;) {
+			struct inotify_event *ev = (struct inotify_event *)(c->ino + off);
+			off += (ssize_t)sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				hr_log(c, 4, "inotify queue overflow: rescanning the cgroup tree");
+				for (uint32_t i = 0; i < c->ncg; i++)
+					c->cg[i].listed = false;
+				walk(c, 0);
+				continue;
+			}
+			if (!ev->len)
+				continue;
+			int p = by_wd(c, ev->wd);
+			if (p < 0)
+				continue;
+			if (ev->mask & IN_MODIFY) {
+				if (!strcmp(ev->name, c->v2 ? "memory.max" : "memory.limit_in_bytes"))
+					watch_configure(c, p);
+				continue;
+			}
+			if (!(ev->mask & IN_ISDIR))
+				continue;
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+				if (find_child(c, p, ev->name) >= 0)
+					continue;
+				int k = add(c, p, ev->name);
+				if (k >= 0) {
+					c->cg[k].listed = true;
+					scan_children(c, k);	/* mkdir -p raced our watch */
+					hr_log(c, 7, "%s: new cgroup", c->cg[k].path);
+				}
+			} else if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
+				int k = find_child(c, p, ev->name);
+				if (k >= 0) {
+					hr_log(c, 7, "%s: cgroup removed", c->cg[k].path);
+					watch_remove(c, k);
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,1 @@
+run --check-config -c tests/golden/run-bad-config.conf

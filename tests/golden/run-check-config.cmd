@@ -1,0 +1,1 @@
+run --check-config -c dist/headroom.conf

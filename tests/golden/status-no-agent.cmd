@@ -1,0 +1,1 @@
+status --run-dir /nonexistent-headroom-dir

@@ -1,0 +1,58 @@
+# lib_run.bash - shared setup of the `headroom run` integration tests (sourced).
+# Creates cgroups only below the test's own memory cgroup, named hr-run-$$-*,
+# and removes them on exit (force_empty first, so no page cache stays charged
+# to a dead cgroup). Sets: HR, M (our memcg dir), ME (its path), PFX, WORK.
+HR=${HEADROOM:-$PWD/headroom}
+skip() { echo "$*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+[ "$(id -u)" = 0 ] || skip "needs root (cgroup writes)"
+[ -x "$HR" ] || skip "no headroom binary at $HR (make first)"
+ME=$(awk -F: '$2=="memory"{print $3}' /proc/self/cgroup)
+M=/sys/fs/cgroup/memory$ME
+[ -n "$ME" ] && [ -f "$M/memory.limit_in_bytes" ] || skip "no cgroup v1 memory controller for this process"
+command -v cc >/dev/null || skip "no C compiler for the workload helper"
+PFX=hr-run-$$
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-run-XXXXXX")
+AGENT_PID=
+cleanup() {
+	[ -n "$AGENT_PID" ] && kill -9 "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
+	for cg in "$M/$PFX"-*; do
+		[ -d "$cg" ] || continue
+		echo 0 >"$cg/memory.force_empty" 2>/dev/null
+		rmdir "$cg" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+cc -O2 -o "$WORK/hr_load" "$(dirname "${BASH_SOURCE[0]}")/hr_load.c" || fail "cannot build hr_load"
+# run_in CGROUP_DIR CMD...: runs CMD inside the cgroup.
+run_in() { local cg=$1; shift; ( echo $BASHPID >"$cg/cgroup.procs" && exec "$@" ); }
+# mkcg NAME LIMIT: creates $M/$PFX-NAME with that limit; prints the path.
+mkcg() { local cg=$M/$PFX-$1; mkdir "$cg" && echo "$2" >"$cg/memory.limit_in_bytes" && echo "$cg"; }
+rmcg() { echo 0 >"$1/memory.force_empty" 2>/dev/null; rmdir "$1"; }
+# agent_config FILE MATCH: a reclaim policy for our cgroups only.
+agent_config() {
+	cat >"$1" <<CONF
+[agent]
+cgroup_root = $M
+run_dir = $WORK/run
+mlock = no
+[policy test]
+match = /$2
+high = 90%
+low = 80%
+mode = reclaim
+max_rate = 16G
+max_cpu = 100%
+chunk = 32M
+CONF
+}
+# wait_for FILE REGEX SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 20; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
