@@ -116,11 +116,8 @@ int cmd_check(int argc, char **argv)
 	}
 
 	struct hr_root root;
-	int e = root_open(&root, root_path);
-	if (e) {
-		cli_err("check", "cannot open root %s: %s", root_path, strerror(-e));
+	if (cli_root_open("check", &root, root_path))
 		return HR_EXIT_FAIL;
-	}
 	struct hr_finding *items = calloc(CHECK_FINDINGS_MAX, sizeof(*items));
 	size_t nareas = 0;
 	while (hr_areas[nareas])

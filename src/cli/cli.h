@@ -31,4 +31,11 @@ bool cli_want_colour(FILE *f);
 /* Parses a positive number of seconds ("2", "0.5"); -EINVAL otherwise. */
 int cli_parse_seconds(const char *s, double *out);
 
+/* Opens the root for `cmd` and checks that it looks like one: a directory
+ * with proc/ or sys/ below it (a live root, a capture, a fixture). An empty
+ * or unrelated directory would otherwise pass every check with nothing
+ * read. Prints the one-line error itself; returns 0 or a negative errno. */
+struct hr_root;
+int cli_root_open(const char *cmd, struct hr_root *root, const char *path);
+
 #endif

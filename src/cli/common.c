@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kernel/root.h"
 
 void cli_err(const char *cmd, const char *fmt, ...)
 {
@@ -44,4 +45,22 @@ int cli_parse_seconds(const char *s, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+int cli_root_open(const char *cmd, struct hr_root *root, const char *path)
+{
+	struct stat st;
+	int e = root_open(root, path);
+
+	if (e) {
+		cli_err(cmd, "cannot open root %s: %s", path, strerror(-e));
+		return e;
+	}
+	if ((root_stat(root, "proc", &st) == 0 && S_ISDIR(st.st_mode)) ||
+	    (root_stat(root, "sys", &st) == 0 && S_ISDIR(st.st_mode)))
+		return 0;
+	cli_err(cmd, "%s has neither proc/ nor sys/: not a root filesystem or a "
+		"'headroom snapshot' capture", path);
+	root_close(root);
+	return -ENOENT;
 }

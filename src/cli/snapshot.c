@@ -134,16 +134,14 @@ int cmd_snapshot(int argc, char **argv)
 		return HR_EXIT_USAGE;
 	}
 	const char *outdir = argv[optind];
-	if (mkdir(outdir, 0755) && errno != EEXIST) {
-		cli_err("snapshot", "cannot create %s: %s", outdir, strerror(errno));
-		return HR_EXIT_FAIL;
-	}
 	struct snap s = { .out_fd = -1 };
 	struct hr_root root;
 	struct hr_finding *items = NULL;
-	int e = root_open(&root, root_path);
-	if (e) {
-		cli_err("snapshot", "cannot open root %s: %s", root_path, strerror(-e));
+	if (cli_root_open("snapshot", &root, root_path))
+		return HR_EXIT_FAIL;
+	if (mkdir(outdir, 0755) && errno != EEXIST) {
+		cli_err("snapshot", "cannot create %s: %s", outdir, strerror(errno));
+		root_close(&root);
 		return HR_EXIT_FAIL;
 	}
 	s.src = root;

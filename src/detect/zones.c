@@ -31,6 +31,8 @@
 #define COMPACT_MIN_STALLS 100
 #define ALLOCSTALL_MIN 10
 #define DIRECT_SHARE_WARN 0.10
+/* With --interval: one stall (or failed compaction) every 100 ms is a
+ * steady state, not a burst - a judgement, not a kernel limit. */
 #define RATE_CRIT_PER_S 10.0
 
 static uint64_t bytes(const struct zones_snap *s, uint64_t pages)

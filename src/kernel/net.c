@@ -113,6 +113,18 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings
 	 * error other than ENOENT still means the module is there. */
 	s->loaded = s->max != HR_UNSET || s->count != HR_UNSET || s->have_stat ||
 		    n != -ENOENT;
+	if (!s->loaded) {
+		/* "Not loaded" needs the rest of /proc/sys/net to be there:
+		 * without it (a capture of other areas, a damaged tree) the
+		 * table was not looked at, which is not the same answer. */
+		DIR *d;
+		int e = root_opendir(root, "proc/sys/net", &d);
+		if (e) {
+			free(buf);
+			return e;
+		}
+		closedir(d);
+	}
 	/* 6.18 hides nothing we read in a non-init netns, but 4.9-5.4 hide
 	 * nf_conntrack_max in a non-init user namespace; the count comes from
 	 * the stat file then (column "entries"). */

@@ -152,18 +152,42 @@ int root_opendir(const struct hr_root *r, const char *rel, DIR **out)
 
 long root_readlink(const struct hr_root *r, const char *rel, char *buf, size_t cap)
 {
+	const char *name, *slash;
+	char parent[4096];
+	int dfd = r->fd;
 	ssize_t n;
 
 	if (cap < 2)
 		return -E2BIG;
-	n = readlinkat(r->fd, strip(rel), buf, cap);
+	rel = strip(rel);
+	name = rel;
+	slash = strrchr(rel, '/');
+	if (!r->is_host && slash) {
+		/* The directories on the way are resolved inside the root, as
+		 * root_openat does: an absolute link in a capture
+		 * ("sys/class/net/eth0" -> "/sys/devices/...") must not lead
+		 * to the host's files. Only the last component is the link. */
+		size_t plen = (size_t)(slash - rel);
+		if (plen >= sizeof(parent))
+			return -ENAMETOOLONG;
+		memcpy(parent, rel, plen);
+		parent[plen] = '\0';
+		dfd = root_openat(r, parent, O_PATH | O_DIRECTORY);
+		if (dfd < 0)
+			return dfd;
+		name = slash + 1;
+	}
+	n = readlinkat(dfd, name, buf, cap);
+	int e = errno;
+	if (dfd != r->fd)
+		close(dfd);
 	if (n < 0)
-		return -errno;
+		return -e;
 	if ((size_t)n >= cap)
 		return -E2BIG;
 	buf[n] = '\0';
 	if (r->record)
-		r->record(r->record_arg, HR_REC_LINK, strip(rel));
+		r->record(r->record_arg, HR_REC_LINK, rel);
 	return (long)n;
 }
 

@@ -25,6 +25,19 @@ const char *fact_format(const struct hr_fact *x, char *buf, size_t cap)
 	return buf;
 }
 
+/* Kernel text in subjects, facts and notes (interface names may hold any
+ * byte but '/', ':', whitespace and NUL; paths and cgroup names likewise)
+ * is printed with control bytes as '?', so a report cannot drive the
+ * terminal. Returns the number of bytes printed. */
+static int put_clean(FILE *out, const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++, n++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	return n;
+}
+
 /* Prints text indented, wrapping at ~96 columns on spaces; keeps newlines
  * (fix text holds commands, one per line). Non-printable bytes of kernel
  * text are shown as '?' so a log cannot drive the terminal. */
@@ -68,8 +81,10 @@ void report_text(FILE *out, const struct hr_findings *fs,
 			const struct hr_finding *f = &fs->items[i];
 			if ((int)f->severity != s)
 				continue;
-			fprintf(out, "%s%s%s  %s  %s\n", colour ? col[s] : "", tag[s],
-				colour ? "\033[0m" : "", f->id, f->subject);
+			fprintf(out, "%s%s%s  %s  ", colour ? col[s] : "", tag[s],
+				colour ? "\033[0m" : "", f->id);
+			put_clean(out, f->subject);
+			fputc('\n', out);
 			if (s == HR_SEV_OK && !verbose)
 				continue;
 			if (f->nfacts) {
@@ -82,7 +97,10 @@ void report_text(FILE *out, const struct hr_findings *fs,
 						fputs("\n            ", out);
 						c = 12;
 					}
-					c += fprintf(out, "%s=%s ", f->facts[k].name, buf);
+					c += put_clean(out, f->facts[k].name) + 1;
+					fputc('=', out);
+					c += put_clean(out, buf) + 1;
+					fputc(' ', out);
 				}
 				fputc('\n', out);
 			}
@@ -90,9 +108,13 @@ void report_text(FILE *out, const struct hr_findings *fs,
 			block(out, "fix", f->fix);
 		}
 	}
-	for (size_t i = 0; i < fs->nnotes; i++)
-		fprintf(out, "note  not read: %s: %s (%s)\n", fs->notes[i].path,
-			strerror(fs->notes[i].err), fs->notes[i].what);
+	for (size_t i = 0; i < fs->nnotes; i++) {
+		fputs("note  not read: ", out);
+		put_clean(out, fs->notes[i].path);
+		fprintf(out, ": %s (", strerror(fs->notes[i].err));
+		put_clean(out, fs->notes[i].what);
+		fputs(")\n", out);
+	}
 	if (fs->dropped)
 		fprintf(out, "note  %zu findings did not fit and were dropped\n", fs->dropped);
 	fprintf(out, "%s: %zu crit, %zu warn, %zu ok", m->command,

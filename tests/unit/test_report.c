@@ -142,6 +142,38 @@ static void test_findings(void **state)
 	assert_int_equal(report_exit_code(HR_SEV_WARN), 1);
 }
 
+
+/* The text report shows control bytes of kernel names as '?': an interface
+ * named "\033]0;x\007" must not reach the terminal as an escape. */
+static void test_text_no_control_bytes(void **state)
+{
+	(void)state;
+	struct hr_finding items[1];
+	struct hr_findings fs;
+	hr_findings_init(&fs, items, 1);
+	struct hr_finding *f = finding_add(&fs, "net.iface_drops", HR_SEV_WARN,
+					   "interface \033[2J%s", "x");
+	fact_str(f, "iface", "e\033]0;t\007");
+	fact_list_add(f, "devs", "a\tb");
+	finding_explain(f, "why \033[31m");
+	finding_fix(f, "ethtool -g 'e\033'\n");
+	findings_note(&fs, "sys/class/net/\033x/mtu", -5, "MTU of \033x unknown");
+	struct hr_report_meta m = { .command = "check", .root = "/" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	report_text(out, &fs, &m, false, true);
+	fclose(out);
+	assert_null(memchr(buf, '\033', len));
+	assert_null(memchr(buf, '\007', len));
+	assert_null(memchr(buf, '\t', len));
+	assert_non_null(strstr(buf, "interface ?[2Jx"));
+	assert_non_null(strstr(buf, "iface=e?]0;t? "));
+	assert_non_null(strstr(buf, "not read: sys/class/net/?x/mtu: "));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_depth_bounded),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_text_no_control_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1 @@
+snapshot --root tests/unit /tmp/hr-review-golden-never-created
