@@ -1,0 +1,73 @@
+/* kmsg.c - see kmsg.h. */
+#include "kernel/kmsg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snapshot/logline.h"
+
+/* One record is at most PRINTK_MESSAGE_MAX (2048 in 6.x, 1024 before) plus
+ * its dictionary; 8 KiB is what systemd-journald uses for the same read. */
+#define KMSG_BUF 8192
+
+static long one_record(const char *p, size_t n, hr_kmsg_line_fn line, void *arg)
+{
+	struct hr_kmsg_rec rec;
+	char out[KMSG_BUF + 64];
+
+	if (kmsg_record_parse(p, n, &rec) || rec.facility != 0)
+		return 0;
+	int h = snprintf(out, sizeof(out), "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ",
+			 rec.usec / 1000000, rec.usec % 1000000, rec.caller[0] ? "[" : "",
+			 rec.caller, rec.caller[0] ? "]" : "");
+	if (h < 0 || (size_t)h >= sizeof(out))
+		return 0;
+	size_t tl = rec.text.len < sizeof(out) - (size_t)h ? rec.text.len : sizeof(out) - (size_t)h;
+	memcpy(out + h, rec.text.p, tl);
+	line(arg, out, (size_t)h + tl);
+	return 1;
+}
+
+long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost)
+{
+	char buf[KMSG_BUF];
+	long records = 0;
+	int fd = root_openat(r, "dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return fd;
+	/* Skip nothing: a fresh open starts at the oldest record still held. */
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				(*lost)++;
+				continue;
+			}
+			if (errno == EAGAIN)
+				break;
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		if (n == 0)
+			break;	/* a regular file at EOF */
+		/* /dev/kmsg returns one record per read; a file returns many. */
+		size_t pos = 0, len = (size_t)n;
+		while (pos < len) {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			size_t end = nl ? (size_t)(nl - buf) : len;
+			if (buf[pos] != ' ')
+				records += one_record(buf + pos, end - pos, line, arg);
+			pos = end + 1;
+		}
+	}
+	close(fd);
+	return records;
+}
