@@ -118,7 +118,9 @@ static bool same_source(const struct ex_open *o, const struct hr_logline *ll)
 {
 	if (o->caller[0] && ll->caller[0] && strcmp(o->caller, ll->caller))
 		return false;
-	if (o->host[0] || ll->host.len) {
+	/* A paste may lose the syslog prefix of some lines: only two
+	 * different host names separate reports. */
+	if (o->host[0] && ll->host.len) {
 		if (strlen(o->host) != ll->host.len || memcmp(o->host, ll->host.p, ll->host.len))
 			return false;
 	}
@@ -181,7 +183,8 @@ static bool helper_frame(struct hr_span f)
 		"cache_alloc_refill", "cache_grow_begin", "fallback_alloc", "____cache_alloc",
 		"allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc", "slab_alloc",
 		"T.", "dump_header", "oom_kill_process", "out_of_memory", "__schedule",
-		"schedule", "io_schedule", "__alloc_skb", "__netdev_alloc_skb", "__napi_alloc_skb",
+		"schedule", "io_schedule", "__alloc_skb", "kmem_getpages", "cache_grow",
+		"unwind_backtrace",
 		"alloc_slab_page", "kmalloc_reserve", "__kmalloc_node_track_caller",
 		"__kmalloc_track_caller", "kmem_cache_alloc_node", "page_frag_alloc",
 		"__page_frag_alloc", "__alloc_frozen_pages", "alloc_frozen_pages",
@@ -262,6 +265,8 @@ static void note_version(struct hr_explain *x, struct ex_open *o, const struct k
 		snprintf(o->kernel, sizeof(o->kernel), "%s", v->release);
 		if (o->pid < 0 && v->pid >= 0)
 			o->pid = v->pid;
+		if (!o->comm[0] && v->comm.len)
+			copy_span(o->comm, sizeof(o->comm), v->comm);
 	}
 }
 

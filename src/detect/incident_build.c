@@ -52,7 +52,9 @@ static enum path frame_path(const char *f, const char *m)
 		"udp_rcv", "__udp4_lib_rcv", "br_handle_frame", "napi_poll", "__napi_poll",
 		"tcp_data_queue", "tcp_collapse", "tcp_prune_queue", "netif_rx", "process_backlog",
 		"ipv6_rcv", "gro_cell_poll", "napi_gro_frags", "tcp_v4_do_rcv", "ip_list_rcv",
-		"netif_receive_skb_list_internal", "tcp_rcv_state_process",
+		"netif_receive_skb_list_internal", "tcp_rcv_state_process", "__napi_alloc_skb",
+		"napi_alloc_skb", "__netdev_alloc_skb", "netdev_alloc_skb", "dev_alloc_skb",
+		"__netif_receive_skb_core", "napi_gro_complete", "__alloc_rx_skb",
 	};
 	static const char *const tx[] = {
 		"dev_queue_xmit", "__dev_queue_xmit", "dev_hard_start_xmit", "sch_direct_xmit",
@@ -249,7 +251,8 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 		}
 	}
 	bool network = path == P_RX || path == P_TX || path == P_REFILL;
-	const char *ctx = (o->softirq || o->in_irq || pre(o->comm, "ksoftirqd/")) ? "softirq" : "process";
+	const char *ctx = (o->softirq || o->in_irq || pre(o->comm, "ksoftirqd/")) ? "softirq" :
+			  pre(o->comm, "irq/") ? "irq_thread" : "process";
 	bool atomic = false;
 
 	f->severity = o->stall ? HR_SEV_WARN : (network ? HR_SEV_CRIT : HR_SEV_WARN);
@@ -460,6 +463,12 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		fact_str(f, "victim_comm", o->victim);
 	if (o->score != HR_UNSET)
 		fact_u64(f, "victim_score", o->score);
+	if (!o->victim_rss) {
+		/* 5.x+ with the kill line cut off: the task table still has it. */
+		for (unsigned i = 0; i < EXPLAIN_TASKS_TOP && i < o->ntasks; i++)
+			if (o->top[i].pid == o->victim_pid && o->victim_pid >= 0)
+				fact_u64(f, "victim_rss_bytes", sat_mul(o->top[i].rss_pages, PAGE_BYTES));
+	}
 	if (o->victim_rss) {
 		fact_u64(f, "victim_total_vm_bytes", sat_mul(o->total_vm_kb, 1024));
 		fact_u64(f, "victim_anon_rss_bytes", sat_mul(o->anon_kb, 1024));
@@ -499,7 +508,13 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		finding_explain(f, " while %s was allocating (order %" PRId64 ")", o->comm, o->oom_order);
 	if (o->victim_pid >= 0) {
 		finding_explain(f, "; the kernel killed %s (pid %" PRId64 ")", o->victim, o->victim_pid);
-		if (o->victim_rss) {
+		if (!o->victim_rss) {
+		/* 5.x+ with the kill line cut off: the task table still has it. */
+		for (unsigned i = 0; i < EXPLAIN_TASKS_TOP && i < o->ntasks; i++)
+			if (o->top[i].pid == o->victim_pid && o->victim_pid >= 0)
+				fact_u64(f, "victim_rss_bytes", sat_mul(o->top[i].rss_pages, PAGE_BYTES));
+	}
+	if (o->victim_rss) {
 			fmt_kb(a, sizeof(a), o->anon_kb);
 			finding_explain(f, " holding %s of anonymous memory", a);
 		}

@@ -63,6 +63,17 @@ int klog_frame_parse(struct hr_span t, struct klog_frame *out)
 		while (i < t.len && t.p[i] == ' ')
 			i++;
 	}
+	/* ARM unwinder (4.14 armv7): "[<c01132d0>] (unwind_backtrace) from [<c010d5e0>] (show_stack+0x20/0x24)":
+	 * the first name is this frame. */
+	if (i > 0 && i < t.len && t.p[i] == '(') {
+		size_t f0 = ++i;
+		while (i < t.len && t.p[i] != ')' && t.p[i] != '+' && t.p[i] != ' ')
+			i++;
+		if (i == f0 || i == t.len)
+			return -EINVAL;
+		out->func = sp(t.p + f0, i - f0);
+		return 0;
+	}
 	if (i + 1 < t.len && t.p[i] == '?' && t.p[i + 1] == ' ') {
 		out->unreliable = true;
 		i += 2;
@@ -314,15 +325,28 @@ int klog_buddy_parse(struct hr_span t, struct klog_buddy *out)
 	return out->norders ? 0 : -EINVAL;
 }
 
+static int alloc_rest(struct hr_span r, struct klog_alloc *out);
+
 /* Everything before ": page allocation" is the comm (it may contain ": "). */
 int klog_alloc_parse(struct hr_span t, struct klog_alloc *out)
 {
 	memset(out, 0, sizeof(*out));
 	long o = span_find(t, ": page allocation ");
-	if (o <= 0)
+	if (o < 0 && span_starts_with(t, "page allocation "))
+		o = -2;	/* comm lost when two CPUs' lines were interleaved */
+	if (o == -1)
 		return -EINVAL;
+	if (o == -2) {
+		out->comm = sp(t.p, 0);
+		return alloc_rest(from(t, 16), out);
+	}
 	out->comm = sp(t.p, (size_t)o);
-	struct hr_span r = from(t, (size_t)o + 18);
+	return alloc_rest(from(t, (size_t)o + 18), out);
+}
+
+/* After "page allocation ": "failure: order:..." / "stalls for Nms, order:...". */
+static int alloc_rest(struct hr_span r, struct klog_alloc *out)
+{
 	if (span_starts_with(r, "stalls for ")) {
 		out->stall = true;
 		if (num_after(r, "stalls for ", &out->stall_ms))
