@@ -75,7 +75,10 @@ static void close_inc(struct hr_explain *x, struct ex_open *o)
 
 static void copy_span(char *dst, size_t cap, struct hr_span s)
 {
-	span_copy(s, dst, cap);
+	if (!s.len || !s.p)
+		dst[0] = '\0';
+	else
+		span_copy(s, dst, cap);
 }
 
 static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,

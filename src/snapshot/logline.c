@@ -294,6 +294,10 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 		}
 		break;
 	}
+	if (!out->host.p) {
+		out->host.p = buf;	/* empty, but never NULL (memcpy of 0 bytes) */
+		out->host.len = 0;
+	}
 	size_t start = i;
 	while (i < len && is_blank(buf[i]))
 		i++;
