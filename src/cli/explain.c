@@ -86,6 +86,8 @@ int cmd_explain(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	struct out_ctx c = { .colour = true };
+	struct hr_findings notes;	/* files that could not be read */
+	hr_findings_init(&notes, NULL, 0);
 	const char *root_path = NULL;
 	int opt, rc = 0;
 	bool failed = false;
@@ -134,6 +136,7 @@ int cmd_explain(int argc, char **argv)
 			root_close(&root);
 		}
 		if (n < 0) {
+			findings_note(&notes, "/dev/kmsg", (int)n, "kernel log not explained");
 			cli_err("explain", "%s/dev/kmsg: %s%s", root_path ? root_path : "",
 				strerror((int)-n),
 				n == -EPERM ? " (kernel.dmesg_restrict=1: run as root, or pipe 'dmesg' into 'headroom explain -')" : "");
@@ -144,11 +147,14 @@ int cmd_explain(int argc, char **argv)
 		const char *path = argv[i];
 		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 		if (fd < 0) {
+			findings_note(&notes, path, errno, "not explained");
 			cli_err("explain", "%s: %s, skipping", path, strerror(errno));
 			failed = true;
 			continue;
 		}
 		int e = feed_fd(x, fd, buf);
+		if (e)
+			findings_note(&notes, path, e, "partly explained (read error)");
 		if (e)
 			cli_err("explain", "%s: read: %s; the rest of it is not explained", path, strerror(-e));
 		failed |= e != 0;
@@ -202,8 +208,7 @@ int cmd_explain(int argc, char **argv)
 		jw_u64(&c.w, st->hung_other);
 		jw_obj_end(&c.w);
 		jw_key(&c.w, "not_read");
-		jw_arr_begin(&c.w);
-		jw_arr_end(&c.w);
+		report_json_notes(&c.w, &notes);
 		jw_key(&c.w, "dropped_findings");
 		jw_u64(&c.w, 0);
 		jw_obj_end(&c.w);

@@ -589,7 +589,7 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 				"was dropped. %" PRIu64 " drops were logged (%" PRIu64 " lines + %" PRIu64
 				" suppressed by the rate limit)", total, o->lines, o->suppressed);
 		if (dur >= 0)
-			finding_explain(f, " over %.1f s", dur);
+			finding_explain(f, " within %.3g s", dur);
 		finding_explain(f, "; the real number is higher, the log is rate limited (5 s, burst 10). "
 				"The limit is global but counted per network namespace.");
 		if (!strcmp(o->form, "ip_conntrack:"))
