@@ -35,6 +35,14 @@ static const char *const anchor_words[] = {
 	"Linux version",	/* boot banner: kernel version for GFP decoding */
 };
 
+/* Bit numbers of anchor_words, for anchors_mask(). */
+enum {
+	A_PAGE_ALLOC = 1u << 0, A_OOMKILL = 1u << 1, A_OFMEM = 1u << 2, A_KILLED = 1u << 3,
+	A_SOCKMEM = 1u << 4, A_ORPHAN = 1u << 5, A_TABLEFULL = 1u << 6, A_SYN = 1u << 7,
+	A_BLOCKED = 1u << 8, A_NFS = 1u << 9, A_SUPP = 1u << 10, A_UNABLE = 1u << 11,
+	A_LINUXVER = 1u << 12,
+};
+
 void explain_init(struct hr_explain *x, hr_emit_fn emit, void *arg)
 {
 	memset(x, 0, sizeof(*x));
@@ -762,29 +770,33 @@ void explain_line(struct hr_explain *x, const char *line, size_t len)
 		return;
 	struct hr_span t = ll.text;
 
-	/* Headers and one-line messages first. */
-	if (has(t, "page allocation ")) {
-		alloc_header(x, line, len, &ll);
-		return;
-	}
-	if ((has(t, "oom-kill") || has(t, "of memory") || has(t, "ill process ") ||
-	     has(t, "illed process ")) && oom_lines(x, &ll))
-		return;
-	if (starts(t, "INFO: task ") && has(t, " blocked for more than ")) {
-		hung_header(x, &ll);
-		return;
-	}
-	if (net_lines(x, &ll))
-		return;
-	if (has(t, "suppressed")) {
-		suppressed_line(x, &ll);
-		return;
-	}
-	if (starts(t, "Linux version ")) {
-		struct klog_kver v;
-		if (!klog_kver_parse(t, &v))
-			note_version(x, NULL, &v);
-		return;
+	/* Headers and one-line messages first: one pass over the line finds
+	 * which anchor words it has, so noise costs no string searches. */
+	uint32_t m = anchors_mask(&x->anchors, t.p, t.len);
+	if (m) {
+		if (m & A_PAGE_ALLOC) {
+			alloc_header(x, line, len, &ll);
+			return;
+		}
+		if ((m & (A_OOMKILL | A_OFMEM | A_KILLED)) && oom_lines(x, &ll))
+			return;
+		if ((m & A_BLOCKED) && starts(t, "INFO: task ")) {
+			hung_header(x, &ll);
+			return;
+		}
+		if ((m & (A_OFMEM | A_SOCKMEM | A_ORPHAN | A_TABLEFULL | A_SYN | A_NFS)) &&
+		    net_lines(x, &ll))
+			return;
+		if (m & A_SUPP) {
+			suppressed_line(x, &ll);
+			return;
+		}
+		if ((m & A_LINUXVER) && starts(t, "Linux version ")) {
+			struct klog_kver v;
+			if (!klog_kver_parse(t, &v))
+				note_version(x, NULL, &v);
+			return;
+		}
 	}
 	if (!x->ntraced)
 		return;

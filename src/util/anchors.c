@@ -14,6 +14,7 @@ void anchors_init(struct hr_anchors *a, const char *const *needles, size_t n)
 		if (l < 2 || l > HR_ANCHOR_LEN_MAX)
 			continue;
 		a->needle[a->n] = needles[i];
+		a->first[(unsigned char)needles[i][0]] |= 1u << a->n;
 		a->len[a->n++] = l;
 		if (l > a->maxlen)
 			a->maxlen = l;
@@ -24,16 +25,42 @@ void anchors_init(struct hr_anchors *a, const char *const *needles, size_t n)
 #endif
 }
 
+/* True if a needle starts at buf[i] (and fits before len). */
+static bool match_at(const struct hr_anchors *a, const char *buf, size_t len, size_t i)
+{
+	uint32_t m = a->first[(unsigned char)buf[i]];
+	while (m) {
+		unsigned k = (unsigned)__builtin_ctz(m);
+		m &= m - 1;
+		if (len - i >= a->len[k] && buf[i + 1] == a->needle[k][1] &&
+		    !memcmp(buf + i, a->needle[k], a->len[k]))
+			return true;
+	}
+	return false;
+}
+
 static size_t scalar_from(const struct hr_anchors *a, const char *buf, size_t len, size_t i)
 {
-	for (; i < len; i++) {
-		for (size_t k = 0; k < a->n; k++) {
-			if (buf[i] == a->needle[k][0] && len - i >= a->len[k] &&
+	for (; i < len; i++)
+		if (a->first[(unsigned char)buf[i]] && match_at(a, buf, len, i))
+			return i;
+	return len;
+}
+
+uint32_t anchors_mask(const struct hr_anchors *a, const char *buf, size_t len)
+{
+	uint32_t found = 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t m = a->first[(unsigned char)buf[i]] & ~found;
+		while (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			m &= m - 1;
+			if (len - i >= a->len[k] && buf[i + 1] == a->needle[k][1] &&
 			    !memcmp(buf + i, a->needle[k], a->len[k]))
-				return i;
+				found |= 1u << k;
 		}
 	}
-	return len;
+	return found;
 }
 
 /* The vector loop, instantiated twice (generic and AVX2). Stops 32 +
@@ -63,10 +90,14 @@ static size_t scalar_from(const struct hr_anchors *a, const char *buf, size_t le
 		}							\
 		uint64_t w[4];						\
 		memcpy(w, &acc, 32);					\
-		if (w[0] | w[1] | w[2] | w[3]) {			\
-			size_t r = scalar_from(a, buf, i + 32 + a->maxlen, i); \
-			if (r < i + 32)					\
-				return r;				\
+		for (int q = 0; q < 4; q++) {				\
+			while (w[q]) {	/* each candidate byte is 0xff */ \
+				size_t at = i + (size_t)q * 8 +		\
+					    (size_t)__builtin_ctzll(w[q]) / 8; \
+				w[q] &= ~(0xffULL << (__builtin_ctzll(w[q]) & ~7ULL)); \
+				if (match_at(a, buf, len, at))		\
+					return at;			\
+			}						\
 		}							\
 		i += 32;						\
 	}								\

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HR_ANCHORS_MAX 24
 #define HR_ANCHOR_LEN_MAX 32
@@ -22,6 +23,7 @@ struct hr_anchors {
 	size_t len[HR_ANCHORS_MAX];
 	size_t maxlen;
 	bool avx2;
+	uint32_t first[256];	/* bit k set: needle k starts with this byte */
 };
 
 /* Keeps pointers to the needles (they must outlive a). Needles shorter
@@ -32,5 +34,9 @@ void anchors_init(struct hr_anchors *a, const char *const *needles, size_t n);
 /* Offset of the first position in buf[0..len) where any needle starts
  * (whole needle inside buf), or len if there is none. */
 size_t anchors_find(const struct hr_anchors *a, const char *buf, size_t len);
+
+/* Bit k set for every needle k that occurs in buf[0..len) (a scalar pass
+ * for one line; at most 32 needles are reported). */
+uint32_t anchors_mask(const struct hr_anchors *a, const char *buf, size_t len);
 
 #endif
