@@ -16,22 +16,26 @@ fx=tests/fixtures/kmsg
 	"$fx"/18-*.log "$fx"/21-*.log "$fx"/26-*.log "$fx"/04-*.log "$fx"/33-*.log "$fx"/25-*.log || exit 1
 bytes=$(stat -c %s "$tmp/log")
 cat "$tmp/log" >/dev/null	# page cache: both tools read from memory
-now() { date +%s.%N; }
-best() { # best of 3 runs of "$@", seconds
-	local b=999999 s e d
+# best of 3 runs: wall seconds and CPU seconds (user+sys). The VM's 2 vCPUs
+# are shared, so CPU time is the steadier figure; both are printed.
+best() {
+	local bw=999999 bc=999999 w c
 	for _ in 1 2 3; do
-		s=$(now); "$@" >"$tmp/out" 2>&1; e=$(now)
-		d=$(echo "$e - $s" | bc -l)
-		if [ "$(echo "$d < $b" | bc -l)" = 1 ]; then b=$d; fi
+		/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null
+		read -r w u s < <(tail -1 "$tmp/time")
+		c=$(echo "$u + $s" | bc -l)
+		if [ "$(echo "$w < $bw" | bc -l)" = 1 ]; then bw=$w; fi
+		if [ "$(echo "$c < $bc" | bc -l)" = 1 ]; then bc=$c; fi
 	done
-	echo "$b"
+	echo "$bw $bc"
 }
-te=$(best "$HEADROOM" explain --json "$tmp/log")
+read -r ew ec <<<"$(best "$HEADROOM" explain --json "$tmp/log")"
 inc=$("$HEADROOM" explain "$tmp/log" | tail -1)
-tg=$(best grep -c 'page allocation failure' "$tmp/log")
-mbs=$(echo "$bytes / 1000000 / $te" | bc -l)
-gmbs=$(echo "$bytes / 1000000 / $tg" | bc -l)
-printf 'explain: %d bytes in %.3f s = %.0f MB/s (%s)\n' "$bytes" "$te" "$mbs" "$inc"
-printf 'grep -c: %.3f s = %.0f MB/s\n' "$tg" "$gmbs"
-printf 'ratio explain/grep: %.2fx (target >= 0.5x), target 1000 MB/s: %s\n' \
-	"$(echo "$tg / $te" | bc -l)" "$( [ "$(echo "$mbs >= 1000" | bc -l)" = 1 ] && echo met || echo NOT met)"
+read -r gw gc <<<"$(best grep -c 'page allocation failure' "$tmp/log")"
+mbs() { echo "$bytes / 1000000 / ($1 + 0.0001)" | bc -l; }
+printf 'explain: %d bytes: wall %.3f s = %.0f MB/s, cpu %.3f s = %.0f MB/s\n' "$bytes" "$ew" "$(mbs "$ew")" "$ec" "$(mbs "$ec")"
+printf '         %s\n' "$inc"
+printf 'grep -c: wall %.3f s = %.0f MB/s, cpu %.3f s = %.0f MB/s\n' "$gw" "$(mbs "$gw")" "$gc" "$(mbs "$gc")"
+printf 'ratio explain/grep throughput: wall %.2fx, cpu %.2fx (target >= 0.5x)\n' \
+	"$(echo "($gw + 0.0001) / ($ew + 0.0001)" | bc -l)" "$(echo "($gc + 0.0001) / ($ec + 0.0001)" | bc -l)"
+printf 'target 1000 MB/s (cpu): %s\n' "$( [ "$(echo "$(mbs "$ec") >= 1000" | bc -l)" = 1 ] && echo met || echo NOT met)"

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HR_ANCHORS_MAX 24
+#define HR_ANCHORS_MAX 24	/* needles are 4..32 bytes */
 #define HR_ANCHOR_LEN_MAX 32
 
 struct hr_anchors {
@@ -24,6 +24,9 @@ struct hr_anchors {
 	size_t maxlen;
 	bool avx2;
 	uint32_t first[256];	/* bit k set: needle k starts with this byte */
+	/* Nibble tables of the AVX2 filter: bucket bits per low/high nibble of
+	 * the needles' bytes 0-3 (8 buckets, needle k in bucket k % 8). */
+	uint8_t lo[4][16], hi[4][16];
 };
 
 /* Keeps pointers to the needles (they must outlive a). Needles shorter

@@ -306,7 +306,7 @@ static void test_klog_misc(void **state)
 static void test_anchors(void **state)
 {
 	(void)state;
-	static const char *const w[] = { "page allocation", "table full", "oom-kill", "xy" };
+	static const char *const w[] = { "page allocation", "table full", "oom-kill", "xyxy" };
 	struct hr_anchors a;
 	anchors_init(&a, w, 4);
 	char *buf = malloc(5000);
