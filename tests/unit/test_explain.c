@@ -326,6 +326,12 @@ static void test_anchors(void **state)
 				if (len - i >= strlen(w[k]) && !memcmp(buf + i, w[k], strlen(w[k])))
 					want = i;
 		assert_int_equal(anchors_find(&a, buf, len), want);
+		/* The portable vector loop must agree with the AVX2 one. */
+		struct hr_anchors g = a;
+		g.avx2 = false;
+		assert_int_equal(anchors_find(&g, buf, len), want);
+		uint32_t mask = anchors_mask(&a, buf, len);
+		assert_int_equal(mask != 0, want != len);
 	}
 	free(buf);
 }
