@@ -57,7 +57,9 @@ static void emit(void *arg, const struct hr_finding *f)
 
 static void kmsg_line(void *arg, const char *line, size_t len)
 {
-	explain_line(arg, line, len);
+	struct hr_explain *x = arg;
+	x->st.bytes += len + 1;
+	explain_line(x, line, len);
 }
 
 /* Reads fd to EOF through the engine. Returns 0 or -errno. */
