@@ -464,6 +464,21 @@ static void alloc_header(struct hr_explain *x, const char *line, size_t len, str
 	if (memchr(a.comm.p, '[', a.comm.len) && resync(line, len, a.comm, ll) &&
 	    klog_alloc_parse(ll->text, &a))
 		return;
+	/* The same header twice before any line of the report (a console
+	 * echo, or two CPUs' copies cut apart as in 4.9 dcache #3787): one report. */
+	struct ex_open *prev = find_open(x, HR_INC_ALLOC_FAILURE, ll);
+	if (prev && !prev->nframes && !prev->nzones && !prev->kernel[0] &&
+	    (prev->host[0] != '\0') == (ll->host.len != 0) &&
+	    prev->order == a.order && prev->mask == a.mask &&
+	    (!prev->comm[0] || !a.comm.len ||
+	     (strlen(prev->comm) == a.comm.len && !memcmp(prev->comm, a.comm.p, a.comm.len))) &&
+	    (ll->ts_kind == HR_TS_NONE || prev->ts_kind != ll->ts_kind ||
+	     (ll->ts_usec - prev->last_ts <= 1000000 && prev->last_ts - ll->ts_usec <= 1000000))) {
+		if (!prev->comm[0])
+			copy_span(prev->comm, sizeof(prev->comm), a.comm);
+		touch(prev, ll);
+		return;
+	}
 	close_kind(x, HR_INC_ALLOC_FAILURE, ll);
 	struct ex_open *o = open_inc(x, HR_INC_ALLOC_FAILURE, ll);
 	copy_span(o->comm, sizeof(o->comm), a.comm);

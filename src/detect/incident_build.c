@@ -257,12 +257,14 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 
 	f->severity = o->stall ? HR_SEV_WARN : (network ? HR_SEV_CRIT : HR_SEV_WARN);
 	snprintf(f->id, sizeof(f->id), "explain.%s", o->stall ? "alloc_stall" : "alloc_failure");
-	snprintf(f->subject, sizeof(f->subject), "%s order %" PRIu64, o->comm, o->order);
+	const char *comm = o->comm[0] ? o->comm : "(comm not in the log)";
+	snprintf(f->subject, sizeof(f->subject), "%s order %" PRIu64, comm, o->order);
 	if (o->pid >= 0)
 		snprintf(f->subject, sizeof(f->subject), "%s pid %" PRId64 " order %" PRIu64,
-			 o->comm, o->pid, o->order);
+			 comm, o->pid, o->order);
 	common(x, o, f, &kernel);
-	fact_str(f, "comm", o->comm);
+	if (o->comm[0])
+		fact_str(f, "comm", o->comm);
 	if (o->pid >= 0)
 		fact_i64(f, "pid", o->pid);
 	fact_u64(f, "order", o->order);
@@ -337,7 +339,7 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 	/* Why. */
 	fmt_kb(sz, sizeof(sz), ((uint64_t)PAGE_BYTES << (o->order > 40 ? 40 : o->order)) / 1024);
 	finding_explain(f, "%s%s could not get %s (order %" PRIu64 ") of contiguous memory",
-			o->comm, o->stall ? " waited long for" : "", sz, o->order);
+			o->comm[0] ? o->comm : "A task", o->stall ? " waited long for" : "", sz, o->order);
 	if (atomic)
 		finding_explain(f, " without being allowed to sleep or reclaim (mode %#" PRIx64
 				", an atomic allocation)", o->mask);
