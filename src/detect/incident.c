@@ -214,6 +214,11 @@ static void add_frame(struct ex_open *o, const struct klog_frame *fr)
 	    fn_is(f, "do_softirq") || fn_is(f, "handle_softirqs") || fn_is(f, "__irq_exit_rcu") ||
 	    fn_is(f, "irq_exit") || fn_is(f, "irq_exit_rcu"))
 		o->softirq = true;
+	if (fn_is(f, "handle_irq_event") || fn_is(f, "__handle_irq_event_percpu") ||
+	    fn_is(f, "handle_irq_event_percpu") || fn_is(f, "handle_edge_irq") ||
+	    fn_is(f, "handle_fasteoi_irq") || fn_is(f, "__handle_domain_irq") ||
+	    fn_is(f, "generic_handle_domain_irq"))
+		o->hardirq = true;	/* inside an interrupt handler itself */
 	if (o->nframes >= EXPLAIN_FRAMES_MAX || helper_frame(f))
 		return;
 	struct ex_frame *e = &o->frames[o->nframes++];

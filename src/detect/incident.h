@@ -97,7 +97,7 @@ struct ex_open {
 	bool stall;
 	uint64_t stall_ms;
 	uint64_t suppressed_before;
-	bool in_irq, softirq, in_trace, meminfo;
+	bool in_irq, softirq, hardirq, in_trace, meminfo;
 	char workqueue[64];
 	unsigned nframes;
 	struct ex_frame frames[EXPLAIN_FRAMES_MAX];	/* innermost first, helpers skipped */

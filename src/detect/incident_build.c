@@ -251,7 +251,10 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 		}
 	}
 	bool network = path == P_RX || path == P_TX || path == P_REFILL;
-	const char *ctx = (o->softirq || o->in_irq || pre(o->comm, "ksoftirqd/")) ? "softirq" :
+	/* The innermost interrupt level decides: a hardirq handler frame below
+	 * the allocation beats the softirq frames further out. */
+	const char *ctx = o->hardirq && !o->softirq ? "hardirq" :
+			  (o->softirq || o->in_irq || pre(o->comm, "ksoftirqd/")) ? "softirq" :
 			  pre(o->comm, "irq/") ? "irq_thread" : "process";
 	bool atomic = false;
 

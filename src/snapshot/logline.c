@@ -306,9 +306,10 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 	out->text.len = len - i;
 }
 
-/* /dev/kmsg record header, 6.18 (printk/printk.c info_print_ext_header):
- *   "6,1234,5678901,-;text" and, since 5.1 with PRINTK_CALLER,
- *   "6,1234,5678901,-,caller=T1;text". */
+/* /dev/kmsg record, read on 6.18.44 (this VM, 2026-11-22):
+ *   "4,2,0,-;[Firmware Bug]: TSC doesn't count with P0 frequency!\n"
+ * (kernel/printk/printk.c info_print_ext_header; with PRINTK_CALLER, 5.1+,
+ * ",caller=T1" follows the flags). */
 int kmsg_record_parse(const char *buf, size_t len, struct hr_kmsg_rec *out)
 {
 	uint64_t prio, seq, usec;

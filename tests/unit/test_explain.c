@@ -611,6 +611,40 @@ static void test_bounds(void **state)
 	free(c);
 }
 
+/* The same report with CRLF line ends gives the same facts. */
+static void test_crlf(void **state)
+{
+	(void)state;
+	struct collect *a = run_file("05-pagealloc-virtio_net-ceph-5.4.log", 1 << 20);
+	FILE *fp = fopen(FIXTURES "/kmsg/05-pagealloc-virtio_net-ceph-5.4.log", "rb");
+	assert_non_null(fp);
+	char *in = malloc(1 << 16), *crlf = malloc(1 << 17);
+	size_t n = fread(in, 1, 1 << 16, fp), m = 0;
+	fclose(fp);
+	for (size_t i = 0; i < n; i++) {
+		if (in[i] == '\n')
+			crlf[m++] = '\r';
+		crlf[m++] = in[i];
+	}
+	struct collect *b = calloc(1, sizeof(*b));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	explain_init(x, collect, b);
+	explain_feed(x, crlf, m);
+	explain_finish(x);
+	assert_int_equal(a->n, b->n);
+	char fa[512], fb[512];
+	for (size_t k = 0; k < a->f[0].nfacts; k++) {
+		const struct hr_fact *y = finding_fact(&b->f[0], a->f[0].facts[k].name);
+		assert_non_null(y);
+		assert_string_equal(fact_format(&a->f[0].facts[k], fa, sizeof(fa)), fact_format(y, fb, sizeof(fb)));
+	}
+	free(in);
+	free(crlf);
+	free(x);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures_small_blocks),
 		cmocka_unit_test(test_all_fixtures_sane),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_crlf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
