@@ -325,6 +325,16 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 			o->memcg_scope = true;
 			return true;
 		}
+		/* v1 prints "memory+swap:" and "kmem:" after "memory:"; v2 (5.x+)
+		 * prints "swap: usage" (mm/memcontrol.c mem_cgroup_print_oom_meminfo). */
+		if (starts(t, "memory+swap: usage") || starts(t, "kmem: usage")) {
+			snprintf(o->cgroup_version, sizeof(o->cgroup_version), "v1");
+			return true;
+		}
+		if (starts(t, "swap: usage")) {
+			snprintf(o->cgroup_version, sizeof(o->cgroup_version), "v2");
+			return true;
+		}
 		if (starts(t, "Task in ")) {
 			/* <=4.20: "Task in /a/b killed as a result of limit of /a" */
 			long k = span_find(t, " killed as a result of limit of ");

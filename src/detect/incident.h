@@ -107,6 +107,7 @@ struct ex_open {
 	/* oom */
 	int64_t score_adj;
 	bool memcg_scope, global_scope;
+	char cgroup_version[4];	/* "v1" (memory+swap:/kmem: lines), "v2" (swap:), "" */
 	char constraint[32];
 	char memcg[256], task_memcg[256];
 	uint64_t usage_kb, limit_kb, failcnt;

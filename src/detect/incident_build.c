@@ -483,6 +483,8 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		uint64_t rss = sat_add(o->anon_kb, sat_add(o->file_kb, o->shmem_kb == HR_UNSET ? 0 : o->shmem_kb));
 		fact_u64(f, "victim_rss_bytes", sat_mul(rss, 1024));
 	}
+	if (o->cgroup_version[0])
+		fact_str(f, "cgroup_version", o->cgroup_version);
 	if (o->memcg[0])
 		fact_str(f, "memcg", o->memcg);
 	if (o->task_memcg[0])
@@ -533,10 +535,15 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 			finding_explain(f, ", %" PRIu64 " charges hit the limit (failcnt)", o->failcnt);
 		finding_explain(f, ".");
 	}
-	if (!strcmp(cons, "memcg"))
-		finding_explain(f, " Socket buffers are charged to the same cgroup (always on cgroup v2, "
-				"with kmem.tcp on v1), so before the kill its network receive was "
-				"dropping packets and stalling TCP.");
+	if (!strcmp(cons, "memcg") && !strcmp(o->cgroup_version, "v1"))
+		finding_explain(f, " On cgroup v1 socket buffers are not charged against this limit "
+				"(only against memory.kmem.tcp when that is set), but the cgroup's "
+				"tasks stalled in reclaim before the kill, and so did their network I/O.");
+	else if (!strcmp(cons, "memcg"))
+		finding_explain(f, " On cgroup v2 socket buffers are charged to the same cgroup: up to "
+				"5.15 a receive-path charge at the limit fails and the packet is "
+				"dropped (6.1+ overcharges instead), so near the limit this cgroup was "
+				"losing packets before the kill.");
 	else
 		finding_explain(f, " Before an OOM kill the free reserve is exhausted, so atomic "
 				"network allocations were failing too.");
