@@ -327,7 +327,10 @@ int klog_buddy_parse(struct hr_span t, struct klog_buddy *out)
 
 static int alloc_rest(struct hr_span r, struct klog_alloc *out);
 
-/* Everything before ": page allocation" is the comm (it may contain ": "). */
+/* 5.4.26 (ceph-devel 2020, fixture 05):
+ *   "kworker/3:2: page allocation failure: order:0, mode:0xa20(GFP_ATOMIC), nodemask=(null),cpuset=/,mems_allowed=0"
+ * 2.6.18 (LKML 2006, fixture 04): "swapper: page allocation failure. order:1, mode:0x20"
+ * Everything before ": page allocation" is the comm (it may contain ": "). */
 int klog_alloc_parse(struct hr_span t, struct klog_alloc *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -402,6 +405,9 @@ static int mask_names(struct hr_span r, const char *key, uint64_t *mask, struct 
 	return 0;
 }
 
+/* 4.18.0 (linux-mm 2018, fixture 02):
+ *   "leaker invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=0, oom_score_adj=0"
+ * 3.10.0-693 (fixture 01): "monocular invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=-998" */
 int klog_oom_hdr_parse(struct hr_span t, struct klog_oom_hdr *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -510,6 +516,8 @@ static bool kv_field(struct hr_span t, const char *key, struct hr_span *v)
 	return false;
 }
 
+/* 5.x (dmesg -T zh_CN, fixture 30):
+ *   "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=3e5e...,mems_allowed=0-1,oom_memcg=/kubepods/burstable/pod28fc...,task_memcg=/kubepods/burstable/pod28fc.../3e5e...,task=java,pid=50624,uid=10000" */
 int klog_oom_cons_parse(struct hr_span t, struct klog_oom_cons *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -531,6 +539,7 @@ int klog_oom_cons_parse(struct hr_span t, struct klog_oom_cons *out)
 	return 0;
 }
 
+/* 3.10.0-693 (fixture 01): "memory: usage 233472kB, limit 233472kB, failcnt 3028" */
 int klog_memcg_usage_parse(struct hr_span t, struct klog_memcg_usage *out)
 {
 	memset(out, 0, sizeof(*out));
