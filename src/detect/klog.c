@@ -135,13 +135,32 @@ bool klog_is_report_noise(struct hr_span t)
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
 		if (span_starts_with(t, pre[i]))
 			return true;
-	/* Register dumps: "RIP: 0033:0x..", "R13: 000..", "EFLAGS: ..", "pc : ..". */
+	/* Register dumps: "RIP: 0033:0x..", "R13: 000..", "EFLAGS: ..", arm64
+	 * "pc : ..", "x29: ..". Only register names, so "TCP: ..." or "ACPI: ..."
+	 * messages of other subsystems are not taken for part of a report. */
+	static const char *const regs[] = {
+		"RIP", "RSP", "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "EFLAGS", "FS", "GS",
+		"CS", "DS", "ES", "EIP", "ESP", "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP",
+		"ORIG_RAX", "PKRU", "pc", "lr", "sp", "pstate",
+	};
 	size_t k = 0;
-	while (k < t.len && k < 8 && ((t.p[k] >= 'A' && t.p[k] <= 'Z') || is_digit(t.p[k]) ||
-				      t.p[k] == '_'))
+	while (k < t.len && k < 9 && t.p[k] != ':' && t.p[k] != ' ')
 		k++;
-	if (k >= 2 && k < t.len && t.p[k] == ':' && k + 1 < t.len && t.p[k + 1] == ' ')
-		return true;
+	if (k >= 2 && k + 1 < t.len && (t.p[k] == ':' || (t.p[k] == ' ' && t.p[k + 1] == ':'))) {
+		for (size_t r = 0; r < sizeof(regs) / sizeof(regs[0]); r++)
+			if (strlen(regs[r]) == k && !memcmp(t.p, regs[r], k))
+				return true;
+		/* R8-R15, CR0-CR4, DR0-DR7, x0-x30 */
+		size_t d = (t.p[0] == 'R' || t.p[0] == 'x') ? 1 :
+			   ((t.p[0] == 'C' || t.p[0] == 'D') && t.p[1] == 'R') ? 2 : 0;
+		if (d && d < k) {
+			size_t j = d;
+			while (j < k && is_digit(t.p[j]))
+				j++;
+			if (j == k)
+				return true;
+		}
+	}
 	return all_hex_words(t);
 }
 

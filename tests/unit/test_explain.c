@@ -300,6 +300,10 @@ static void test_klog_misc(void **state)
 	assert_true(klog_is_report_noise(sp("RIP: 0033:0x5566cd5aadd0")));
 	assert_true(klog_is_report_noise(sp("0000000000000286 00000000a17a86b0 ffff88001e673a18")));
 	assert_false(klog_is_report_noise(sp("eth0: link up")));
+	assert_false(klog_is_report_noise(sp("TCP: eth0: Driver has suspect GRO implementation")));
+	assert_true(klog_is_report_noise(sp("R13: 0000000000000002 R14: 0000000000001000")));
+	assert_true(klog_is_report_noise(sp("x29: ffff800008003d50 x28: ffff000003b6c000")));
+	assert_true(klog_is_report_noise(sp("CR2: 00007f3a397d8010 CR3: 000000010f2e6000")));
 }
 
 /* ---- anchors: the SIMD scan agrees with a plain search ---- */
