@@ -122,8 +122,9 @@ static void common(const struct hr_explain *x, const struct ex_open *o, struct h
 		fact_str(f, "host", o->host);
 	if (o->caller[0])
 		fact_str(f, "caller", o->caller);
-	if (o->ts_kind == HR_TS_MONO)
-		fact_f64(f, "uptime_seconds", (double)o->first_ts / 1e6);
+	/* Integer microseconds: JSON doubles are printed with 6 digits. */
+	if (o->ts_kind == HR_TS_MONO && o->first_ts >= 0)
+		fact_u64(f, "uptime_usec", (uint64_t)o->first_ts);
 }
 
 static void kernel_version(const struct hr_explain *x, const struct ex_open *o,
