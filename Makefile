@@ -107,7 +107,7 @@ bench: headroom $(BENCH_BINS)
 
 install: headroom
 	install -D -m 0755 headroom $(DESTDIR)/usr/local/sbin/headroom
-	install -D -m 0644 doc/headroom.8 $(DESTDIR)/usr/local/share/man/man8/headroom.8
+	for m in doc/*.8; do install -D -m 0644 $$m $(DESTDIR)/usr/local/share/man/man8/$$(basename $$m); done
 
 clean:
 	rm -rf build headroom

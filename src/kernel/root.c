@@ -89,7 +89,14 @@ static long read_all(int fd, char *buf, size_t cap)
 	if (cap < 2)
 		return -E2BIG;
 	for (;;) {
-		ssize_t k = read(fd, buf + n, cap - 1 - n);
+		/* At most 1 MiB per read(): /proc/sys answers ENOMEM to a read
+		 * of KMALLOC_MAX_SIZE (4 MiB on x86_64) or more
+		 * (proc_sys_call_handler, 5.8+), which the 8 MiB snapshot buffer
+		 * hit on 6.18.44 for every sysctl file. */
+		size_t want = cap - 1 - n;
+		if (want > (1u << 20))
+			want = 1u << 20;
+		ssize_t k = read(fd, buf + n, want);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;

@@ -1,0 +1,255 @@
+/* net.c - see net.h. */
+#include "kernel/net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snapshot/kver.h"
+#include "snapshot/netns.h"
+#include "snapshot/snmp.h"
+#include "util/parse.h"
+
+/* Largest file read here: /proc/net/softnet_stat is 15 x 9 bytes per CPU on
+ * 6.18 (135 B; 1 MiB is 7000+ CPUs); /proc/net/netstat is 5.3 KiB on 6.18
+ * (`wc -c`), /proc/net/stat/nf_conntrack 160 B per CPU. One heap buffer per
+ * sample: this is the CLI path, not the daemon tick. */
+#define NET_BUF (1u << 20)
+
+void net_ns_read(const struct hr_root *root, struct net_ns *ns)
+{
+	char link[64];
+	uint64_t self = HR_UNSET, one = HR_UNSET;
+	long n = root_readlink(root, "proc/self/ns/net", link, sizeof(link));
+
+	if (n > 0 && netns_link_parse(link, (size_t)n, &self) != 0)
+		self = HR_UNSET;
+	n = root_readlink(root, "proc/1/ns/net", link, sizeof(link));
+	if (n > 0 && netns_link_parse(link, (size_t)n, &one) != 0)
+		one = HR_UNSET;
+	ns->inode = self;
+	ns->is_pid1 = self == HR_UNSET || one == HR_UNSET ? -1 : self == one;
+	if (self == HR_UNSET)
+		snprintf(ns->subject, sizeof(ns->subject), "this netns");
+	else if (ns->is_pid1 == 1)
+		snprintf(ns->subject, sizeof(ns->subject), "netns %llu (that of pid 1)",
+			 (unsigned long long)self);
+	else if (ns->is_pid1 == 0)
+		snprintf(ns->subject, sizeof(ns->subject), "netns %llu (this netns, not pid 1's)",
+			 (unsigned long long)self);
+	else
+		snprintf(ns->subject, sizeof(ns->subject), "netns %llu (this netns)",
+			 (unsigned long long)self);
+}
+
+/* Reads a file of one decimal number. ENOENT leaves *out HR_UNSET and
+ * returns -ENOENT quietly (not on this kernel / module not loaded); other
+ * errors are noted. */
+static int read_u64(const struct hr_root *root, const char *rel, uint64_t *out,
+		    struct hr_findings *notes, const char *what)
+{
+	char buf[64];
+	long n = root_read(root, rel, buf, sizeof(buf));
+	int rc;
+
+	*out = HR_UNSET;
+	if (n < 0) {
+		if (n != -ENOENT)
+			findings_note(notes, rel, (int)n, "%s", what);
+		return (int)n;
+	}
+	rc = parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
+	if (rc) {
+		*out = HR_UNSET;
+		findings_note(notes, rel, rc, "%s (not a number)", what);
+	}
+	return rc;
+}
+
+static uint64_t read_mem_total(const struct hr_root *root, char *buf, struct hr_findings *notes)
+{
+	static const struct hr_kv_key k[] = { { "MemTotal", 0 } };
+	uint64_t v = HR_UNSET;
+	long n = root_read(root, "proc/meminfo", buf, NET_BUF);
+
+	if (n < 0)
+		findings_note(notes, "proc/meminfo", (int)n, "no RAM-based sizing advice");
+	else if (kv_parse(buf, (size_t)n, k, 1, &v, true) < 0)
+		findings_note(notes, "proc/meminfo", EINVAL, "no RAM-based sizing advice");
+	return v;
+}
+
+int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+{
+	struct conntrack_snap *s = state;
+	char *buf = malloc(NET_BUF);
+	long n;
+
+	if (!buf)
+		return -ENOMEM;
+	net_ns_read(root, &s->ns);
+	read_u64(root, "proc/sys/net/netfilter/nf_conntrack_count", &s->count, notes,
+		 "conntrack usage not checked");
+	read_u64(root, "proc/sys/net/netfilter/nf_conntrack_max", &s->max, notes,
+		 "conntrack usage not checked");
+	read_u64(root, "proc/sys/net/netfilter/nf_conntrack_buckets", &s->buckets, notes,
+		 "conntrack hash sizing not checked");
+	read_u64(root, "proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait",
+		 &s->tw_timeout_sec, notes, "conntrack TIME_WAIT timeout not checked");
+
+	n = root_read(root, "proc/net/stat/nf_conntrack", buf, NET_BUF);
+	if (n >= 0) {
+		int rc = conntrack_stat_parse(buf, (size_t)n, &s->stat);
+		if (rc)
+			findings_note(notes, "proc/net/stat/nf_conntrack", rc,
+				      "conntrack drops not checked (unexpected format)");
+		s->have_stat = rc == 0;
+	} else if (n != -ENOENT) {
+		findings_note(notes, "proc/net/stat/nf_conntrack", (int)n, "conntrack drops not checked");
+	}
+	/* Not loaded: neither the sysctls nor the stat file exist. A read
+	 * error other than ENOENT still means the module is there. */
+	s->loaded = s->max != HR_UNSET || s->count != HR_UNSET || s->have_stat ||
+		    n != -ENOENT;
+	/* 6.18 hides nothing we read in a non-init netns, but 4.9-5.4 hide
+	 * nf_conntrack_max in a non-init user namespace; the count comes from
+	 * the stat file then (column "entries"). */
+	if (s->count == HR_UNSET && s->have_stat)
+		s->count = s->stat.entries;
+
+	s->mem_total_bytes = read_mem_total(root, buf, notes);
+	n = root_read(root, "proc/sys/kernel/osrelease", buf, 128);
+	if (n < 0 || kver_parse(buf, (size_t)n, &s->kmajor, &s->kminor))
+		s->kmajor = s->kminor = 0;
+	free(buf);
+	return 0;
+}
+
+/* Reads one of /proc/net/{snmp,netstat}; false if unreadable (noted). */
+static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_src src,
+		      struct netloss_snap *s, char *buf, struct hr_findings *notes)
+{
+	struct hr_kv_key keys[NL_COUNT];
+	uint64_t vals[NL_COUNT];
+	size_t nk = 0;
+	long n = root_read(root, rel, buf, NET_BUF);
+	int rc;
+
+	for (size_t i = 0; i < NL_COUNT; i++)
+		if (netloss_ctrs[i].src == src)
+			keys[nk++] = (struct hr_kv_key){ netloss_ctrs[i].key, i };
+	if (n < 0) {
+		/* snmp6 is absent when IPv6 is disabled: not an error. */
+		if (!(src == NL_SRC_SNMP6 && n == -ENOENT))
+			findings_note(notes, rel, (int)n, "its drop counters not checked");
+		return false;
+	}
+	if (src == NL_SRC_SNMP6)
+		rc = kv_parse(buf, (size_t)n, keys, nk, vals, false);
+	else
+		rc = snmp_parse(buf, (size_t)n, keys, nk, vals);
+	if (rc < 0) {
+		findings_note(notes, rel, rc, "its drop counters not checked (unexpected format)");
+		return false;
+	}
+	for (size_t i = 0; i < nk; i++)
+		s->c[keys[i].index] = vals[keys[i].index];
+	return true;
+}
+
+static void read_limits(const struct hr_root *root, const char *rel, uint64_t out[3],
+			char *buf, struct hr_findings *notes)
+{
+	long n = root_read(root, rel, buf, 256);
+	int rc = n < 0 ? (int)n : mem_limits_parse(buf, (size_t)n, out);
+
+	if (rc) {
+		out[0] = out[1] = out[2] = HR_UNSET;
+		findings_note(notes, rel, rc, "socket memory limits not checked");
+	}
+}
+
+static void read_ifaces(const struct hr_root *root, struct netloss_snap *s, char *buf,
+			struct hr_findings *notes)
+{
+	long n = root_read(root, "proc/net/dev", buf, NET_BUF);
+	int rc = n < 0 ? (int)n : net_dev_parse(buf, (size_t)n, &s->dev);
+
+	if (rc) {
+		findings_note(notes, "proc/net/dev", rc, "interface drops not checked");
+		return;
+	}
+	s->have_dev = true;
+	/* rx_missed_errors (NIC ring full) is folded into /proc/net/dev's
+	 * "drop"; sysfs has the two apart. Interfaces can vanish between the
+	 * two reads (ENOENT): the /proc/net/dev numbers stand then. */
+	for (size_t i = 0; i < s->dev.n; i++) {
+		struct net_dev_if *d = &s->dev.ifs[i];
+		char rel[96];
+		uint64_t v;
+
+		snprintf(rel, sizeof(rel), "sys/class/net/%s/statistics/rx_dropped", d->name);
+		if (read_u64(root, rel, &v, notes, "interface drop split not read") == 0)
+			d->rx_dropped_sys = v;
+		snprintf(rel, sizeof(rel), "sys/class/net/%s/statistics/rx_missed_errors", d->name);
+		if (read_u64(root, rel, &v, notes, "interface drop split not read") == 0)
+			d->rx_missed_sys = v;
+	}
+}
+
+int netloss_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+{
+	struct netloss_snap *s = state;
+	char *buf = malloc(NET_BUF);
+	long n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < NL_COUNT; i++)
+		s->c[i] = HR_UNSET;
+	net_ns_read(root, &s->ns);
+	s->have_snmp = read_snmp(root, "proc/net/snmp", NL_SRC_SNMP, s, buf, notes);
+	s->have_netstat = read_snmp(root, "proc/net/netstat", NL_SRC_NETSTAT, s, buf, notes);
+	s->have_snmp6 = read_snmp(root, "proc/net/snmp6", NL_SRC_SNMP6, s, buf, notes);
+
+	n = root_read(root, "proc/net/sockstat", buf, NET_BUF);
+	if (n >= 0) {
+		int rc = sockstat_parse(buf, (size_t)n, &s->sockstat);
+		if (rc)
+			findings_note(notes, "proc/net/sockstat", rc, "socket memory not checked");
+		s->have_sockstat = rc == 0;
+	} else {
+		findings_note(notes, "proc/net/sockstat", (int)n, "socket memory not checked");
+	}
+	read_limits(root, "proc/sys/net/ipv4/tcp_mem", s->tcp_mem, buf, notes);
+	read_limits(root, "proc/sys/net/ipv4/udp_mem", s->udp_mem, buf, notes);
+	/* sockstat counts pages of the running kernel; headroom runs where
+	 * it reads (a fixture from another page size would be misread). */
+	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	s->mem_total_bytes = read_mem_total(root, buf, notes);
+
+	n = root_read(root, "proc/net/softnet_stat", buf, NET_BUF);
+	if (n >= 0) {
+		int rc = softnet_stat_parse(buf, (size_t)n, &s->softnet);
+		if (rc)
+			findings_note(notes, "proc/net/softnet_stat", rc, "backlog drops not checked");
+		s->have_softnet = rc == 0;
+	} else {
+		findings_note(notes, "proc/net/softnet_stat", (int)n, "backlog drops not checked");
+	}
+	read_u64(root, "proc/sys/net/core/netdev_max_backlog", &s->netdev_max_backlog, notes,
+		 "no backlog sizing advice");
+	read_u64(root, "proc/sys/net/core/netdev_budget", &s->netdev_budget, notes,
+		 "no budget advice");
+	read_u64(root, "proc/sys/net/core/rmem_max", &s->rmem_max, notes, "no buffer advice");
+	read_u64(root, "proc/sys/net/core/rmem_default", &s->rmem_default, notes,
+		 "no buffer advice");
+	read_ifaces(root, s, buf, notes);
+	free(buf);
+	if (!s->have_snmp && !s->have_netstat && !s->have_sockstat && !s->have_softnet &&
+	    !s->have_dev)
+		return -ENOENT;
+	return 0;
+}

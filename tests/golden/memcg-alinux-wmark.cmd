@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-memcg-alinux-wmark --area memcg --json

@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-conntrack-absent --area conntrack,netloss --json

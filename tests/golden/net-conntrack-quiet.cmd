@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-conntrack-quiet --area conntrack,netloss --json

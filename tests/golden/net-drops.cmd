@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-net-drops --area conntrack,netloss --json

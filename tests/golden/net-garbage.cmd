@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-net-garbage --area conntrack,netloss --json

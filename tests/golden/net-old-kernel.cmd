@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-net-4.4 --area conntrack,netloss --json

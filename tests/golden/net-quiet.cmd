@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-net-quiet --area conntrack,netloss --json

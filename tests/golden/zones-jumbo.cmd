@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-zones-jumbo --area zones --json

@@ -1,0 +1,140 @@
+/* test_netswap.c - where swap pages go: device and filesystem
+ * classification (KERNEL-FACTS H), option parsing. */
+#include "testutil.h"
+
+#include <stdio.h>
+
+#include "detect/netswap.h"
+#include "snapshot/mountinfo.h"
+
+static struct netswap_dev dev(const char *name, const char *path, const char *transport)
+{
+	struct netswap_dev d;
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "%s", name);
+	snprintf(d.syspath, sizeof(d.syspath), "%s", path);
+	snprintf(d.transport, sizeof(d.transport), "%s", transport);
+	return d;
+}
+
+static void test_devices(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *path, *transport;
+		bool network, memalloc;
+		const char *label;
+	} t[] = {
+		{ "nbd0", "../../devices/virtual/block/nbd0", "", true, true, "nbd" },
+		{ "nbd12p1", "../../devices/virtual/block/nbd12/nbd12p1", "", true, true, "nbd" },
+		{ "nbdx", "../../devices/virtual/block/nbdx", "", false, false, "local" },
+		{ "rbd0", "../../devices/virtual/block/rbd0", "", true, false, "rbd" },
+		{ "sdb", "../../devices/platform/host3/session1/target3:0:0/3:0:0:0/block/sdb", "", true, true, "iscsi" },
+		{ "sdb2", "../../devices/platform/host3/session1/target3:0:0/3:0:0:0/block/sdb/sdb2", "", true, true, "iscsi" },
+		{ "sda", "../../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda", "", false, false, "local" },
+		{ "nvme0n1", "../../devices/virtual/nvme-fabrics/ctl/nvme0/nvme0n1", "tcp", true, true, "nvme-tcp" },
+		{ "nvme1n1", "../../devices/virtual/nvme-fabrics/ctl/nvme1/nvme1n1", "rdma", true, false, "nvme-rdma" },
+		{ "nvme2n1", "../../devices/pci0000:00/0000:00:04.0/nvme/nvme2/nvme2n1", "fc", true, false, "nvme-fc" },
+		{ "nvme3n1", "../../devices/virtual/nvme-fabrics/ctl/nvme3/nvme3n1", "", true, false, "nvme-fabrics" },
+		{ "nvme4n1", "../../devices/pci0000:00/0000:00:04.0/nvme/nvme4/nvme4n1", "pcie", false, false, "local" },
+		{ "vda", "../../devices/pci0000:00/0000:00:02.0/virtio1/block/vda", "", false, false, "local" },
+		{ "", "", "", false, false, "unknown" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct netswap_dev d = dev(t[i].name, t[i].path, t[i].transport);
+		struct netswap_class c;
+		netswap_classify_dev(&d, &c);
+		assert_true(c.network == t[i].network);
+		assert_true(c.memalloc == t[i].memalloc);
+		assert_string_equal(c.transport, t[i].label);
+	}
+}
+
+static void test_filesystems(void **state)
+{
+	(void)state;
+	struct netswap_class c;
+	netswap_classify_fs("nfs4", &c);
+	assert_true(c.network && c.memalloc);
+	assert_string_equal(c.transport, "nfs");
+	netswap_classify_fs("smb3", &c);
+	assert_true(c.network && !c.memalloc);
+	assert_string_equal(c.transport, "cifs");
+	netswap_classify_fs("fuse.sshfs", &c);
+	assert_true(c.network && !c.memalloc);
+	netswap_classify_fs("ceph", &c);
+	assert_true(c.network && !c.memalloc);
+	netswap_classify_fs("ext4", &c);
+	assert_false(c.network);
+	netswap_classify_fs("fuseblk", &c);
+	assert_false(c.network);
+	netswap_classify_fs("9p", &c);
+	assert_false(c.network);
+	assert_true(mountinfo_fs_is_network("fuse"));
+	assert_false(mountinfo_fs_is_network("nfsd"));
+}
+
+static void test_swap_trees(void **state)
+{
+	(void)state;
+	struct netswap_swap *sw = test_calloc(1, sizeof(*sw));
+	struct netswap_class c;
+
+	/* Unresolved: nothing known. */
+	netswap_classify(sw, &c);
+	assert_false(c.network);
+	assert_string_equal(c.transport, "unknown");
+	/* A file on ext4 on vda: local. */
+	sw->have_mount = true;
+	snprintf(sw->fstype, sizeof(sw->fstype), "ext4");
+	sw->ndevs = 1;
+	sw->devs[0] = dev("vda", "../../devices/pci0000:00/0000:00:02.0/virtio1/block/vda", "");
+	netswap_classify(sw, &c);
+	assert_false(c.network);
+	assert_string_equal(c.transport, "local");
+	/* md RAID1 over a local disk and an nbd leg: network. */
+	sw->ndevs = 3;
+	sw->devs[0] = dev("md0", "../../devices/virtual/block/md0", "");
+	sw->devs[1] = dev("sda1", "../../devices/pci0000:00/x/block/sda/sda1", "");
+	sw->devs[2] = dev("nbd1", "../../devices/virtual/block/nbd1", "");
+	netswap_classify(sw, &c);
+	assert_true(c.network && c.memalloc);
+	assert_string_equal(c.device, "nbd1");
+	/* ... plus an rbd leg: one leg without memalloc is enough. */
+	sw->ndevs = 4;
+	sw->devs[3] = dev("rbd0", "../../devices/virtual/block/rbd0", "");
+	netswap_classify(sw, &c);
+	assert_true(c.network && !c.memalloc);
+	assert_string_equal(c.transport, "rbd");
+	/* A file on nfs decides by the filesystem. */
+	snprintf(sw->fstype, sizeof(sw->fstype), "nfs");
+	sw->ndevs = 0;
+	netswap_classify(sw, &c);
+	assert_true(c.network && c.memalloc);
+	test_free(sw);
+}
+
+static void test_opts(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	assert_true(netswap_opt_u64("rw,vers=4.2,rsize=1048576,wsize=524288,hard", "wsize", &v));
+	assert_true(v == 524288);
+	assert_true(netswap_opt_u64("wsize=65536", "wsize", &v) && v == 65536);
+	assert_false(netswap_opt_u64("rw,xwsize=5", "wsize", &v));
+	assert_false(netswap_opt_u64("rw,wsize=", "wsize", &v));
+	assert_false(netswap_opt_u64("rw,wsize=-1", "wsize", &v));
+	assert_false(netswap_opt_u64("rw,wsize=18446744073709551616", "wsize", &v));
+	assert_false(netswap_opt_u64("", "wsize", &v));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_filesystems),
+		cmocka_unit_test(test_swap_trees),
+		cmocka_unit_test(test_opts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
