@@ -177,7 +177,7 @@ int cmd_explain(int argc, char **argv)
 	if (c.json) {
 		jw_arr_end(&c.w);
 		jw_key(&c.w, "kernel_seen");
-		jw_str(&c.w, x->kernel[0] ? x->kernel : NULL);
+		jw_str(&c.w, x->kernel_seen[0] ? x->kernel_seen : NULL);
 		jw_key(&c.w, "worst");
 		jw_str(&c.w, severity_name(c.worst));
 		jw_key(&c.w, "exit_code");

@@ -947,4 +947,10 @@ void explain_finish(struct hr_explain *x)
 			break;
 		close_inc(x, first);
 	}
+	if (x->kernel[0])
+		snprintf(x->kernel_seen, sizeof(x->kernel_seen), "%s", x->kernel);
+	x->kernel[0] = '\0';
+	x->kmajor = x->kminor = 0;
+	x->pending_net = x->pending_alloc = 0;
+	x->last_net_kind = -1;
 }

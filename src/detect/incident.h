@@ -153,6 +153,7 @@ struct hr_explain {
 	/* kernel version last seen anywhere (boot line or a report) */
 	unsigned kmajor, kminor;
 	char kernel[64];
+	char kernel_seen[64];	/* last release seen in any input (for the summary) */
 	/* ratelimit lines not yet attributed */
 	uint64_t pending_net, pending_alloc;
 	int64_t pending_net_ts;
@@ -173,8 +174,10 @@ void explain_feed(struct hr_explain *x, const char *buf, size_t len);
 /* One complete line (no '\n'). */
 void explain_line(struct hr_explain *x, const char *line, size_t len);
 
-/* End of input: the carried partial line is processed and every open
- * incident is emitted. */
+/* End of input: the carried partial line is processed, every open
+ * incident is emitted, and what was learnt about this input (kernel
+ * version, pending rate-limit counts) is forgotten, so the next input
+ * (another file) starts clean. kernel_seen keeps the last release seen. */
 void explain_finish(struct hr_explain *x);
 
 /* Builds the finding of an incident (used by explain_* on close; exposed

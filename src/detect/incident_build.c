@@ -516,13 +516,7 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		finding_explain(f, " while %s was allocating (order %" PRId64 ")", o->comm, o->oom_order);
 	if (o->victim_pid >= 0) {
 		finding_explain(f, "; the kernel killed %s (pid %" PRId64 ")", o->victim, o->victim_pid);
-		if (!o->victim_rss) {
-		/* 5.x+ with the kill line cut off: the task table still has it. */
-		for (unsigned i = 0; i < EXPLAIN_TASKS_TOP && i < o->ntasks; i++)
-			if (o->top[i].pid == o->victim_pid && o->victim_pid >= 0)
-				fact_u64(f, "victim_rss_bytes", sat_mul(o->top[i].rss_pages, PAGE_BYTES));
-	}
-	if (o->victim_rss) {
+		if (o->victim_rss) {
 			fmt_kb(a, sizeof(a), o->anon_kb);
 			finding_explain(f, " holding %s of anonymous memory", a);
 		}
