@@ -214,7 +214,7 @@ static void fmt_kb(char *buf, size_t cap, uint64_t kb)
 {
 	if (kb >= 10 * 1024 * 1024)
 		snprintf(buf, cap, "%" PRIu64 " GiB", kb / (1024 * 1024));
-	else if (kb >= 10 * 1024)
+	else if (kb >= 10 * 1024 || (kb >= 1024 && kb % 1024 == 0))
 		snprintf(buf, cap, "%" PRIu64 " MiB", kb / 1024);
 	else
 		snprintf(buf, cap, "%" PRIu64 " KiB", kb);
@@ -342,8 +342,13 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 
 	/* Why. */
 	fmt_kb(sz, sizeof(sz), ((uint64_t)PAGE_BYTES << (o->order > 40 ? 40 : o->order)) / 1024);
-	finding_explain(f, "%s%s could not get %s (order %" PRIu64 ") of contiguous memory",
-			o->comm[0] ? o->comm : "A task", o->stall ? " waited long for" : "", sz, o->order);
+	if (o->stall)
+		finding_explain(f, "%s waited %" PRIu64 " ms in reclaim and compaction for %s (order %"
+				PRIu64 ") of contiguous memory", o->comm[0] ? o->comm : "A task",
+				o->stall_ms, sz, o->order);
+	else
+		finding_explain(f, "%s could not get %s (order %" PRIu64 ") of contiguous memory",
+				o->comm[0] ? o->comm : "A task", sz, o->order);
 	if (atomic)
 		finding_explain(f, " without being allowed to sleep or reclaim (mode %#" PRIx64
 				", an atomic allocation)", o->mask);
@@ -390,7 +395,16 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 	uint64_t want = sum_min ? ((sum_min * 2 + 1023) / 1024) * 1024 : 0;
 	unsigned maj, min;
 	kernel_version(x, o, &maj, &min);
-	if (!strcmp(verdict, "fragmentation")) {
+	if (o->stall) {
+		finding_fix(f, "The allocation may sleep, so it did not fail, but it spent %" PRIu64
+			    " ms in direct reclaim/compaction. Let kswapd work ahead: raise "
+			    "vm.watermark_scale_factor (4.6+, e.g. 200) or vm.min_free_kbytes, and watch "
+			    "/proc/pressure/memory.\n", o->stall_ms);
+		if (o->order >= 9)
+			finding_fix(f, "Order %" PRIu64 " is a huge page: echo defer+madvise > "
+				    "/sys/kernel/mm/transparent_hugepage/defrag keeps THP collapse out of "
+				    "direct compaction.\n", o->order);
+	} else if (!strcmp(verdict, "fragmentation")) {
 		finding_fix(f, "echo 1 > /proc/sys/vm/compact_memory   # now: rebuild order-%" PRIu64
 			    " blocks\n", o->order);
 		if (!maj || maj > 5 || (maj == 5 && min >= 9))
