@@ -13,6 +13,10 @@
 /* One record is at most PRINTK_MESSAGE_MAX (2048 in 6.x, 1024 before) plus
  * its dictionary; 8 KiB is what systemd-journald uses for the same read. */
 #define KMSG_BUF 8192
+/* The ring buffer holds at most 2^25 bytes (CONFIG_LOG_BUF_SHIFT max), far
+ * fewer than this many records: a kernel logging faster than we read cannot
+ * keep the loop going for ever. */
+#define KMSG_MAX_READS (1L << 22)
 
 static long one_record(const char *p, size_t n, hr_kmsg_line_fn line, void *arg)
 {
@@ -40,8 +44,8 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 
 	if (fd < 0)
 		return fd;
-	/* Skip nothing: a fresh open starts at the oldest record still held. */
-	for (;;) {
+	/* A fresh open starts at the oldest record still held. */
+	for (long reads = 0; reads < KMSG_MAX_READS; reads++) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0) {
 			if (errno == EINTR)
