@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,9 +46,14 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 
 	if (fd < 0)
 		return fd;
+	struct stat st;
+	bool is_dev = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
 	/* A fresh open starts at the oldest record still held. */
+	size_t have = 0;	/* a file's partial last line, kept at buf[0..have) */
 	for (long reads = 0; reads < KMSG_MAX_READS; reads++) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		if (have == sizeof(buf))
+			have = 0;	/* a "record" longer than 8 KiB in a file: dropped */
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -60,12 +67,22 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 			close(fd);
 			return e;
 		}
-		if (n == 0)
-			break;	/* a regular file at EOF */
-		/* /dev/kmsg returns one record per read; a file returns many. */
-		size_t pos = 0, len = (size_t)n;
+		if (n == 0) {	/* a regular file at EOF */
+			if (have && buf[0] != ' ')
+				records += one_record(buf, have, line, arg);
+			break;
+		}
+		/* /dev/kmsg returns one whole record per read; a file returns
+		 * many, the last maybe cut: it is kept for the next read. */
+		size_t pos = 0, len = have + (size_t)n;
+		have = 0;
 		while (pos < len) {
 			const char *nl = memchr(buf + pos, '\n', len - pos);
+			if (!nl && !is_dev) {
+				have = len - pos;
+				memmove(buf, buf + pos, have);
+				break;
+			}
 			size_t end = nl ? (size_t)(nl - buf) : len;
 			if (buf[pos] != ' ')
 				records += one_record(buf + pos, end - pos, line, arg);

@@ -7,8 +7,8 @@
  * dmesg with PRINTK_CALLER prints, so the log-line parser handles both.
  * EPIPE from read() means the ring buffer overwrote records we had not
  * read yet: each one is counted in *lost and reading continues.
- * A regular file below a fixture root is accepted too (records one per
- * line, continuation lines starting with a space are skipped).
+ * A regular file below a fixture root is accepted too: records one per
+ * line, continuation lines (" KEY=VAL") skipped, records up to 8 KiB.
  */
 #ifndef HR_KERNEL_KMSG_H
 #define HR_KERNEL_KMSG_H
