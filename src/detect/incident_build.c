@@ -220,6 +220,20 @@ static void fmt_kb(char *buf, size_t cap, uint64_t kb)
 		snprintf(buf, cap, "%" PRIu64 " KiB", kb);
 }
 
+/* Generic network-core functions that look like driver entry points
+ * (dev_hard_start_xmit, net_rx_action, netif_receive_skb...): never name
+ * them as the driver. Seed 003 (3.4, xen): the driver is xennet_poll. */
+static bool core_net_frame(const char *func)
+{
+	static const char *const core[] = { "dev_", "netdev_", "net_", "netif_", "napi_",
+					    "sch_", "skb_", "ip_", "ip6_", "tcp_", "udp_",
+					    "sk_", "sock_", "inet_", "neigh_", "br_" };
+	for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); i++)
+		if (pre(func, core[i]))
+			return true;
+	return false;
+}
+
 static void build_alloc(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
@@ -232,7 +246,7 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 			path = frame_path(o->frames[i].func, o->frames[i].module);
 	for (unsigned i = 0; i < o->nframes && !driver; i++) {
 		const struct ex_frame *fr = &o->frames[i];
-		if (!use_frame(o, i) || fr->func[0] == '_')
+		if (!use_frame(o, i) || fr->func[0] == '_' || core_net_frame(fr->func))
 			continue;
 		bool drv = (strstr(fr->func, "_poll") && !pre(fr->func, "napi_poll") &&
 			    !pre(fr->func, "net_rx_action")) ||
