@@ -38,11 +38,15 @@
  * it, NOTRACK is the fix. */
 #define RAM_SHARE_PCT 10
 
+/* nf_conntrack_max is an int sysctl (6.18: [0, INT_MAX]); advice stops at
+ * the largest power of two the kernel accepts. */
+#define MAX_ADVISE (UINT64_C(1) << 30)
+
 static uint64_t roundup_pow2(uint64_t v)
 {
 	uint64_t p = 1;
 
-	while (p < v && p < (UINT64_C(1) << 62))
+	while (p < v && p < MAX_ADVISE)
 		p <<= 1;
 	return p;
 }
@@ -138,32 +142,40 @@ static void fix_readonly_note(struct hr_finding *f, const struct conntrack_snap 
 			       "read-only outside the init netns: run these on the host.\n");
 }
 
+/* NOTRACK is an example to adapt, so every line is a comment: pasted as is,
+ * rules for one direction leave the other direction tracked as new flows
+ * (a stateful INPUT policy then drops the replies: DNS stops), and
+ * untracked packets skip NAT (docker and kube-proxy DNAT DNS). */
 static void fix_notrack(struct hr_finding *f)
 {
-	finding_fix(f, "# Or stop tracking flows that need no NAT or stateful filtering "
-		       "(example: DNS over UDP):\n"
-		       "iptables -t raw -A PREROUTING -p udp --dport 53 -j NOTRACK\n"
-		       "iptables -t raw -A OUTPUT -p udp --dport 53 -j NOTRACK\n"
-		       "nft add table inet raw; nft add chain inet raw prerouting '{ type filter "
-		       "hook prerouting priority raw; }'; nft add rule inet raw prerouting udp "
-		       "dport 53 notrack\n");
+	finding_fix(f, "# Or stop tracking flows that need neither NAT nor stateful filtering. "
+		       "Adapt before use: untrack both directions, accept the untracked packets "
+		       "in the filter rules, and never for NATed traffic (docker, kube-proxy). "
+		       "Example, a DNS server:\n"
+		       "#   iptables -t raw -A PREROUTING -p udp --dport 53 -j NOTRACK\n"
+		       "#   iptables -t raw -A OUTPUT -p udp --sport 53 -j NOTRACK\n"
+		       "#   iptables -I INPUT -p udp --dport 53 -m conntrack --ctstate UNTRACKED "
+		       "-j ACCEPT\n");
 }
 
-/* Writes the resize commands for a new max (and buckets if they grow). */
+/* Writes the resize commands for a new max (and buckets if they grow).
+ * `pre` is "" for commands, or "# " to print them as comments: advice that
+ * rests only on since-boot counters, which never go back to 0, so a check
+ * after the resize would advise doubling again, without end. */
 static void fix_resize(struct hr_finding *f, const struct conntrack_snap *s, uint64_t rmax,
-		       uint64_t rbuckets)
+		       uint64_t rbuckets, const char *pre)
 {
 	fix_readonly_note(f, s);
-	finding_fix(f, "sysctl -w net.netfilter.nf_conntrack_max=%" PRIu64 "\n", rmax);
+	finding_fix(f, "%ssysctl -w net.netfilter.nf_conntrack_max=%" PRIu64 "\n", pre, rmax);
 	if (rbuckets != s->buckets)
-		finding_fix(f, "echo %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize\n",
-			    rbuckets);
+		finding_fix(f, "%secho %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize\n",
+			    pre, rbuckets);
 	finding_fix(f, "# persist: /etc/sysctl.d/90-headroom-conntrack.conf\n"
-		       "net.netfilter.nf_conntrack_max = %" PRIu64 "\n", rmax);
+		       "%snet.netfilter.nf_conntrack_max = %" PRIu64 "\n", pre, rmax);
 	if (rbuckets != s->buckets)
 		finding_fix(f, "# persist: /etc/modprobe.d/headroom-conntrack.conf (the sysctl.d "
 			       "file can run before the module loads)\n"
-			       "options nf_conntrack hashsize=%" PRIu64 "\n", rbuckets);
+			       "%soptions nf_conntrack hashsize=%" PRIu64 "\n", pre, rbuckets);
 }
 
 /* Returns the severity it reported (OK: nothing reported). */
@@ -226,7 +238,7 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 		finding_explain(f, " A bigger table would take more than %d %% of RAM: stop "
 				"tracking flows that do not need it (NOTRACK).", RAM_SHARE_PCT);
 	if (rmax > s->max)
-		fix_resize(f, s, rmax, rbuckets);
+		fix_resize(f, s, rmax, rbuckets, "");
 	fix_notrack(f);
 	return sev;
 }
@@ -249,7 +261,7 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 	bool long_chains = have && ratio > CHAIN_MAX;
 	/* Only refused inserts (ratio fine): collisions concentrate in few
 	 * chains, so a bigger hash is still the lever - double it. */
-	uint64_t rb = !have ? HR_UNSET : long_chains ? (s->max + CHAIN_MAX - 1) / CHAIN_MAX
+	uint64_t rb = !have ? HR_UNSET : long_chains ? sat_add(s->max, CHAIN_MAX - 1) / CHAIN_MAX
 						     : sat_mul(s->buckets, 2);
 	struct hr_finding *f = finding_add(out, "conntrack.hash_chains", sev, "host");
 	if (have) {
@@ -335,8 +347,14 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 				"entry = %.1f MiB when full%s) gives room; buckets = max / %d.", s->max,
 				rmax, BYTES_PER_ENTRY, (double)rmax * BYTES_PER_ENTRY / 1048576.0,
 				capped ? ", capped at 10 % of RAM" : "", CHAIN_MAX);
+		/* Drops that moved during --interval are happening now; totals
+		 * since boot may predate the last resize. */
+		bool now = (drop.rated && drop.delta) || (early.rated && early.delta);
+		if (rmax > s->max && !now)
+			finding_fix(f, "# drops since boot only: resize if they rise during "
+				       "'headroom check --interval 10':\n");
 		if (rmax > s->max)
-			fix_resize(f, s, rmax, rb);
+			fix_resize(f, s, rmax, rb, now ? "" : "# ");
 		else
 			finding_explain(f, " The table cannot grow within %d %% of RAM: NOTRACK is "
 					"the fix.", RAM_SHARE_PCT);

@@ -6,6 +6,7 @@
  */
 #include "detect/netswap.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "kernel/zones_sample.h"
 #include "snapshot/mountinfo.h"
 #include "util/parse.h"
+#include "util/shquote.h"
 
 static double mib(uint64_t b)
 {
@@ -153,6 +155,9 @@ static uint64_t io_bytes(const struct netswap_swap *sw)
 static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 			    uint64_t *io_total, size_t *nmemalloc)
 {
+	/* swap paths can hold spaces (\040 in /proc/swaps) and quotes */
+	char q[4 * SWAPS_PATH_MAX + 3];
+
 	*io_total = 0;
 	*nmemalloc = 0;
 	for (size_t i = 0; i < s->nswaps; i++) {
@@ -172,7 +177,7 @@ static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 					   "swapping to it needs the network.", sw->e.path);
 			finding_fix(f, "Check by hand: findmnt -T %s, or lsblk -s for a partition; "
 				       "then run 'headroom snapshot' and report the capture.",
-				    sw->e.path);
+				    shell_quote(sw->e.path, q, sizeof(q)));
 			continue;
 		}
 		enum hr_severity sev = c.memalloc ? HR_SEV_WARN : HR_SEV_CRIT;
@@ -221,11 +226,12 @@ static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 								       "sk_set_memalloc'"
 					: !strcmp(c.transport, "rbd") ? "libceph never calls sk_set_memalloc"
 								      : "no sk_set_memalloc caller");
-			finding_fix(f, "Stop swapping there: swapoff '%s' (with enough free memory "
+			finding_fix(f, "Stop swapping there: swapoff %s (with enough free memory "
 				       "to take its %llu used bytes back), remove it from /etc/fstab, "
 				       "and use local swap or zram instead (zramctl -f -s 1G; mkswap; "
 				       "swapon). ",
-				    sw->e.path, (unsigned long long)sw->e.used_bytes);
+				    shell_quote(sw->e.path, q, sizeof(q)),
+				    (unsigned long long)sw->e.used_bytes);
 		}
 	}
 }
@@ -244,6 +250,13 @@ static void judge_reserve(const struct netswap_snap *s, const struct vmcalc_nic 
 	if (mfk >= need)
 		return;
 	uint64_t rec = vmcalc_round_mib_kb(need);
+	/* At most 5 % of MemTotal, as zones.min_free_kbytes: a bigger reserve
+	 * is memory the host cannot use and invites OOM kills. */
+	uint64_t cap_kb = s->have_meminfo && s->mi.total_bytes != HR_UNSET
+				  ? s->mi.total_bytes / 1024 / 20 / 1024 * 1024 : 0;
+	bool capped = cap_kb && rec > cap_kb;
+	if (capped)
+		rec = cap_kb;
 	struct hr_finding *f = finding_add(out, "swap.reserve", HR_SEV_CRIT, "host");
 	fact_u64(f, "min_free_kbytes", mfk);
 	fact_u64(f, "need_kbytes", need);
@@ -251,6 +264,8 @@ static void judge_reserve(const struct netswap_snap *s, const struct vmcalc_nic 
 	fact_u64(f, "network_swap_io_bytes", io_total);
 	fact_u64(f, "network_swaps", nmemalloc);
 	fact_u64(f, "recommended_min_free_kbytes", rec);
+	if (capped)
+		fact_bool(f, "recommended_capped_at_5pct", true);
 	finding_explain(f, "Swap over the network relies on the min_free_kbytes reserve for "
 			   "the packets that carry swapped-out pages and the replies that "
 			   "complete them (SOCK_MEMALLOC, seed 002). The reserve is %llu kB, "
@@ -258,15 +273,24 @@ static void judge_reserve(const struct netswap_snap *s, const struct vmcalc_nic 
 			   "and the NIC rx rings going: swap-out can stall at the moment it is "
 			   "needed.",
 			(unsigned long long)mfk, (unsigned long long)need, nmemalloc);
-	finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; echo 'vm.min_free_kbytes = %llu' >> "
-		       SYSCTL_FILE ". Arithmetic: NIC rx rings %llu kB (%u queue(s) x %u entries "
+	if (capped)
+		finding_explain(f, " That is more than 5 %% of MemTotal (%llu kB), too much to "
+				   "keep idle: headroom advises at most that; swap on a local "
+				   "device or zram is the lasting fix.",
+				(unsigned long long)cap_kb);
+	if (rec > mfk)
+		finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; echo 'vm.min_free_kbytes = %llu' >> "
+			       SYSCTL_FILE ". ", (unsigned long long)rec, (unsigned long long)rec);
+	else
+		finding_fix(f, "Do not raise vm.min_free_kbytes further (it is at the 5 %% cap): "
+			       "move swap to a local device or zram. ");
+	finding_fix(f, "Arithmetic: NIC rx rings %llu kB (%u queue(s) x %u entries "
 		       "(assumed) x buffer, x 8/5) + 2 x %llu bytes of writes in flight "
 		       "(NFS wsize, else 1 MiB per device; once in the retransmit queue, once as "
-		       "skb overhead) = %llu kB, rounded up to whole MiB = %llu kB.",
-		    (unsigned long long)rec, (unsigned long long)rec,
+		       "skb overhead) = %llu kB, rounded up to whole MiB%s = %llu kB.",
 		    (unsigned long long)nic->need_kb, nic->queues, VMCALC_RX_RING_ENTRIES,
 		    (unsigned long long)io_total, (unsigned long long)need,
-		    (unsigned long long)rec);
+		    capped ? ", capped at 5 % of MemTotal" : "", (unsigned long long)rec);
 }
 
 static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_nic *nic,
@@ -284,7 +308,11 @@ static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_ni
 		return;
 	bool assumed = nic->max_speed_mbps <= 0;
 	uint64_t mbps = assumed ? ASSUMED_MBPS : (uint64_t)nic->max_speed_mbps;
-	uint64_t rate = mbps * 1000000 / 8;	/* bytes per second */
+	/* bytes per second; a speed file holding nonsense must not wrap it
+	 * to 0 */
+	uint64_t rate = sat_mul(mbps, 1000000) / 8;
+	if (!rate)
+		rate = 1;
 	double drain = (double)thresh / (double)rate;
 	uint64_t rec = sat_mul(rate, DRAIN_TARGET_S) / (1 << 20) * (1 << 20);
 	if (rec < (16u << 20))
@@ -324,7 +352,7 @@ static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_ni
 			fact_u64(f, "writeback_now_bytes", s->mi.writeback_bytes);
 		fact_u64(f, "link_speed_mbps", mbps);
 		fact_bool(f, "link_speed_assumed", assumed);
-		fact_f64(f, "drain_seconds", (double)(uint64_t)(drain * 10 + 0.5) / 10);
+		fact_f64(f, "drain_seconds", round(drain * 10) / 10);
 		finding_explain(f, "%s is a %s mount written over the network. The kernel lets "
 				   "dirty page cache grow to %.0f MiB before throttling writers; "
 				   "pages dirty on this mount can only be cleaned by sending them, "

@@ -120,7 +120,7 @@ void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out)
 			out->max_speed_mbps = f->speed_mbps;
 	}
 	/* KiB, rounded up, times 8/5 */
-	uint64_t kb = (out->ring_bytes + 1023) / 1024;
+	uint64_t kb = sat_add(out->ring_bytes, 1023) / 1024;
 	out->need_kb = (sat_mul(kb, 8) + 4) / 5;
 }
 

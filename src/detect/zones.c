@@ -5,6 +5,7 @@
  * zones_snap (sampled by kernel/zones_sample.c), appends findings.
  * Thresholds and their reasons: doc/check-zones.md.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "snapshot/kver.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
+#include "util/shquote.h"
 
 #define SYSCTL_FILE "/etc/sysctl.d/60-headroom-zones.conf"
 
@@ -42,30 +44,57 @@ static double mib(uint64_t b)
 }
 
 /* The watermark_scale_factor headroom recommends: at least 100 (a low-min
- * gap of 1 % of each zone, 10x the default of 10), and at least double
- * the current value, capped at the kernel's maximum (1000 before 6.1,
- * 3000 from 6.1, KERNEL-FACTS D.2). */
-static uint64_t wsf_recommend(const struct zones_snap *s)
+ * gap of 1 % of each zone, 10x the default of 10); with evidence from now
+ * (a zone at its watermarks, stalls during --interval) double the current
+ * value. Never above WSF_ADVISE_MAX although 6.1+ accepts 3000
+ * (KERNEL-FACTS D.2): past a 10 % gap kswapd keeps memory idle that the
+ * host needs, and pressure that persists is overcommit (see the memcg
+ * area), not a watermark problem. Since-boot stall counters never go back
+ * to 0, so they are no reason to raise a value of 100 or more: each check
+ * would double it again. */
+#define WSF_ADVISE_MIN 100
+#define WSF_ADVISE_MAX 1000
+
+static uint64_t wsf_recommend(const struct zones_snap *s, bool now)
 {
-	uint64_t cur = s->sc.watermark_scale_factor, cap = kver_at_least(s->kmajor, s->kminor, 6, 1) ? 3000 : 1000;
-	uint64_t n = cur == HR_UNSET ? 100 : cur * 2 < 100 ? 100 : cur * 2;
-	return n > cap ? cap : n;
+	uint64_t cur = s->sc.watermark_scale_factor;
+	uint64_t n = cur == HR_UNSET ? WSF_ADVISE_MIN : now ? sat_mul(cur, 2) : cur;
+
+	if (n < WSF_ADVISE_MIN)
+		n = WSF_ADVISE_MIN;
+	return n > WSF_ADVISE_MAX ? WSF_ADVISE_MAX : n;
 }
 
 static void fix_wsf(struct hr_finding *f, const struct zones_snap *s,
-		    const struct zoneinfo_zone *z)
+		    const struct zoneinfo_zone *z, bool now)
 {
-	if (s->sc.watermark_scale_factor == HR_UNSET) {
+	uint64_t cur = s->sc.watermark_scale_factor;
+
+	if (cur == HR_UNSET) {
 		finding_fix(f, "This kernel has no vm.watermark_scale_factor (before 4.6): raise "
 			       "vm.min_free_kbytes instead, which moves all three watermarks. ");
 		return;
 	}
-	uint64_t n = wsf_recommend(s);
+	uint64_t n = wsf_recommend(s, now);
+	if (n <= cur) {
+		if (now)
+			finding_fix(f, "vm.watermark_scale_factor is already %llu, at or above the "
+				       "%d (a 10 %% gap) headroom advises at most: waking kswapd "
+				       "earlier still only keeps memory idle. ",
+				    (unsigned long long)cur, WSF_ADVISE_MAX);
+		else
+			finding_fix(f, "vm.watermark_scale_factor is already %llu and the stalls are "
+				       "counted since boot: run headroom check --interval 10 to see "
+				       "whether they still happen before raising it. ",
+				    (unsigned long long)cur);
+		return;
+	}
 	finding_fix(f, "Wake kswapd earlier: sysctl -w vm.watermark_scale_factor=%llu; and "
 		       "persist it: echo 'vm.watermark_scale_factor = %llu' >> " SYSCTL_FILE ". ",
 		    (unsigned long long)n, (unsigned long long)n);
 	if (z) {
-		uint64_t t = z->managed_pages / 10000 * n + z->managed_pages % 10000 * n / 10000;
+		uint64_t t = sat_add(sat_mul(z->managed_pages / 10000, n),
+				     z->managed_pages % 10000 * n / 10000);
 		uint64_t gap = t > z->min_pages / 4 ? t : z->min_pages / 4;
 		finding_fix(f, "Why %llu: the low-min gap is max(min/4, managed x factor / 10000) "
 			       "pages (KERNEL-FACTS D.2); for zone %s (%llu managed pages, min %llu) "
@@ -102,7 +131,7 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 		fact_u64(f, "managed_bytes", bytes(s, z->managed_pages));
 		if (z->boost_pages != HR_UNSET)
 			fact_u64(f, "boost_bytes", bytes(s, z->boost_pages));
-		fact_u64(f, "atomic_floor_bytes", bytes(s, z->min_pages * 3 / 8));
+		fact_u64(f, "atomic_floor_bytes", bytes(s, z->min_pages / 8 * 3 + z->min_pages % 8 * 3 / 8));
 		if (s->sc.watermark_scale_factor != HR_UNSET)
 			fact_u64(f, "watermark_scale_factor", s->sc.watermark_scale_factor);
 		if (z->node_unreclaimable != HR_UNSET)
@@ -115,7 +144,7 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 					   "3/8 of min (%.1f MiB) and fail below that, and a failed rx "
 					   "refill or skb allocation is a dropped packet (KERNEL-FACTS D.4).",
 					z->name, z->node, mib(bytes(s, z->free_pages)),
-					mib(bytes(s, z->min_pages)), mib(bytes(s, z->min_pages * 3 / 8)));
+					mib(bytes(s, z->min_pages)), mib(bytes(s, z->min_pages / 8 * 3 + z->min_pages % 8 * 3 / 8)));
 		else
 			finding_explain(f, "Zone %s of node %u has %.1f MiB free, at or below its low "
 					   "watermark (%.1f MiB; min %.1f MiB). kswapd is awake and the "
@@ -126,7 +155,7 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 					mib(bytes(s, z->low_pages)), mib(bytes(s, z->min_pages)));
 		finding_fix(f, "First find what holds the memory (this is memory pressure, not only "
 			       "tuning): headroom check --area memcg. ");
-		fix_wsf(f, s, z);
+		fix_wsf(f, s, z, true);
 	}
 }
 
@@ -178,18 +207,24 @@ static void fix_fragmentation(struct hr_finding *f, const struct zones_snap *s,
 	finding_fix(f, "More free memory gives the buddy allocator more to merge: see "
 		       "zones.min_free_kbytes. ");
 	uint64_t o0 = vmcalc_order0_mtu(s->page_size);
+	char q[4 * sizeof(nic->max_mtu_iface) + 3];
+	shell_quote(nic->max_mtu_iface, q, sizeof(q));
+	/* Not a line to paste on its own: a host whose MTU is lowered alone
+	 * drops the larger frames its peers keep sending (rx buffers are sized
+	 * from the MTU), which breaks jumbo storage and overlay traffic. */
 	if (nic->max_mtu > o0)
 		finding_fix(f, "Interface %s has MTU %llu, so each rx buffer needs %llu bytes "
 			       "(MTU + %u bytes of headers, padding and skb_shared_info, rounded up "
-			       "to a power of two), an order-%u allocation in softirq. Lower it so "
-			       "a buffer fits one %llu-byte page: ip link set dev %s mtu 1500 "
-			       "(anything <= %llu = %llu - %u fits order 0). ",
+			       "to a power of two), an order-%u allocation in softirq. A buffer fits "
+			       "one %llu-byte page at MTU <= %llu = %llu - %u. Lowering the MTU is a "
+			       "change of the whole network segment, not of this host: a host with "
+			       "a smaller MTU drops the larger frames its peers still send, so plan "
+			       "it with every peer (then ip link set dev %s mtu 1500 on each). ",
 			    nic->max_mtu_iface, (unsigned long long)nic->max_mtu,
 			    (unsigned long long)vmcalc_rx_buf_bytes(nic->max_mtu), VMCALC_RX_OVERHEAD,
 			    vmcalc_rx_buf_order(nic->max_mtu, s->page_size),
-			    (unsigned long long)s->page_size, nic->max_mtu_iface,
-			    (unsigned long long)o0, (unsigned long long)s->page_size,
-			    VMCALC_RX_OVERHEAD);
+			    (unsigned long long)s->page_size, (unsigned long long)o0,
+			    (unsigned long long)s->page_size, VMCALC_RX_OVERHEAD, q);
 }
 
 static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_nic *nic,
@@ -232,7 +267,7 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 			 largest < 0 ? 0 : bytes(s, (uint64_t)1 << largest));
 		fact_u64(f, "order3_plus_free_bytes", bytes(s, p3));
 		fact_u64(f, "order4_plus_free_bytes", bytes(s, p4));
-		fact_f64(f, "unusable_index_order3", (double)(uint64_t)(unusable3 * 1000 + 0.5) / 1000);
+		fact_f64(f, "unusable_index_order3", round(unusable3 * 1000) / 1000);
 		for (size_t o = 0; o < b->norders; o++) {
 			char item[48];
 			snprintf(item, sizeof(item), "%zu:%llu", o, (unsigned long long)b->blocks[o]);
@@ -311,6 +346,15 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 	} else
 		return;
 	uint64_t rec = vmcalc_round_mib_kb(required > thp ? required : thp);
+	/* Never advise more than 5 % of lowmem, the kernel's own cap on its
+	 * THP raise: no ordinary allocation may use the reserve and kswapd
+	 * keeps low/high above it, so a bigger one starves a host whose
+	 * anon memory fills the rest (admin-guide/sysctl/vm.rst: too high a
+	 * value OOMs the machine). Only the NIC estimate gets there (many
+	 * queues x 1024 jumbo buffers); fewer or smaller rings are the fix. */
+	bool rec_capped = cap5 >= 1024 && rec > cap5;
+	if (rec_capped)
+		rec = cap5 / 1024 * 1024;
 	struct hr_finding *f = finding_add(out, "zones.min_free_kbytes", sev, "host");
 	fact_u64(f, "min_free_kbytes", mfk);
 	fact_u64(f, "lowmem_bytes", sat_mul(lowmem, 1024));
@@ -323,6 +367,8 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 	fact_u64(f, "nic_rx_ring_bytes", nic->ring_bytes);
 	fact_u64(f, "nic_need_kbytes", nic->need_kb);
 	fact_u64(f, "recommended_min_free_kbytes", rec);
+	if (rec_capped)
+		fact_bool(f, "recommended_capped_at_5pct", true);
 	if (too_big) {
 		finding_explain(f, "vm.min_free_kbytes is %llu kB, more than 5 %% of lowmem (%llu kB "
 				   "of %llu kB), the cap the kernel puts on its own THP raise "
@@ -341,18 +387,32 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 				(unsigned long long)mfk, (unsigned long long)required,
 				(unsigned long long)def, nic->ifaces, (unsigned long long)nic->need_kb);
 	}
-	finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; and persist it: echo "
-		       "'vm.min_free_kbytes = %llu' >> " SYSCTL_FILE ". Arithmetic: kernel "
+	if (rec_capped)
+		finding_explain(f, " The rings would need %llu kB, more than 5 %% of lowmem "
+				   "(%llu kB): a reserve that large is memory the host cannot use "
+				   "and invites OOM kills, so headroom advises at most 5 %%; the "
+				   "lasting fix is fewer rx queues or smaller rings.",
+				(unsigned long long)nic->need_kb, (unsigned long long)cap5);
+	if (rec <= mfk && !too_big)
+		finding_fix(f, "Do not raise vm.min_free_kbytes further (it is at the 5 %% cap): "
+			       "see the rx queues and rings with ethtool -l IFACE and ethtool -g "
+			       "IFACE and reduce them (ethtool -L / -G reset the link on most "
+			       "drivers: a maintenance window). ");
+	else
+		finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; and persist it: echo "
+			       "'vm.min_free_kbytes = %llu' >> " SYSCTL_FILE ". ",
+			    (unsigned long long)rec, (unsigned long long)rec);
+	finding_fix(f, "Arithmetic: kernel "
 		       "default = int_sqrt(%llu kB lowmem x 16) = %llu kB (clamped to [128, %llu]); "
 		       "NIC rings = %u rx queue(s) x %u entries (assumed) x buffer bytes = %llu "
 		       "bytes, x 8/5 because GFP_ATOMIC may use only 5/8 of the min reserve = %llu "
 		       "kB; THP raise = %llu kB; recommended = the largest, rounded up to whole "
-		       "MiB = %llu kB.",
-		    (unsigned long long)rec, (unsigned long long)rec, (unsigned long long)lowmem,
+		       "MiB%s = %llu kB.",
+		    (unsigned long long)lowmem,
 		    (unsigned long long)def, (unsigned long long)vmcalc_min_free_clamp_kb(s->kmajor, s->kminor),
 		    nic->queues, VMCALC_RX_RING_ENTRIES, (unsigned long long)nic->ring_bytes,
 		    (unsigned long long)nic->need_kb, (unsigned long long)thp,
-		    (unsigned long long)rec);
+		    rec_capped ? ", capped at 5 % of lowmem" : "", (unsigned long long)rec);
 }
 
 static uint64_t delta(uint64_t a, uint64_t b)
@@ -375,11 +435,11 @@ static void judge_compaction(const struct zones_snap *b, const struct zones_snap
 		stall = delta(b->vs.compact_stall, v->compact_stall);
 		fail = delta(b->vs.compact_fail, v->compact_fail);
 		succ = delta(b->vs.compact_success, v->compact_success);
-		if (stall == HR_UNSET || fail == HR_UNSET || !stall || fail * 2 <= stall)
+		if (stall == HR_UNSET || fail == HR_UNSET || !stall || sat_mul(fail, 2) <= stall)
 			return;
 		sev = (double)fail / secs >= RATE_CRIT_PER_S ? HR_SEV_CRIT : HR_SEV_WARN;
 	} else {
-		if (stall < COMPACT_MIN_STALLS || fail * 2 <= stall)
+		if (stall < COMPACT_MIN_STALLS || sat_mul(fail, 2) <= stall)
 			return;
 		sev = HR_SEV_WARN;
 	}
@@ -388,7 +448,7 @@ static void judge_compaction(const struct zones_snap *b, const struct zones_snap
 	fact_u64(f, "compact_fail", fail);
 	if (succ != HR_UNSET)
 		fact_u64(f, "compact_success", succ);
-	fact_f64(f, "fail_ratio", (double)(uint64_t)((double)fail / (double)stall * 1000 + 0.5) / 1000);
+	fact_f64(f, "fail_ratio", round((double)fail / (double)stall * 1000) / 1000);
 	if (rate) {
 		fact_f64(f, "interval_seconds", secs);
 		fact_f64(f, "compact_fail_per_second", (double)fail / secs);
@@ -446,7 +506,7 @@ static void judge_allocstall(const struct zones_snap *b, const struct zones_snap
 	if (kswapd != HR_UNSET)
 		fact_u64(f, "pgscan_kswapd", kswapd);
 	if (share >= 0)
-		fact_f64(f, "direct_scan_share", (double)(uint64_t)(share * 1000 + 0.5) / 1000);
+		fact_f64(f, "direct_scan_share", round(share * 1000) / 1000);
 	if (rate) {
 		fact_f64(f, "interval_seconds", secs);
 		fact_f64(f, "allocstall_per_second", (double)stalls / secs);
@@ -464,7 +524,7 @@ static void judge_allocstall(const struct zones_snap *b, const struct zones_snap
 	for (size_t i = 0; i < s->zi.n && s->have_zoneinfo; i++)
 		if (!strcmp(s->zi.zones[i].name, "Normal") && s->zi.zones[i].managed_pages)
 			z = &s->zi.zones[i];
-	fix_wsf(f, s, z);
+	fix_wsf(f, s, z, rate);
 }
 
 static void judge(const void *before, const void *now, uint64_t interval_usec,

@@ -89,5 +89,13 @@ static inline uint64_t sat_sub(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : 0;
 }
+/* A double to u64 without the undefined behaviour of an out-of-range cast:
+ * NaN and negatives give 0, 2^64 and above UINT64_MAX, others truncate. */
+static inline uint64_t sat_from_f64(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)v;
+}
 
 #endif

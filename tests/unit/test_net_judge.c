@@ -375,6 +375,136 @@ static void test_udp_mem_inferred(void **state)
 	free(n);
 }
 
+
+/* True if every line of text that contains needle starts with '#'. */
+static bool only_in_comments(const char *text, const char *needle)
+{
+	for (const char *l = text; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		char line[1024];
+		snprintf(line, sizeof(line), "%.*s", (int)n, l);
+		if (strstr(line, needle) && line[0] != '#')
+			return false;
+		l += n + (nl != NULL);
+	}
+	return true;
+}
+
+/* Fix lines are pasted as is: NOTRACK examples and link-resetting
+ * commands are comments, names are quoted, and since-boot counters never
+ * turn into a raise that the next check would repeat. */
+static void test_fix_lines_safe_to_paste(void **state)
+{
+	(void)state;
+	struct conntrack_snap s;
+	ct_base(&s);
+	s.count = 99;
+	s.max = 100;
+	s.buckets = 100;
+	struct env *e = env_new();
+	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	const struct hr_finding *u = find(e, "conntrack.usage");
+	assert_non_null(u);
+	assert_true(only_in_comments(u->fix, "iptables"));
+	assert_true(only_in_comments(u->fix, "nft "));
+	assert_non_null(strstr(u->fix, "--sport 53"));	/* both directions */
+	assert_non_null(strstr(u->fix, "\nsysctl -w net.netfilter.nf_conntrack_max="));
+	free(e);
+
+	/* conntrack drops since boot only: the resize is a comment; moving
+	 * during --interval: a command */
+	struct conntrack_snap b, n;
+	ct_base(&b);
+	ct_base(&n);
+	b.stat.drop = n.stat.drop = 50;
+	e = env_new();
+	area_conntrack.judge(NULL, &n, 0, &e->fs);
+	const struct hr_finding *d = find(e, "conntrack.drops");
+	assert_non_null(strstr(d->fix, "# sysctl -w net.netfilter.nf_conntrack_max=524288\n"));
+	assert_true(only_in_comments(d->fix, "sysctl -w"));
+	assert_true(only_in_comments(d->fix, "hashsize"));
+	free(e);
+	n.stat.drop = 60;
+	e = env_new();
+	area_conntrack.judge(&b, &n, 1000000, &e->fs);
+	d = find(e, "conntrack.drops");
+	assert_false(only_in_comments(d->fix, "sysctl -w net.netfilter.nf_conntrack_max=524288"));
+	free(e);
+
+	/* softnet backlog: the same rule */
+	struct netloss_snap *nb = nl_base(), *nn = nl_base();
+	nb->softnet.dropped = nn->softnet.dropped = 7;
+	e = env_new();
+	area_netloss.judge(NULL, nn, 0, &e->fs);
+	const struct hr_finding *sn = find(e, "net.softnet_drops");
+	assert_non_null(strstr(sn->fix, "# sysctl -w net.core.netdev_max_backlog=2000\n"));
+	assert_true(only_in_comments(sn->fix, "netdev_max_backlog"));
+	free(e);
+	nn->softnet.dropped = 9;
+	e = env_new();
+	area_netloss.judge(nb, nn, 1000000, &e->fs);
+	sn = find(e, "net.softnet_drops");
+	assert_int_equal(sn->severity, HR_SEV_CRIT);
+	static const char cmd[] = "sysctl -w net.core.netdev_max_backlog=2000\n";
+	assert_true(!strncmp(sn->fix, cmd, sizeof(cmd) - 1));
+	free(e);
+
+	/* an interface name is one shell word; ring resizes are comments */
+	nn->softnet.dropped = 0;
+	nn->have_dev = true;
+	nn->dev.n = 1;
+	struct net_dev_if i = { "$(reboot)", 0, 1000, 0, 900, 0, 0, 0, 900 };
+	nn->dev.ifs[0] = i;
+	e = env_new();
+	area_netloss.judge(NULL, nn, 0, &e->fs);
+	const struct hr_finding *fi = find(e, "net.iface_drops");
+	assert_non_null(fi);
+	assert_non_null(strstr(fi->fix, "ethtool -g '$(reboot)' "));
+	assert_null(strstr(fi->fix, " $(reboot)"));
+	assert_true(only_in_comments(fi->fix, "ethtool -G"));
+	free(e);
+	free(nb);
+	free(nn);
+}
+
+/* Numbers no kernel prints must not wrap into advice: the max is an int
+ * sysctl, and "within 10 % of udp_mem max" is not a product that wraps. */
+static void test_advice_bounds(void **state)
+{
+	(void)state;
+	struct conntrack_snap s;
+	ct_base(&s);
+	s.count = (UINT64_C(1) << 31) + 5;
+	s.max = 2147483647;	/* INT_MAX */
+	s.buckets = 1 << 28;
+	s.mem_total_bytes = UINT64_C(1) << 50;
+	struct env *e = env_new();
+	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	const struct hr_finding *u = find(e, "conntrack.usage");
+	assert_non_null(u);
+	assert_true(finding_fact(u, "recommended_max")->v.u <= 2147483647u);
+	assert_null(strstr(u->fix, "nf_conntrack_max="));
+	free(e);
+
+	struct netloss_snap *n = nl_base();
+	n->c[NL_UDP_MEM] = 5;
+	n->sockstat.udp_mem_pages = UINT64_C(1) << 61;
+	n->udp_mem[0] = n->udp_mem[1] = n->udp_mem[2] = UINT64_C(1) << 62;
+	e = env_new();
+	area_netloss.judge(NULL, n, 0, &e->fs);
+	const struct hr_finding *f = find(e, "net.udp_mem_errors");
+	assert_non_null(f);
+	assert_null(strstr(f->fix, "udp_mem="));	/* half of max: not the global limit */
+	free(e);
+	n->sockstat.udp_mem_pages = (UINT64_C(1) << 62) - (UINT64_C(1) << 62) / 10;
+	e = env_new();
+	area_netloss.judge(NULL, n, 0, &e->fs);
+	assert_non_null(strstr(find(e, "net.udp_mem_errors")->fix, "udp_mem="));
+	free(e);
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_netloss_rules),
 		cmocka_unit_test(test_netloss_state_and_absent),
 		cmocka_unit_test(test_udp_mem_inferred),
+		cmocka_unit_test(test_fix_lines_safe_to_paste),
+		cmocka_unit_test(test_advice_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

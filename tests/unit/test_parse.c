@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <math.h>
 
 #include "util/parse.h"
 
@@ -115,6 +116,20 @@ static void test_lines_tokens(void **state)
 	assert_int_equal(parse_u64_field(g, &v), -EINVAL);
 }
 
+
+static void test_sat_from_f64(void **state)
+{
+	(void)state;
+	assert_true(sat_from_f64(0.0) == 0);
+	assert_true(sat_from_f64(-5.0) == 0);
+	assert_true(sat_from_f64(NAN) == 0);
+	assert_true(sat_from_f64(2.9) == 2);
+	assert_true(sat_from_f64(9007199254740992.0) == 9007199254740992u);
+	assert_true(sat_from_f64(18446744073709551616.0) == UINT64_MAX);
+	assert_true(sat_from_f64(1e300) == UINT64_MAX);
+	assert_true(sat_from_f64(INFINITY) == UINT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_i64_hex),
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_lines_tokens),
+		cmocka_unit_test(test_sat_from_f64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

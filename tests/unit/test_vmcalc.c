@@ -90,6 +90,12 @@ static void test_nic(void **state)
 	vm.ifs[0] = (struct netdev_iface){ "eth0", 1400, 1, true, -1 };
 	vmcalc_nic(&vm, &n);
 	assert_true(n.need_kb == 3277 && n.max_speed_mbps == -1);
+	/* An MTU no kernel has saturates the estimate instead of wrapping
+	 * it to 0 (ring_bytes + 1023 overflowed). */
+	vm.ifs[0].mtu = UINT64_MAX - 1;
+	vmcalc_nic(&vm, &n);
+	assert_true(n.ring_bytes == UINT64_MAX);
+	assert_true(n.need_kb >= UINT64_MAX / 1024);
 }
 
 int main(void)

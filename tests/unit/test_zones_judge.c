@@ -250,7 +250,98 @@ static void test_min_free(void **state)
 	assert_null(find(&c->fs, "zones.min_free_kbytes"));
 	c->b->sc.min_free_kbytes = 20000;
 	run(c, false);
-	assert_int_equal(find(&c->fs, "zones.min_free_kbytes")->severity, HR_SEV_WARN);
+	const struct hr_finding *f = find(&c->fs, "zones.min_free_kbytes");
+	assert_int_equal(f->severity, HR_SEV_WARN);
+	/* The rings want 26215 kB, but advice stops at 5 % of lowmem (20000
+	 * kB, whole MiB: 19456): already there, so no sysctl to paste. */
+	assert_true(finding_fact(f, "recommended_min_free_kbytes")->v.u == 19456);
+	assert_true(finding_fact(f, "recommended_capped_at_5pct")->v.b);
+	assert_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes"));
+	assert_non_null(strstr(f->fix, "Do not raise"));
+	c->b->sc.min_free_kbytes = 15000;
+	run(c, false);
+	f = find(&c->fs, "zones.min_free_kbytes");
+	assert_non_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes=19456;"));
+	assert_non_null(strstr(f->fix, "capped at 5 % of lowmem"));
+	/* uncapped advice carries no cap fact */
+	c->b->nd.n = 0;
+	c->b->sc.min_free_kbytes = 1000;
+	run(c, false);
+	assert_null(finding_fact(find(&c->fs, "zones.min_free_kbytes"), "recommended_capped_at_5pct"));
+}
+
+/* watermark_scale_factor advice: doubled only on evidence from now, never
+ * above 1000; since-boot stalls never raise a value of 100 or more (the
+ * counters never reset: each check would double it again). */
+static void test_wsf_no_ratchet(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		bool interval;
+		uint64_t cur;
+		const char *want;	/* NULL: no sysctl line */
+	} t[] = {
+		{ false, 10, "vm.watermark_scale_factor=100;" },
+		{ false, 100, NULL },
+		{ false, 400, NULL },
+		{ true, 10, "vm.watermark_scale_factor=100;" },
+		{ true, 100, "vm.watermark_scale_factor=200;" },
+		{ true, 800, "vm.watermark_scale_factor=1000;" },
+		{ true, 1000, NULL },
+		{ true, 3000, NULL },
+		{ true, UINT64_C(1) << 63, NULL },	/* 2 x would wrap */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snap_init(c->a);
+		snap_init(c->b);
+		c->a->vs.allocstall_total = 100;
+		c->b->vs.allocstall_total = 140;
+		c->a->vs.pgscan_direct = c->b->vs.pgscan_direct = 500;
+		c->a->vs.pgscan_kswapd = c->b->vs.pgscan_kswapd = 500;
+		c->b->sc.watermark_scale_factor = t[i].cur;
+		c->b->kmajor = 6;
+		c->b->kminor = 18;
+		run(c, t[i].interval);
+		const struct hr_finding *f = find(&c->fs, "zones.allocstall");
+		assert_non_null(f);
+		if (t[i].want) {
+			if (!strstr(f->fix, t[i].want))
+				fail_msg("case %zu: want %s in: %s", i, t[i].want, f->fix);
+		} else if (strstr(f->fix, "sysctl -w vm.watermark_scale_factor")) {
+			fail_msg("case %zu: no sysctl wanted: %s", i, f->fix);
+		}
+	}
+	/* since boot and already >= 100: points at --interval */
+	c->b->sc.watermark_scale_factor = 100;
+	run(c, false);
+	assert_non_null(strstr(find(&c->fs, "zones.allocstall")->fix, "--interval 10"));
+}
+
+/* The MTU advice names the interface as one shell word and never reads
+ * as a one-host command; absurd counters give finite ratios. */
+static void test_mtu_advice_and_huge_counters(void **state)
+{
+	struct ctx *c = *state;
+	static const uint64_t seed[11] = { 385, 160, 1631, 92 };
+	c->b->have_buddyinfo = c->b->have_zoneinfo = true;
+	add_buddy(c->b, "Normal", seed);
+	add_zone(c->b, "Normal", 7965, 704, 0);
+	c->b->nd.n = 1;
+	c->b->nd.ifs[0] = (struct netdev_iface){ "$(reboot)", 9000, 1, true, 10000 };
+	run(c, false);
+	const struct hr_finding *f = find(&c->fs, "zones.fragmentation");
+	assert_non_null(f);
+	assert_non_null(strstr(f->fix, "ip link set dev '$(reboot)' mtu 1500 on each"));
+	assert_non_null(strstr(f->fix, "whole network segment"));
+	assert_null(strstr(f->fix, "dev $(reboot)"));
+
+	c->b->vs.compact_stall = 100;
+	c->b->vs.compact_fail = UINT64_MAX - 1;
+	run(c, false);
+	f = find(&c->fs, "zones.compaction");
+	assert_non_null(f);
+	const struct hr_fact *r = finding_fact(f, "fail_ratio");
+	assert_true(r->v.f > 1e16 && r->v.f < 1e18);
 }
 
 int main(void)
@@ -261,6 +352,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmentation_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wsf_no_ratchet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_advice_and_huge_counters, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
