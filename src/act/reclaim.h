@@ -103,6 +103,15 @@ int reclaim_write_fd(int fd, bool is_regular, const char *s);
 /* Reads a single number ("max" = UINT64_MAX) from fd at offset 0. */
 int reclaim_read_u64(int fd, uint64_t *out);
 
+/* One chunk of a reclaim round, shared by every backend: reads usage into
+ * *usage and, while usage is above the plan's target and the round's byte
+ * budget is not spent, sets *step to the next chunk (at most chunk_bytes
+ * and what is left of the budget) and returns 1. Returns 0 when the round
+ * is done, or the -errno of the usage read. */
+int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *p,
+		      const struct reclaim_opts *o, const struct reclaim_res *res,
+		      uint64_t *usage, uint64_t *step);
+
 /* Memory watermarks of Alibaba Cloud Linux (memory.wmark_ratio,
  * memory.wmark_scale_factor): configure them for high/low in percent of the
  * limit, journaling the originals; the kernel then reclaims by itself.

@@ -46,6 +46,26 @@ int reclaim_write_fd(int fd, bool is_regular, const char *s)
 	return 0;
 }
 
+int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *p,
+		      const struct reclaim_opts *o, const struct reclaim_res *res,
+		      uint64_t *usage, uint64_t *step)
+{
+	int rc = reclaim_read_u64(f->usage_fd, usage);
+
+	if (rc)
+		return rc;
+	if (*usage <= p->target_bytes)
+		return 0;
+	if (res->reclaimed_bytes >= p->budget_bytes)
+		return 0;	/* rate bound: the cgroup refilled while we worked */
+	*step = *usage - p->target_bytes;
+	if (*step > o->chunk_bytes)
+		*step = o->chunk_bytes;
+	if (*step > p->budget_bytes - res->reclaimed_bytes)
+		*step = p->budget_bytes - res->reclaimed_bytes;
+	return 1;
+}
+
 int reclaim_read_u64(int fd, uint64_t *out)
 {
 	char buf[64];
@@ -103,18 +123,11 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		return slot;
 
 	for (unsigned i = 0; i < o->max_chunks; i++) {
-		rc = reclaim_read_u64(f->usage_fd, &usage);
-		if (rc)
+		uint64_t step = 0;
+		rc = reclaim_next_step(f, p, o, res, &usage, &step);
+		if (rc <= 0)
 			break;
-		if (usage <= p->target_bytes)
-			break;
-		if (res->reclaimed_bytes >= p->budget_bytes)
-			break;	/* rate bound: the cgroup refilled while we worked */
-		uint64_t step = usage - p->target_bytes;
-		if (step > o->chunk_bytes)
-			step = o->chunk_bytes;
-		if (step > p->budget_bytes - res->reclaimed_bytes)
-			step = p->budget_bytes - res->reclaimed_bytes;
+		rc = 0;
 		uint64_t lower = (usage - step) / 4096 * 4096;
 		if (lower < p->floor_bytes)
 			lower = p->floor_bytes;

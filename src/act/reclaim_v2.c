@@ -19,18 +19,10 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 	if (o->dry_run)
 		return 0;
 	for (unsigned i = 0; i < o->max_chunks; i++) {
-		rc = reclaim_read_u64(f->usage_fd, &usage);
-		if (rc)
+		uint64_t step = 0;
+		rc = reclaim_next_step(f, p, o, res, &usage, &step);
+		if (rc <= 0)
 			break;
-		if (usage <= p->target_bytes)
-			break;
-		if (res->reclaimed_bytes >= p->budget_bytes)
-			break;
-		uint64_t step = usage - p->target_bytes;
-		if (step > o->chunk_bytes)
-			step = o->chunk_bytes;
-		if (step > p->budget_bytes - res->reclaimed_bytes)
-			step = p->budget_bytes - res->reclaimed_bytes;
 		/* memory.reclaim (mm/memcontrol.c memory_reclaim, 5.19+) takes
 		 * bytes; EAGAIN means it could not reclaim that much: stop, the
 		 * rest is not reclaimable now. */

@@ -103,14 +103,27 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 static void put_string(struct jsonw *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0;	/* start of bytes that go out unchanged, written in one fwrite */
 
 	fputc('"', w->out);
 	for (size_t i = 0; i < len;) {
 		unsigned c = p[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t n = utf8_len(p + i, len - i);
+			if (n) {
+				i += n;
+				continue;
+			}
+		}
+		if (i > run)
+			fwrite(p + run, 1, i - run, w->out);
 		if (c == '"' || c == '\\') {
 			fputc('\\', w->out);
 			fputc((int)c, w->out);
-			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
 			case '\n': fputs("\\n", w->out); break;
@@ -118,18 +131,14 @@ static void put_string(struct jsonw *w, const char *s, size_t len)
 			case '\r': fputs("\\r", w->out); break;
 			default: fprintf(w->out, "\\u%04x", c);
 			}
-			i++;
 		} else {
-			size_t n = utf8_len(p + i, len - i);
-			if (n == 0) {
-				fputs("\xef\xbf\xbd", w->out);
-				i++;
-			} else {
-				fwrite(p + i, 1, n, w->out);
-				i += n;
-			}
+			fputs("\xef\xbf\xbd", w->out);	/* invalid UTF-8 byte */
 		}
+		i++;
+		run = i;
 	}
+	if (len > run)
+		fwrite(p + run, 1, len - run, w->out);
 	fputc('"', w->out);
 }
 

@@ -29,6 +29,10 @@ struct hr_report_meta {
 void report_text(FILE *out, const struct hr_findings *fs,
 		 const struct hr_report_meta *m, bool colour, bool verbose);
 
+/* One finding in the text form (used by report_text and by streaming
+ * commands such as explain). */
+void report_text_finding(FILE *out, const struct hr_finding *f, bool colour, bool verbose);
+
 /* Whole JSON document. */
 void report_json(FILE *out, const struct hr_findings *fs,
 		 const struct hr_report_meta *m);

@@ -66,46 +66,51 @@ static void block(FILE *out, const char *label, const char *text)
 	fputc('\n', out);
 }
 
-void report_text(FILE *out, const struct hr_findings *fs,
-		 const struct hr_report_meta *m, bool colour, bool verbose)
+void report_text_finding(FILE *out, const struct hr_finding *f, bool colour, bool verbose)
 {
 	static const char *const col[] = { "\033[32m", "\033[33m", "\033[1;31m" };
 	static const char *const tag[] = { "OK  ", "WARN", "CRIT" };
-	size_t count[3] = { 0 };
 	char buf[HR_FACT_STR_MAX * 2];
+	int s = (int)f->severity;
+
+	fprintf(out, "%s%s%s  %s  ", colour ? col[s] : "", tag[s],
+		colour ? "\033[0m" : "", f->id);
+	put_clean(out, f->subject);
+	fputc('\n', out);
+	if (s == HR_SEV_OK && !verbose)
+		return;
+	if (f->nfacts) {
+		fputs("      facts ", out);
+		int c = 12;
+		for (size_t k = 0; k < f->nfacts; k++) {
+			fact_format(&f->facts[k], buf, sizeof(buf));
+			int w = (int)(strlen(f->facts[k].name) + strlen(buf) + 2);
+			if (c + w > 100 && c > 12) {
+				fputs("\n            ", out);
+				c = 12;
+			}
+			c += put_clean(out, f->facts[k].name) + 1;
+			fputc('=', out);
+			c += put_clean(out, buf) + 1;
+			fputc(' ', out);
+		}
+		fputc('\n', out);
+	}
+	block(out, "why", f->explanation);
+	block(out, "fix", f->fix);
+}
+
+void report_text(FILE *out, const struct hr_findings *fs,
+		 const struct hr_report_meta *m, bool colour, bool verbose)
+{
+	size_t count[3] = { 0 };
 
 	for (size_t i = 0; i < fs->n; i++)
 		count[fs->items[i].severity]++;
 	for (int s = HR_SEV_CRIT; s >= HR_SEV_OK; s--) {
 		for (size_t i = 0; i < fs->n; i++) {
-			const struct hr_finding *f = &fs->items[i];
-			if ((int)f->severity != s)
-				continue;
-			fprintf(out, "%s%s%s  %s  ", colour ? col[s] : "", tag[s],
-				colour ? "\033[0m" : "", f->id);
-			put_clean(out, f->subject);
-			fputc('\n', out);
-			if (s == HR_SEV_OK && !verbose)
-				continue;
-			if (f->nfacts) {
-				fputs("      facts ", out);
-				int c = 12;
-				for (size_t k = 0; k < f->nfacts; k++) {
-					fact_format(&f->facts[k], buf, sizeof(buf));
-					int w = (int)(strlen(f->facts[k].name) + strlen(buf) + 2);
-					if (c + w > 100 && c > 12) {
-						fputs("\n            ", out);
-						c = 12;
-					}
-					c += put_clean(out, f->facts[k].name) + 1;
-					fputc('=', out);
-					c += put_clean(out, buf) + 1;
-					fputc(' ', out);
-				}
-				fputc('\n', out);
-			}
-			block(out, "why", f->explanation);
-			block(out, "fix", f->fix);
+			if ((int)fs->items[i].severity == s)
+				report_text_finding(out, &fs->items[i], colour, verbose);
 		}
 	}
 	for (size_t i = 0; i < fs->nnotes; i++) {

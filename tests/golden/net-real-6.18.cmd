@@ -1,1 +1,1 @@
-check --root tests/fixtures/6.18.44-x86_64-vm-net --area conntrack,netloss --json
+check --root tests/fixtures/6.18.44-vm-x86_64 --area conntrack,netloss --json

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # check_memcg_v2_vm.sh - `headroom check --area memcg` on a real cgroup v2
-# kernel: Debian's cloud kernel (tools/vm-kernel.sh) under qemu TCG, with a
-# busybox initramfs carrying the headroom binary and an ext4 scratch disk for
-# real page cache (see /work/shared/VMTEST.md). In the guest:
+# kernel: Debian's cloud kernel under qemu TCG (tests/vm/vm-run.sh, set up by
+# tests/vm/vm-setup.sh), with an ext4 scratch disk for real page cache. In the
+# guest (tests/vm/guest-check-memcg.sh):
 #   1. /hr-app, memory.max 64 MiB, filled by reading a cold 96 MiB file:
 #      memcg.near_limit (usage within 3 % of memory.current, file cache
 #      large) and memcg.limit_hits (memory.events.local max > 0);
@@ -11,103 +11,32 @@
 #      file minus c2's, and cgroup.stat counts the dying child.
 # Nothing on the host is mounted or changed. Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
-HEADROOM=${HEADROOM:-./headroom}
+cd "$(dirname "$0")/../.."
+HEADROOM=${HEADROOM:-$PWD/headroom}
 MIB=$((1 << 20))
 skip() { echo "skip: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-for c in qemu-system-x86_64 cpio mkfs.ext4 python3 ldd; do
-	command -v "$c" >/dev/null || skip "$c missing (tools/install-deps.sh vm)"
-done
-bb=$(command -v busybox) || skip "busybox-static missing (tools/install-deps.sh vm)"
-file -L "$bb" 2>/dev/null | grep -q 'statically linked' || skip "$bb is not static (busybox-static)"
-kdir=${HR_VM_DIR:-/var/tmp/headroom-vm}/root
-kernel=$(find "$kdir/boot" -name 'vmlinuz-*cloud*' 2>/dev/null | sort -V | tail -1)
-[ -n "$kernel" ] || skip "no cloud kernel in $kdir: run tools/vm-kernel.sh"
 [ -x "$HEADROOM" ] || fail "HEADROOM=$HEADROOM is not executable"
-
-work=$(mktemp -d /var/tmp/hr-memcg-vm.XXXXXX) || fail mktemp
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing (run tests/vm/vm-setup.sh)"
+ls "${HEADROOM_VM_CACHE:-/var/cache/headroom-vm}"/kernels/*/boot/vmlinuz-* >/dev/null 2>&1 ||
+	skip "no cached guest kernel (run tests/vm/vm-setup.sh)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hr-memcg-vm.XXXXXX") || fail mktemp
 trap 'rm -rf "$work"' EXIT
-ir=$work/initramfs
-mkdir -p "$ir"/{bin,proc,sys,dev,mnt/scratch,payload,tmp}
-cp "$bb" "$ir/bin/busybox"
-cp "$HEADROOM" "$ir/payload/headroom"
-# The shared libraries of the (dynamic) headroom binary, at their own paths.
-ldd "$HEADROOM" | grep -o '/[^ ]*' | while read -r lib; do
-	mkdir -p "$ir$(dirname "$lib")"
-	cp -L "$lib" "$ir$lib"
-done
-
-cat >"$ir/init" <<'EOF'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mount -t ext4 -o noinit_itable /dev/nvme0n1 /mnt/scratch
-cd /payload
-sh ./guest.sh
-rc=$?
-echo "$rc" >/dev/ttyS1
-stty -F /dev/ttyS1 sane 2>/dev/null
-poweroff -f
-EOF
-chmod +x "$ir/init"
-
-cat >"$ir/payload/guest.sh" <<'EOF'
-CG=/sys/fs/cgroup
-S=/mnt/scratch
-echo +memory >$CG/cgroup.subtree_control || exit 10
-dd if=/dev/zero of=$S/fill bs=1M count=96 2>/dev/null
-dd if=/dev/zero of=$S/cold bs=1M count=48 2>/dev/null
-sync
-echo 3 >/proc/sys/vm/drop_caches	# our own guest: nothing else lives here
-mkdir $CG/hr-app || exit 11
-echo $((64 << 20)) >$CG/hr-app/memory.max || exit 12
-sh -c "echo \$\$ >$CG/hr-app/cgroup.procs && exec dd if=$S/fill of=/dev/null bs=1M 2>/dev/null" || exit 13
-
-mkdir $CG/hr-parent || exit 14
-echo +memory >$CG/hr-parent/cgroup.subtree_control || exit 15
-mkdir $CG/hr-parent/c1 $CG/hr-parent/c2 || exit 16
-sh -c "echo \$\$ >$CG/hr-parent/c1/cgroup.procs && exec dd if=$S/cold of=/dev/null bs=1M 2>/dev/null" || exit 17
-echo "c1-file $(awk '$1 == "file" { print $2 }' $CG/hr-parent/c1/memory.stat)"
-rmdir $CG/hr-parent/c1 || exit 18
-
-./headroom check --area memcg --json >$S/out.json
-echo "check-rc $?"
-echo "app-current $(cat $CG/hr-app/memory.current)"
-echo "app-events-max $(awk '$1 == "max" { print $2 }' $CG/hr-app/memory.events.local)"
-echo "parent-file $(awk '$1 == "file" { print $2 }' $CG/hr-parent/memory.stat)"
-echo "c2-file $(awk '$1 == "file" { print $2 }' $CG/hr-parent/c2/memory.stat)"
-echo "parent-dying $(awk '$1 == "nr_dying_descendants" { print $2 }' $CG/hr-parent/cgroup.stat)"
-echo "=== json"
-cat $S/out.json
-echo "=== end"
-exit 0
-EOF
-
-(cd "$ir" && find . | cpio -o -H newc 2>/dev/null) >"$work/initramfs.cpio" || fail "cpio"
-truncate -s 512M "$work/scratch.img"
-mkfs.ext4 -q -F -E lazy_itable_init=1 "$work/scratch.img" || fail "mkfs.ext4"
-: >"$work/status"
-
+mkdir "$work/payload"
+cp "$HEADROOM" "$work/payload/headroom"
+cp tests/vm/guest-check-memcg.sh "$work/payload/guest.sh"
 t0=$(date +%s)
-timeout 300 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 768 -smp 2 \
-	-nographic -no-reboot -nodefaults \
-	-kernel "$kernel" -initrd "$work/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 quiet cryptomgr.notests" \
-	-chardev stdio,id=c0 -serial chardev:c0 -serial "file:$work/status" \
-	-drive "file=$work/scratch.img,if=none,id=d0,format=raw,cache=unsafe" \
-	-device nvme,drive=d0,serial=hrscratch </dev/null >"$work/console" 2>&1
-qrc=$?
+tests/vm/vm-run.sh -d 512 -m 768 -t 300 -- "$work/payload" sh ./guest.sh >"$work/out" 2>&1
+rc=$?
 t1=$(date +%s)
-tr -d '\r' <"$work/console" >"$work/out"
-status=$(tr -dc '0-9' <"$work/status")
-echo "measured: qemu TCG run $((t1 - t0)) s (qemu exit $qrc, guest status ${status:-none})"
-[ "$qrc" -ne 124 ] || fail "qemu timed out after 300 s"
-[ "$status" = 0 ] || { tail -40 "$work/out"; fail "guest test status ${status:-none}"; }
+echo "measured: qemu TCG run $((t1 - t0)) s (guest status $rc)"
+case $rc in
+0) ;;
+124) tail -30 "$work/out"; fail "the guest test timed out" ;;
+125) tail -30 "$work/out"; skip "the VM did not report a status (qemu/kernel problem)" ;;
+*) tail -40 "$work/out"; fail "guest test status $rc" ;;
+esac
 
 # Console escape sequences can precede a line: match the key anywhere.
 val() { sed -n "s/.*$1 \([0-9][0-9]*\).*/\1/p" "$work/out" | head -1; }

@@ -1,0 +1,956 @@
+/* incident.c - the explain engine: lines to open incidents to findings.
+ * See incident.h for the contract; incident_build.c turns a closed
+ * incident into its finding (facts, explanation, fix). */
+#define _GNU_SOURCE
+#include "detect/incident.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kind_names[HR_INC_NKINDS] = {
+	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
+	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
+};
+
+const char *incident_kind_name(enum hr_incident_kind k)
+{
+	return (unsigned)k < HR_INC_NKINDS ? kind_names[k] : "unknown";
+}
+
+/* Words at least one line of every recognised message contains. Lines
+ * without any of them are skipped unread while no report is open. */
+static const char *const anchor_words[] = {
+	"page allocation",	/* alloc failure / stall header */
+	"oom-kill",		/* "invoked oom-killer", "oom-kill:constraint" */
+	"of memory",		/* OOM kill lines, "TCP: out of memory" */
+	"Killed process",	/* OOM victim line (3.10-5.0 has no prefix) */
+	"socket memory",	/* "Out of socket memory" */
+	"orphaned sockets",	/* "TCP: too many orphaned sockets" */
+	"table full",		/* conntrack */
+	"SYN flood",		/* "Possible SYN flooding on port" */
+	"blocked for more",	/* hung task */
+	"nfs: server",		/* not responding / OK */
+	"suppressed",		/* ratelimit summaries */
+	"Unable to allocate",	/* SLUB/SLAB follow-up */
+	"Linux version",	/* boot banner: kernel version for GFP decoding */
+};
+
+/* Bit numbers of anchor_words, for anchors_mask(). */
+enum {
+	A_PAGE_ALLOC = 1u << 0, A_OOMKILL = 1u << 1, A_OFMEM = 1u << 2, A_KILLED = 1u << 3,
+	A_SOCKMEM = 1u << 4, A_ORPHAN = 1u << 5, A_TABLEFULL = 1u << 6, A_SYN = 1u << 7,
+	A_BLOCKED = 1u << 8, A_NFS = 1u << 9, A_SUPP = 1u << 10, A_UNABLE = 1u << 11,
+	A_LINUXVER = 1u << 12,
+};
+
+void explain_init(struct hr_explain *x, hr_emit_fn emit, void *arg)
+{
+	memset(x, 0, sizeof(*x));
+	x->emit = emit;
+	x->emit_arg = arg;
+	x->last_net_kind = -1;
+	anchors_init(&x->anchors, anchor_words, sizeof(anchor_words) / sizeof(anchor_words[0]));
+}
+
+static bool traced(enum hr_incident_kind k)
+{
+	return k == HR_INC_ALLOC_FAILURE || k == HR_INC_OOM_KILL ||
+	       k == HR_INC_HUNG_TASK_NETSTORAGE;
+}
+
+static void close_inc(struct hr_explain *x, struct ex_open *o)
+{
+	if (!o->used)
+		return;
+	o->used = false;
+	if (traced(o->kind))
+		x->ntraced--;
+	/* Old kernels mark every frame "?": fall back to those. */
+	for (unsigned i = 0; i < o->nframes && !o->storage[0]; i++) {
+		const char *s = incident_storage_of(&o->frames[i]);
+		if (s)
+			snprintf(o->storage, sizeof(o->storage), "%s", s);
+	}
+	if (o->kind == HR_INC_HUNG_TASK_NETSTORAGE && !o->storage[0]) {
+		x->st.hung_other++;	/* not a network-storage path: not ours */
+		return;
+	}
+	x->st.incidents[o->kind]++;
+	incident_build(x, o, &x->scratch);
+	if (x->emit)
+		x->emit(x->emit_arg, &x->scratch);
+}
+
+static void copy_span(char *dst, size_t cap, struct hr_span s)
+{
+	if (!s.len || !s.p)
+		dst[0] = '\0';
+	else
+		span_copy(s, dst, cap);
+}
+
+static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,
+				const struct hr_logline *ll)
+{
+	struct ex_open *o = NULL;
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX && !o; i++)
+		if (!x->open[i].used)
+			o = &x->open[i];
+	if (!o) {
+		/* Full: the oldest report is emitted as it stands. */
+		o = &x->open[0];
+		for (unsigned i = 1; i < EXPLAIN_OPEN_MAX; i++)
+			if (x->open[i].serial < o->serial)
+				o = &x->open[i];
+		x->st.evicted++;
+		close_inc(x, o);
+	}
+	memset(o, 0, sizeof(*o));
+	o->used = true;
+	o->kind = k;
+	o->serial = ++x->serial;
+	o->pid = -1;
+	o->victim_pid = -1;
+	o->oom_order = -2;
+	o->netns = -1;
+	o->usage_kb = o->limit_kb = o->failcnt = HR_UNSET;
+	o->total_vm_kb = o->anon_kb = o->file_kb = o->shmem_kb = HR_UNSET;
+	o->score = HR_UNSET;
+	snprintf(o->caller, sizeof(o->caller), "%s", ll->caller);
+	copy_span(o->host, sizeof(o->host), ll->host);
+	o->ts_kind = ll->ts_kind;
+	o->first_ts = o->last_ts = ll->ts_usec;
+	if (traced(k))
+		x->ntraced++;
+	return o;
+}
+
+static bool same_source(const struct ex_open *o, const struct hr_logline *ll)
+{
+	if (o->caller[0] && ll->caller[0] && strcmp(o->caller, ll->caller))
+		return false;
+	/* A paste may lose the syslog prefix of some lines: only two
+	 * different host names separate reports. */
+	if (o->host[0] && ll->host.len) {
+		if (strlen(o->host) != ll->host.len || memcmp(o->host, ll->host.p, ll->host.len))
+			return false;
+	}
+	return true;
+}
+
+/* The newest open report of kind k that this line may belong to. */
+static struct ex_open *find_open(struct hr_explain *x, enum hr_incident_kind k,
+				 const struct hr_logline *ll)
+{
+	struct ex_open *best = NULL;
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (o->used && o->kind == k && same_source(o, ll) && (!best || o->serial > best->serial))
+			best = o;
+	}
+	return best;
+}
+
+static void touch(struct ex_open *o, const struct hr_logline *ll)
+{
+	o->foreign = 0;
+	if (ll->ts_kind != HR_TS_NONE && ll->ts_kind == o->ts_kind)
+		o->last_ts = ll->ts_usec;
+	else if (o->ts_kind == HR_TS_NONE && ll->ts_kind != HR_TS_NONE) {
+		o->ts_kind = ll->ts_kind;
+		o->first_ts = o->last_ts = ll->ts_usec;
+	}
+}
+
+static bool starts(struct hr_span t, const char *p)
+{
+	return span_starts_with(t, p);
+}
+
+static bool has(struct hr_span t, const char *p)
+{
+	return span_find(t, p) >= 0;
+}
+
+static bool fn_is(struct hr_span f, const char *name)
+{
+	size_t n = strlen(name);
+	/* "warn_alloc.cold.45" and "_nfs4_do_open.isra.0" are the same function. */
+	return f.len >= n && !memcmp(f.p, name, n) && (f.len == n || f.p[n] == '.');
+}
+
+static bool fn_has_prefix(struct hr_span f, const char *p)
+{
+	return span_starts_with(f, p);
+}
+
+/* Frames that only say "an allocation failed / a report is printed". */
+static bool helper_frame(struct hr_span f)
+{
+	static const char *const pre[] = {
+		"dump_stack", "show_stack", "dump_backtrace", "show_trace", "warn_alloc",
+		"__alloc_pages", "alloc_pages", "__get_free_pages", "get_page_from_freelist",
+		"kmem_cache_alloc", "__kmem_cache_alloc", "__kmalloc", "kmalloc",
+		"cache_alloc_refill", "cache_grow_begin", "fallback_alloc", "____cache_alloc",
+		"allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc", "slab_alloc",
+		"T.", "dump_header", "oom_kill_process", "out_of_memory", "__schedule",
+		"schedule", "io_schedule", "__alloc_skb", "kmem_getpages", "cache_grow",
+		"unwind_backtrace",
+		"alloc_slab_page", "kmalloc_reserve", "__kmalloc_node_track_caller",
+		"__kmalloc_track_caller", "kmem_cache_alloc_node", "page_frag_alloc",
+		"__page_frag_alloc", "__alloc_frozen_pages", "alloc_frozen_pages",
+		"folio_alloc", "__folio_alloc", "trace_dump_stack",
+	};
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (fn_has_prefix(f, pre[i]))
+			return true;
+	return false;
+}
+
+static void add_frame(struct ex_open *o, const struct klog_frame *fr)
+{
+	struct hr_span f = fr->func;
+	if (fn_is(f, "__do_softirq") || fn_is(f, "net_rx_action") || fn_is(f, "run_ksoftirqd") ||
+	    fn_is(f, "do_softirq") || fn_is(f, "handle_softirqs") || fn_is(f, "__irq_exit_rcu") ||
+	    fn_is(f, "irq_exit") || fn_is(f, "irq_exit_rcu"))
+		o->softirq = true;
+	if (fn_is(f, "handle_irq_event") || fn_is(f, "__handle_irq_event_percpu") ||
+	    fn_is(f, "handle_irq_event_percpu") || fn_is(f, "handle_edge_irq") ||
+	    fn_is(f, "handle_fasteoi_irq") || fn_is(f, "__handle_domain_irq") ||
+	    fn_is(f, "generic_handle_domain_irq"))
+		o->hardirq = true;	/* inside an interrupt handler itself */
+	if (o->nframes >= EXPLAIN_FRAMES_MAX || helper_frame(f))
+		return;
+	struct ex_frame *e = &o->frames[o->nframes++];
+	copy_span(e->func, sizeof(e->func), f);
+	copy_span(e->module, sizeof(e->module), fr->module);
+	e->unreliable = fr->unreliable;
+	if (!o->storage[0] && !fr->unreliable) {
+		const char *s = incident_storage_of(e);
+		if (s)
+			snprintf(o->storage, sizeof(o->storage), "%s", s);
+	}
+}
+
+static struct ex_zone *zone_slot(struct ex_open *o, int node, const char *zone)
+{
+	for (unsigned i = 0; i < o->nzones; i++)
+		if (o->zones[i].node == node && !strcmp(o->zones[i].zone, zone))
+			return &o->zones[i];
+	if (o->nzones == EXPLAIN_ZONES_MAX)
+		return NULL;
+	struct ex_zone *z = &o->zones[o->nzones++];
+	memset(z, 0, sizeof(*z));
+	z->node = node;
+	snprintf(z->zone, sizeof(z->zone), "%s", zone);
+	z->free_kb = z->min_kb = z->low_kb = z->high_kb = HR_UNSET;
+	z->largest = -2;
+	return z;
+}
+
+/* show_mem lines we recognise without using them. */
+static bool meminfo_noise(struct hr_span t)
+{
+	static const char *const pre[] = {
+		"active_anon:", "Node ", "lowmem_reserve[]", "free:", "Free pages:", "Active:",
+		"DMA per-cpu", "DMA32 per-cpu", "Normal per-cpu", "HighMem per-cpu", "cpu ",
+		"Swap cache", "Free swap", "Total swap", "DMA32: empty", "DMA: empty",
+		"HighMem: empty", "Movable: empty", "Unreclaimable slab", "Name ", "hugepages",
+		"active_file:", "unevictable:", "slab_reclaimable:", "mapped:", "isolated_",
+		"Normal: empty", "warn_alloc_show_mem", "Mem-Info:", "Mem-info:", "Show Memory",
+		"Tasks state", "Memory cgroup stats", "memory+swap:", "kmem:", "swap: usage",
+		"memory: usage", "Task in ", "oom_reaper:",
+	};
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (starts(t, pre[i]))
+			return true;
+	/* "1926939 total pagecache pages", "59006 pages reserved" */
+	return t.len && t.p[0] >= '0' && t.p[0] <= '9' && has(t, " pages");
+}
+
+static void note_version(struct hr_explain *x, struct ex_open *o, const struct klog_kver *v)
+{
+	if (!v->release[0])
+		return;
+	x->kmajor = v->major;
+	x->kminor = v->minor;
+	snprintf(x->kernel, sizeof(x->kernel), "%s", v->release);
+	if (o) {
+		o->kmajor = v->major;
+		o->kminor = v->minor;
+		snprintf(o->kernel, sizeof(o->kernel), "%s", v->release);
+		if (o->pid < 0 && v->pid >= 0)
+			o->pid = v->pid;
+		if (!o->comm[0] && v->comm.len)
+			copy_span(o->comm, sizeof(o->comm), v->comm);
+	}
+}
+
+/* A line offered to an open traced report. True if it is part of it. */
+static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_logline *ll)
+{
+	struct hr_span t = ll->text;
+	struct klog_frame fr;
+
+	if (!klog_frame_parse(t, &fr)) {
+		if (o->ended)
+			return false;
+		add_frame(o, &fr);
+		o->in_trace = true;
+		return true;
+	}
+	if (starts(t, "<IRQ>")) {
+		o->in_irq = true;
+		return true;
+	}
+	if (starts(t, "Workqueue: ")) {
+		copy_span(o->workqueue, sizeof(o->workqueue), span_trim((struct hr_span){ t.p + 11, t.len - 11 }));
+		return true;
+	}
+	if (starts(t, "CPU: ") || starts(t, "Pid: ") || starts(t, "Tainted: ") ||
+	    starts(t, "Not tainted ")) {
+		struct klog_kver v;
+		if (!klog_kver_parse(t, &v))
+			note_version(x, o, &v);
+		return true;
+	}
+	if (o->kind == HR_INC_OOM_KILL) {
+		struct klog_memcg_usage u;
+		unsigned cols;
+		struct klog_task_row row;
+		if (!klog_memcg_usage_parse(t, &u)) {
+			o->usage_kb = u.usage_kb;
+			o->limit_kb = u.limit_kb;
+			o->failcnt = u.failcnt;
+			o->memcg_scope = true;
+			return true;
+		}
+		/* v1 prints "memory+swap:" and "kmem:" after "memory:"; v2 (5.x+)
+		 * prints "swap: usage" (mm/memcontrol.c mem_cgroup_print_oom_meminfo). */
+		if (starts(t, "memory+swap: usage") || starts(t, "kmem: usage")) {
+			snprintf(o->cgroup_version, sizeof(o->cgroup_version), "v1");
+			return true;
+		}
+		if (starts(t, "swap: usage")) {
+			snprintf(o->cgroup_version, sizeof(o->cgroup_version), "v2");
+			return true;
+		}
+		if (starts(t, "Task in ")) {
+			/* <=4.20: "Task in /a/b killed as a result of limit of /a" */
+			long k = span_find(t, " killed as a result of limit of ");
+			if (k > 8) {
+				copy_span(o->task_memcg, sizeof(o->task_memcg),
+					  (struct hr_span){ t.p + 8, (size_t)k - 8 });
+				struct hr_span m = { t.p + k + 32, t.len - (size_t)k - 32 };
+				copy_span(o->memcg, sizeof(o->memcg), m);
+				o->memcg_scope = true;
+			}
+			return true;
+		}
+		if (!klog_task_header_parse(t, &cols)) {
+			o->task_cols = cols;
+			return true;
+		}
+		if (o->task_cols && !klog_task_row_parse(t, o->task_cols, &row)) {
+			/* Keep the EXPLAIN_TASKS_TOP largest by rss. */
+			unsigned n = o->ntasks < EXPLAIN_TASKS_TOP ? o->ntasks : EXPLAIN_TASKS_TOP;
+			unsigned at = n;
+			while (at > 0 && o->top[at - 1].rss_pages < row.rss_pages)
+				at--;
+			if (at < EXPLAIN_TASKS_TOP) {
+				for (unsigned k = (n < EXPLAIN_TASKS_TOP ? n : EXPLAIN_TASKS_TOP - 1); k > at; k--)
+					o->top[k] = o->top[k - 1];
+				o->top[at].pid = row.pid;
+				o->top[at].rss_pages = row.rss_pages;
+				copy_span(o->top[at].comm, sizeof(o->top[at].comm), row.comm);
+			}
+			o->ntasks++;
+			return true;
+		}
+		if (has(t, " cpuset=") && has(t, "mems_allowed="))
+			return true;	/* "comm cpuset=/ mems_allowed=0" (3.x-4.20) */
+		if (starts(t, "Memory cgroup stats") || o->memcg_scope) {
+			/* v1 one-line stats, v2 "anon 32845824" key/value lines */
+			size_t k = 0;
+			while (k < t.len && ((t.p[k] >= 'a' && t.p[k] <= 'z') || t.p[k] == '_'))
+				k++;
+			if (k > 0 && k + 1 < t.len && t.p[k] == ' ' && t.p[k + 1] >= '0' && t.p[k + 1] <= '9')
+				return true;
+			if (starts(t, "memory ") && has(t, "(max "))
+				return true;	/* proposed 4.18 cgroup2 form */
+		}
+	}
+	if (o->kind != HR_INC_HUNG_TASK_NETSTORAGE) {
+		struct klog_zone z;
+		struct klog_buddy b;
+		if (starts(t, "Mem-Info:") || starts(t, "Mem-info:")) {
+			o->meminfo = true;
+			return true;
+		}
+		if (!klog_zone_parse(t, &z)) {
+			struct ex_zone *e = zone_slot(o, z.node, z.zone);
+			if (e) {
+				e->free_kb = z.free_kb;
+				e->min_kb = z.min_kb;
+				e->low_kb = z.low_kb;
+				e->high_kb = z.high_kb;
+			}
+			return true;
+		}
+		if (!klog_buddy_parse(t, &b)) {
+			struct ex_zone *e = zone_slot(o, b.node, b.zone);
+			if (e) {
+				e->largest = b.largest;
+				e->norders = b.norders;
+				memcpy(e->count, b.count, sizeof(e->count));
+			}
+			return true;
+		}
+		if (has(t, "pages hwpoisoned") || has(t, "pages non-shared")) {
+			if (o->kind == HR_INC_ALLOC_FAILURE)
+				o->ended = true;
+			return true;
+		}
+		if (starts(t, "SLUB: Unable to allocate memory") || starts(t, "SLAB: Unable to allocate memory")) {
+			return true;
+		}
+		if (starts(t, "cache: ") && o->kind == HR_INC_ALLOC_FAILURE) {
+			struct hr_span r = { t.p + 7, t.len - 7 };
+			size_t k = 0;
+			while (k < r.len && r.p[k] != ',')
+				k++;
+			copy_span(o->slub_cache, sizeof(o->slub_cache), (struct hr_span){ r.p, k });
+			return true;
+		}
+		if (starts(t, "node ") && has(t, "slabs:"))
+			return true;
+		if (meminfo_noise(t) && (o->meminfo || o->kind == HR_INC_OOM_KILL))
+			return true;
+	}
+	if (o->kind == HR_INC_HUNG_TASK_NETSTORAGE) {
+		if (starts(t, "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"") ||
+		    starts(t, "task:") || starts(t, "ppid:") || starts(t, "flags:")) {
+			return true;
+		}
+		/* 2.6-5.x: "iscsi_np        D14304  8387      2 0x80004084" */
+		if (!o->in_trace && o->comm[0] && starts(t, o->comm))
+			return true;
+		if (starts(t, "</TASK>")) {
+			o->ended = true;
+			return true;
+		}
+	}
+	if (klog_is_report_noise(t))
+		return !o->ended || o->kind != HR_INC_ALLOC_FAILURE;
+	return false;
+}
+
+static void close_kind(struct hr_explain *x, enum hr_incident_kind k, const struct hr_logline *ll)
+{
+	struct ex_open *o;
+	while ((o = find_open(x, k, ll)))
+		close_inc(x, o);
+}
+
+/* Re-parse from a timestamp glued into the middle of a line, as when two
+ * CPUs wrote to the console at once:
+ * "[  657.060922][ T3384]  ? page_[  659.105948][ T3124] kworker/2:1H: page allocation failure: ..." */
+static bool resync(const char *line, size_t len, struct hr_span comm, struct hr_logline *ll)
+{
+	for (size_t i = comm.len; i-- > 0;) {
+		if (comm.p[i] != '[')
+			continue;
+		struct hr_logline again;
+		size_t off = (size_t)(comm.p + i - line);
+		logline_parse(line + off, len - off, &again);
+		if (again.ts_kind != HR_TS_NONE || again.caller[0]) {
+			*ll = again;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void alloc_header(struct hr_explain *x, const char *line, size_t len, struct hr_logline *ll)
+{
+	struct klog_alloc a;
+	if (klog_alloc_parse(ll->text, &a))
+		return;
+	if (memchr(a.comm.p, '[', a.comm.len) && resync(line, len, a.comm, ll) &&
+	    klog_alloc_parse(ll->text, &a))
+		return;
+	/* The same header twice before any line of the report (a console
+	 * echo, or two CPUs' copies cut apart as in 4.9 dcache #3787): one report. */
+	struct ex_open *prev = find_open(x, HR_INC_ALLOC_FAILURE, ll);
+	if (prev && !prev->nframes && !prev->nzones && !prev->kernel[0] &&
+	    (prev->host[0] != '\0') == (ll->host.len != 0) &&
+	    prev->order == a.order && prev->mask == a.mask &&
+	    (!prev->comm[0] || !a.comm.len ||
+	     (strlen(prev->comm) == a.comm.len && !memcmp(prev->comm, a.comm.p, a.comm.len))) &&
+	    (ll->ts_kind == HR_TS_NONE || prev->ts_kind != ll->ts_kind ||
+	     (ll->ts_usec - prev->last_ts <= 1000000 && prev->last_ts - ll->ts_usec <= 1000000))) {
+		if (!prev->comm[0])
+			copy_span(prev->comm, sizeof(prev->comm), a.comm);
+		touch(prev, ll);
+		return;
+	}
+	close_kind(x, HR_INC_ALLOC_FAILURE, ll);
+	struct ex_open *o = open_inc(x, HR_INC_ALLOC_FAILURE, ll);
+	copy_span(o->comm, sizeof(o->comm), a.comm);
+	o->order = a.order;
+	o->mask = a.mask;
+	o->mask_set = true;
+	copy_span(o->names, sizeof(o->names), a.names);
+	copy_span(o->nodemask, sizeof(o->nodemask), a.nodemask);
+	o->stall = a.stall;
+	o->stall_ms = a.stall_ms;
+	o->suppressed_before = x->pending_alloc;
+	x->pending_alloc = 0;
+}
+
+static struct ex_open *oom_target(struct hr_explain *x, struct hr_logline *ll)
+{
+	struct ex_open *o = find_open(x, HR_INC_OOM_KILL, ll);
+	return o ? o : open_inc(x, HR_INC_OOM_KILL, ll);
+}
+
+static bool oom_lines(struct hr_explain *x, struct hr_logline *ll)
+{
+	struct hr_span t = ll->text;
+	struct klog_oom_hdr h;
+	struct klog_oom_cons c;
+	struct klog_oom_kill k;
+
+	if (has(t, " invoked oom-killer: ")) {
+		if (klog_oom_hdr_parse(t, &h))
+			return false;
+		close_kind(x, HR_INC_OOM_KILL, ll);
+		struct ex_open *o = open_inc(x, HR_INC_OOM_KILL, ll);
+		copy_span(o->comm, sizeof(o->comm), h.comm);
+		o->mask = h.mask;
+		o->mask_set = true;
+		copy_span(o->names, sizeof(o->names), h.names);
+		o->oom_order = h.order;
+		o->score_adj = h.score_adj;
+		return true;
+	}
+	if (starts(t, "oom-kill:")) {
+		if (klog_oom_cons_parse(t, &c))
+			return false;
+		struct ex_open *o = oom_target(x, ll);
+		copy_span(o->constraint, sizeof(o->constraint), c.constraint);
+		if (c.oom_memcg.len)
+			copy_span(o->memcg, sizeof(o->memcg), c.oom_memcg);
+		if (c.task_memcg.len)
+			copy_span(o->task_memcg, sizeof(o->task_memcg), c.task_memcg);
+		if (c.global)
+			o->global_scope = true;
+		if (c.pid >= 0)
+			o->victim_pid = c.pid;
+		if (c.task.len && !o->victim[0])
+			copy_span(o->victim, sizeof(o->victim), c.task);
+		touch(o, ll);
+		return true;
+	}
+	if (!klog_oom_kill_parse(t, &k)) {
+		struct ex_open *o = oom_target(x, ll);
+		if (k.scope == KLOG_OOM_MEMCG)
+			o->memcg_scope = true;
+		else if (k.scope == KLOG_OOM_GLOBAL)
+			o->global_scope = true;
+		if (!k.final || o->victim_pid < 0 || !k.has_rss || o->victim_pid == k.pid) {
+			o->victim_pid = k.pid;
+			copy_span(o->victim, sizeof(o->victim), k.comm);
+		}
+		if (k.score != HR_UNSET)
+			o->score = k.score;
+		if (k.final) {
+			o->victim_pid = k.pid;
+			copy_span(o->victim, sizeof(o->victim), k.comm);
+			if (k.has_rss) {
+				o->victim_rss = true;
+				o->total_vm_kb = k.total_vm_kb;
+				o->anon_kb = k.anon_kb;
+				o->file_kb = k.file_kb;
+				o->shmem_kb = k.shmem_kb;
+			}
+			touch(o, ll);
+			close_inc(x, o);
+		} else {
+			touch(o, ll);
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool gap_exceeded(const struct ex_open *o, const struct hr_logline *ll, int64_t window_usec)
+{
+	if (ll->ts_kind == HR_TS_NONE || ll->ts_kind != o->ts_kind)
+		return false;
+	int64_t d = ll->ts_usec - o->last_ts;
+	return d < 0 || d > window_usec;
+}
+
+static struct ex_open *burst(struct hr_explain *x, enum hr_incident_kind k,
+			     const struct hr_logline *ll, int64_t window_usec, const char *key)
+{
+	struct ex_open *best = NULL;
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (o->used && o->kind == k && same_source(o, ll) && !strcmp(o->key, key))
+			best = o;
+	}
+	if (best && gap_exceeded(best, ll, window_usec)) {
+		close_inc(x, best);
+		best = NULL;
+	}
+	if (!best) {
+		best = open_inc(x, k, ll);
+		snprintf(best->key, sizeof(best->key), "%s", key);
+	}
+	touch(best, ll);
+	best->lines++;
+	return best;
+}
+
+static void net_ratelimited(struct hr_explain *x, struct ex_open *o, const struct hr_logline *ll)
+{
+	/* "net_ratelimit: N callbacks suppressed" printed just before this
+	 * burst counts messages of the same rate limiter that were dropped. */
+	if (x->pending_net) {
+		bool near = ll->ts_kind == HR_TS_NONE ||
+			    (ll->ts_usec - x->pending_net_ts >= 0 &&
+			     ll->ts_usec - x->pending_net_ts <= 10 * 1000000LL);
+		if (near)
+			o->suppressed += x->pending_net;
+		x->pending_net = 0;
+	}
+	x->last_net_kind = (int)o->kind;
+}
+
+static void set_form(struct ex_open *o, const char *form)
+{
+	if (!o->form[0])
+		snprintf(o->form, sizeof(o->form), "%s", form);
+}
+
+static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
+{
+	struct hr_span t = ll->text;
+
+	/* 2.6.9-2.6.x "ip_conntrack: table full, dropping packet."
+	 * 2.6.32-4.8 "nf_conntrack: table full, dropping packet[.]"
+	 * 4.9+ "nf_conntrack: nf_conntrack: table full, dropping packet"
+	 * 6.18 "nf_conntrack: nf_conntrack: table full in netns 4026531840, dropping packet" */
+	long tf = span_find(t, "table full");
+	if (tf >= 0 && has(t, "dropping packet") &&
+	    (starts(t, "nf_conntrack: ") || starts(t, "ip_conntrack: "))) {
+		char key[32] = "";
+		int64_t netns = -1;
+		long ns = span_find(t, "in netns ");
+		if (ns >= 0) {
+			size_t used;
+			struct hr_span r = { t.p + ns + 9, t.len - (size_t)ns - 9 };
+			if (!parse_i64(r.p, r.len, &netns, &used))
+				snprintf(key, sizeof(key), "%lld", (long long)netns);
+		}
+		struct ex_open *o = burst(x, HR_INC_CONNTRACK_FULL, ll, 60 * 1000000LL, key);
+		o->netns = netns;
+		if (starts(t, "nf_conntrack: nf_conntrack: "))
+			set_form(o, "nf_conntrack: nf_conntrack:");
+		else if (starts(t, "ip_conntrack: "))
+			set_form(o, "ip_conntrack:");
+		else
+			set_form(o, "nf_conntrack:");
+		net_ratelimited(x, o, ll);
+		return true;
+	}
+	unsigned sub = 0;
+	if (starts(t, "TCP: out of memory") || starts(t, "TCP: TCP: out of memory"))
+		sub = 1;
+	else if (starts(t, "Out of socket memory") || starts(t, "TCP: Out of socket memory"))
+		sub = 2;
+	else if (has(t, "too many orphaned sockets") || has(t, "too many of orphaned sockets"))
+		sub = 4;
+	if (sub) {
+		struct ex_open *o = burst(x, HR_INC_SOCKET_MEMORY, ll, 60 * 1000000LL, "");
+		o->subkind |= sub;
+		net_ratelimited(x, o, ll);
+		return true;
+	}
+	/* 4.4+: "TCP: request_sock_TCP: Possible SYN flooding on port 8080. Sending cookies.  Check SNMP counters."
+	 * 3.x: "TCP: TCP: Possible SYN flooding on port 4646. Dropping request.  Check SNMP counters."
+	 * 2.6: "possible SYN flooding on port 80. Sending cookies." */
+	long sf = span_find(t, "ossible SYN flooding on port ");
+	if (sf >= 0) {
+		struct ex_open *o = burst(x, HR_INC_SYN_FLOOD, ll, 6 * 3600 * 1000000LL, "");
+		struct hr_span r = { t.p + sf + 29, t.len - (size_t)sf - 29 };
+		size_t k = 0;
+		while (k < r.len && r.p[k] >= '0' && r.p[k] <= '9' && k < 8)
+			k++;
+		char port[12];
+		copy_span(port, sizeof(port), (struct hr_span){ r.p, k });
+		bool seen = false;
+		for (size_t off = 0; off < o->ports_len; off += strlen(o->ports + off) + 1)
+			seen |= !strcmp(o->ports + off, port);
+		if (!seen && k && o->ports_len + k + 1 <= sizeof(o->ports)) {
+			memcpy(o->ports + o->ports_len, port, k + 1);
+			o->ports_len += k + 1;
+		}
+		if (has(r, "Dropping request"))
+			o->dropping = true;
+		if (has(r, "Sending cookies"))
+			o->cookies = true;
+		return true;
+	}
+	/* fs/nfs/client.c, all versions: "nfs: server %s not responding, still trying",
+	 * "... not responding, timed out", "nfs: server %s OK". */
+	if (starts(t, "nfs: server ")) {
+		struct hr_span r = { t.p + 12, t.len - 12 };
+		size_t k = 0;
+		while (k < r.len && r.p[k] != ' ')
+			k++;
+		char server[64];
+		copy_span(server, sizeof(server), (struct hr_span){ r.p, k });
+		struct hr_span rest = { r.p + k, r.len - k };
+		bool notresp = span_starts_with(rest, " not responding");
+		bool ok = span_starts_with(rest, " OK");
+		if (!notresp && !ok)
+			return false;
+		struct ex_open *o = NULL;
+		for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++)
+			if (x->open[i].used && x->open[i].kind == HR_INC_NFS_NOT_RESPONDING &&
+			    same_source(&x->open[i], ll) && !strcmp(x->open[i].key, server))
+				o = &x->open[i];
+		if (ok) {
+			if (o) {	/* "OK" without an outage in view is not an incident */
+				if (!o->recovered)
+					o->ok_ts = ll->ts_usec;
+				o->recovered = true;
+				touch(o, ll);
+			}
+			return true;
+		}
+		if (o && (o->recovered || gap_exceeded(o, ll, 3600 * 1000000LL))) {
+			close_inc(x, o);
+			o = NULL;
+		}
+		if (!o) {
+			o = open_inc(x, HR_INC_NFS_NOT_RESPONDING, ll);
+			snprintf(o->key, sizeof(o->key), "%s", server);
+		}
+		touch(o, ll);
+		o->lines++;
+		if (has(rest, "timed out"))
+			o->dropping = true;	/* soft mount gave up: I/O errors */
+		return true;
+	}
+	return false;
+}
+
+static void suppressed_line(struct hr_explain *x, const struct hr_logline *ll)
+{
+	struct klog_suppressed s;
+	if (klog_suppressed_parse(ll->text, &s))
+		return;
+	if (span_eq(s.who, "warn_alloc")) {
+		x->pending_alloc = sat_add(x->pending_alloc, s.count);
+		return;
+	}
+	if (!span_eq(s.who, "net_ratelimit") && !span_eq(s.who, "__ratelimit") && !span_eq(s.who, "NET"))
+		return;
+	/* After a burst (within 10 s): it counts that burst's dropped lines.
+	 * Otherwise it is held for the next net burst. */
+	if (x->last_net_kind >= 0) {
+		struct ex_open *o = find_open(x, (enum hr_incident_kind)x->last_net_kind, ll);
+		if (o && (ll->ts_kind == HR_TS_NONE || ll->ts_kind != o->ts_kind ||
+			  (ll->ts_usec - o->last_ts >= 0 && ll->ts_usec - o->last_ts <= 10 * 1000000LL))) {
+			o->suppressed = sat_add(o->suppressed, s.count);
+			return;
+		}
+	}
+	x->pending_net = sat_add(x->pending_net, s.count);
+	x->pending_net_ts = ll->ts_usec;
+}
+
+static void hung_header(struct hr_explain *x, struct hr_logline *ll)
+{
+	struct klog_hung h;
+	if (klog_hung_parse(ll->text, &h))
+		return;
+	close_kind(x, HR_INC_HUNG_TASK_NETSTORAGE, ll);
+	struct ex_open *o = open_inc(x, HR_INC_HUNG_TASK_NETSTORAGE, ll);
+	copy_span(o->comm, sizeof(o->comm), h.comm);
+	o->pid = h.pid;
+	o->blocked_s = h.seconds;
+}
+
+void explain_line(struct hr_explain *x, const char *line, size_t len)
+{
+	struct hr_logline ll;
+
+	if (len > EXPLAIN_LINE_MAX) {
+		len = EXPLAIN_LINE_MAX;
+		x->st.lines_truncated++;
+	}
+	x->st.lines_seen++;
+	logline_parse(line, len, &ll);
+	if (ll.not_kernel || !ll.text.len)
+		return;
+	struct hr_span t = ll.text;
+
+	/* Headers and one-line messages first: one pass over the line finds
+	 * which anchor words it has, so noise costs no string searches. */
+	uint32_t m = anchors_mask(&x->anchors, t.p, t.len);
+	if (m) {
+		if (m & A_PAGE_ALLOC) {
+			alloc_header(x, line, len, &ll);
+			return;
+		}
+		if ((m & (A_OOMKILL | A_OFMEM | A_KILLED)) && oom_lines(x, &ll))
+			return;
+		if ((m & A_BLOCKED) && starts(t, "INFO: task ")) {
+			hung_header(x, &ll);
+			return;
+		}
+		if ((m & (A_OFMEM | A_SOCKMEM | A_ORPHAN | A_TABLEFULL | A_SYN | A_NFS)) &&
+		    net_lines(x, &ll))
+			return;
+		if (m & A_SUPP) {
+			suppressed_line(x, &ll);
+			return;
+		}
+		if ((m & A_LINUXVER) && starts(t, "Linux version ")) {
+			struct klog_kver v;
+			if (!klog_kver_parse(t, &v))
+				note_version(x, NULL, &v);
+			return;
+		}
+	}
+	if (!x->ntraced)
+		return;
+	/* A line of an open report? Newest first, same caller/host only. */
+	struct ex_open *best = NULL;
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (!o->used || !traced(o->kind) || !same_source(o, &ll))
+			continue;
+		if (best && best->serial > o->serial)
+			continue;
+		best = o;
+	}
+	bool taken = false;
+	if (best && take_line(x, best, &ll)) {
+		touch(best, &ll);
+		taken = true;
+	}
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX && !taken; i++) {
+		struct ex_open *o = &x->open[i];
+		if (o != best && o->used && traced(o->kind) && same_source(o, &ll) &&
+		    take_line(x, o, &ll)) {
+			touch(o, &ll);
+			taken = true;
+		}
+	}
+	if (taken)
+		return;
+	/* Someone else's line: reports that have ended, or that have not
+	 * had a line of their own for a while, are complete. */
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (!o->used || !traced(o->kind))
+			continue;
+		if (ll.caller[0] && o->caller[0] && strcmp(ll.caller, o->caller))
+			continue;	/* another CPU's output, interleaved */
+		o->foreign++;
+		unsigned limit = o->kind == HR_INC_HUNG_TASK_NETSTORAGE ? 4 : 24;
+		if (o->ended || o->foreign > limit)
+			close_inc(x, o);
+	}
+}
+
+static void carry_add(struct hr_explain *x, const char *p, size_t n)
+{
+	size_t room = sizeof(x->carry) - x->carry_len;
+	if (n > room) {
+		n = room;
+		x->carry_cut = true;
+	}
+	memcpy(x->carry + x->carry_len, p, n);
+	x->carry_len += n;
+}
+
+static void carry_flush(struct hr_explain *x)
+{
+	if (x->carry_cut)
+		x->st.lines_truncated++;
+	if (x->carry_len)
+		explain_line(x, x->carry, x->carry_len);
+	x->carry_len = 0;
+	x->carry_cut = false;
+}
+
+void explain_feed(struct hr_explain *x, const char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	x->st.bytes += len;
+	if (x->carry_len || x->carry_cut) {
+		const char *nl = memchr(buf, '\n', len);
+		if (!nl) {
+			carry_add(x, buf, len);
+			return;
+		}
+		carry_add(x, buf, (size_t)(nl - buf));
+		if (x->carry_cut)
+			x->st.lines_truncated++;
+		x->carry_cut = false;
+		size_t n = x->carry_len;
+		x->carry_len = 0;
+		explain_line(x, x->carry, n);
+		pos = (size_t)(nl - buf) + 1;
+	}
+	while (pos < len) {
+		if (!x->ntraced) {
+			size_t c = anchors_find(&x->anchors, buf + pos, len - pos);
+			if (c == len - pos) {
+				const char *last = memrchr(buf + pos, '\n', len - pos);
+				size_t start = last ? (size_t)(last - buf) + 1 : pos;
+				carry_add(x, buf + start, len - start);
+				return;
+			}
+			const char *ls = c ? memrchr(buf + pos, '\n', c) : NULL;
+			if (ls)
+				pos = (size_t)(ls - buf) + 1;
+		}
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		if (!nl) {
+			carry_add(x, buf + pos, len - pos);
+			return;
+		}
+		explain_line(x, buf + pos, (size_t)(nl - (buf + pos)));
+		pos = (size_t)(nl - buf) + 1;
+	}
+}
+
+void explain_finish(struct hr_explain *x)
+{
+	carry_flush(x);
+	/* Emit in opening order so output follows the log. */
+	for (;;) {
+		struct ex_open *first = NULL;
+		for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++)
+			if (x->open[i].used && (!first || x->open[i].serial < first->serial))
+				first = &x->open[i];
+		if (!first)
+			break;
+		close_inc(x, first);
+	}
+	if (x->kernel[0])
+		snprintf(x->kernel_seen, sizeof(x->kernel_seen), "%s", x->kernel);
+	x->kernel[0] = '\0';
+	x->kmajor = x->kminor = 0;
+	x->pending_net = x->pending_alloc = 0;
+	x->last_net_kind = -1;
+}

@@ -1,0 +1,94 @@
+/* kmsg.c - see kmsg.h. */
+#include "kernel/kmsg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "snapshot/logline.h"
+
+/* One record is at most PRINTK_MESSAGE_MAX (2048 in 6.x, 1024 before) plus
+ * its dictionary; 8 KiB is what systemd-journald uses for the same read. */
+#define KMSG_BUF 8192
+/* The ring buffer holds at most 2^25 bytes (CONFIG_LOG_BUF_SHIFT max), far
+ * fewer than this many records: a kernel logging faster than we read cannot
+ * keep the loop going for ever. */
+#define KMSG_MAX_READS (1L << 22)
+
+static long one_record(const char *p, size_t n, hr_kmsg_line_fn line, void *arg)
+{
+	struct hr_kmsg_rec rec;
+	char out[KMSG_BUF + 64];
+
+	if (kmsg_record_parse(p, n, &rec) || rec.facility != 0)
+		return 0;
+	int h = snprintf(out, sizeof(out), "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ",
+			 rec.usec / 1000000, rec.usec % 1000000, rec.caller[0] ? "[" : "",
+			 rec.caller, rec.caller[0] ? "]" : "");
+	if (h < 0 || (size_t)h >= sizeof(out))
+		return 0;
+	size_t tl = rec.text.len < sizeof(out) - (size_t)h ? rec.text.len : sizeof(out) - (size_t)h;
+	memcpy(out + h, rec.text.p, tl);
+	line(arg, out, (size_t)h + tl);
+	return 1;
+}
+
+long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost)
+{
+	char buf[KMSG_BUF];
+	long records = 0;
+	int fd = root_openat(r, "dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	bool is_dev = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+	/* A fresh open starts at the oldest record still held. */
+	size_t have = 0;	/* a file's partial last line, kept at buf[0..have) */
+	for (long reads = 0; reads < KMSG_MAX_READS; reads++) {
+		if (have == sizeof(buf))
+			have = 0;	/* a "record" longer than 8 KiB in a file: dropped */
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				(*lost)++;
+				continue;
+			}
+			if (errno == EAGAIN)
+				break;
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		if (n == 0) {	/* a regular file at EOF */
+			if (have && buf[0] != ' ')
+				records += one_record(buf, have, line, arg);
+			break;
+		}
+		/* /dev/kmsg returns one whole record per read; a file returns
+		 * many, the last maybe cut: it is kept for the next read. */
+		size_t pos = 0, len = have + (size_t)n;
+		have = 0;
+		while (pos < len) {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			if (!nl && !is_dev) {
+				have = len - pos;
+				memmove(buf, buf + pos, have);
+				break;
+			}
+			size_t end = nl ? (size_t)(nl - buf) : len;
+			if (buf[pos] != ' ')
+				records += one_record(buf + pos, end - pos, line, arg);
+			pos = end + 1;
+		}
+	}
+	close(fd);
+	return records;
+}

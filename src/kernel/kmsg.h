@@ -1,0 +1,28 @@
+/* kmsg.h - read the kernel ring buffer through /dev/kmsg, to its end.
+ *
+ * kmsg_drain() opens "dev/kmsg" below the root (O_RDONLY|O_NONBLOCK), reads
+ * every record that is there now and returns at EAGAIN; it never blocks.
+ * Each kernel record (facility 0; messages written by user space are
+ * skipped) is passed to `line` as "[sec.usec][Tnnn] text", the same text
+ * dmesg with PRINTK_CALLER prints, so the log-line parser handles both.
+ * EPIPE from read() means the ring buffer overwrote records we had not
+ * read yet: each one is counted in *lost and reading continues.
+ * A regular file below a fixture root is accepted too: records one per
+ * line, continuation lines (" KEY=VAL") skipped, records up to 8 KiB.
+ */
+#ifndef HR_KERNEL_KMSG_H
+#define HR_KERNEL_KMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/root.h"
+
+typedef void (*hr_kmsg_line_fn)(void *arg, const char *line, size_t len);
+
+/* Returns the number of records passed on, or -errno of open (EPERM without
+ * CAP_SYSLOG when kernel.dmesg_restrict=1) or of a read error other than
+ * EAGAIN/EPIPE/EINTR. *lost counts EPIPE. */
+long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost);
+
+#endif

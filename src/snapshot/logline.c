@@ -1,0 +1,358 @@
+/* logline.c - see logline.h. Every test here looks at a few bytes at a
+ * known place; nothing scans the whole line except the final blank skip. */
+#include "snapshot/logline.h"
+
+#include <errno.h>
+#include <string.h>
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* "HH:MM:SS" at s[0..8) -> seconds of the day, or -1. */
+static int64_t hms(const char *s, size_t len)
+{
+	if (len < 8 || !is_digit(s[0]) || !is_digit(s[1]) || s[2] != ':' ||
+	    !is_digit(s[3]) || !is_digit(s[4]) || s[5] != ':' ||
+	    !is_digit(s[6]) || !is_digit(s[7]))
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 3600 +
+	       ((s[3] - '0') * 10 + (s[4] - '0')) * 60 +
+	       (s[6] - '0') * 10 + (s[7] - '0');
+}
+
+/* Wall-clock seconds from bracket/syslog content: the last 1-2 digit number
+ * before "HH:MM:SS" is taken as the day of the month. Only gaps matter. */
+static bool wall_seconds(const char *s, size_t len, int64_t *out)
+{
+	for (size_t i = 0; i + 8 <= len; i++) {
+		int64_t t = hms(s + i, len - i);
+		if (t < 0)
+			continue;
+		int64_t day = 0;
+		size_t j = i;
+		while (j > 0 && is_blank(s[j - 1]))
+			j--;
+		if (j > 0 && is_digit(s[j - 1])) {
+			day = s[j - 1] - '0';
+			if (j > 1 && is_digit(s[j - 2]))
+				day += (s[j - 2] - '0') * 10;
+		}
+		*out = (day * 86400 + t) * 1000000;
+		return true;
+	}
+	return false;
+}
+
+/* "[  785.581198]" content (without brackets) -> usec. */
+static bool mono_usec(const char *s, size_t len, int64_t *out)
+{
+	size_t i = 0;
+	uint64_t sec = 0, frac = 0, used;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i == len || !is_digit(s[i]) || parse_u64(s + i, len - i, &sec, &used))
+		return false;
+	i += used;
+	if (i == len || s[i] != '.')
+		return false;
+	i++;
+	size_t f0 = i;
+	while (i < len && is_digit(s[i]) && i - f0 < 6)
+		frac = frac * 10 + (uint64_t)(s[i++] - '0');
+	if (i == f0)
+		return false;
+	for (size_t k = i - f0; k < 6; k++)
+		frac *= 10;
+	while (i < len && is_digit(s[i]))
+		i++;
+	if (i != len || sec > (uint64_t)INT64_MAX / 2000000)
+		return false;
+	*out = (int64_t)(sec * 1000000 + frac);
+	return true;
+}
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* Length of a syslog date "Sep  8 16:40:44" (optionally with fraction) at
+ * the start of s, or 0. */
+static size_t syslog_date(const char *s, size_t len, int64_t *ts)
+{
+	if (len < 15)
+		return 0;
+	bool mon = false;
+	for (int m = 0; m < 12 && !mon; m++)
+		mon = !memcmp(s, months[m], 3);
+	if (!mon || s[3] != ' ')
+		return 0;
+	size_t i = 4;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i >= len || !is_digit(s[i]))
+		return 0;
+	while (i < len && is_digit(s[i]))
+		i++;
+	if (i >= len || s[i] != ' ')
+		return 0;
+	i++;
+	if (hms(s + i, len - i) < 0)
+		return 0;
+	wall_seconds(s, len < i + 8 ? len : i + 8, ts);
+	i += 8;
+	if (i < len && s[i] == '.')
+		while (++i < len && is_digit(s[i]))
+			;
+	return i;
+}
+
+/* RFC 3339 / ISO "2019-02-25T03:45:03.778502+00:00" token, or 0. */
+static size_t iso_date(const char *s, size_t len, int64_t *ts)
+{
+	if (len < 19 || !is_digit(s[0]) || !is_digit(s[3]) || s[4] != '-' ||
+	    s[7] != '-' || (s[10] != 'T' && s[10] != ' '))
+		return 0;
+	int64_t t = hms(s + 11, len - 11);
+	if (t < 0 || !is_digit(s[8]) || !is_digit(s[9]))
+		return 0;
+	*ts = (((s[8] - '0') * 10 + (s[9] - '0')) * 86400 + t) * 1000000;
+	size_t i = 19;
+	while (i < len && !is_blank(s[i]))
+		i++;
+	return i;
+}
+
+/* A bracketed prefix: timestamp, caller id, or neither (returns 0). */
+static size_t bracket(const char *s, size_t len, struct hr_logline *out)
+{
+	if (len < 3 || s[0] != '[')
+		return 0;
+	size_t end = 1;
+	while (end < len && end < 48 && s[end] != ']')
+		end++;
+	if (end >= len || s[end] != ']')
+		return 0;
+	const char *c = s + 1;
+	size_t n = end - 1;
+	/* Caller id "[ T3124]" / "[C3]". */
+	size_t k = 0;
+	while (k < n && c[k] == ' ')
+		k++;
+	if (k < n && (c[k] == 'T' || c[k] == 'C') && k + 1 < n) {
+		size_t d = k + 1;
+		while (d < n && is_digit(c[d]))
+			d++;
+		if (d == n && n - k < sizeof(out->caller)) {
+			memcpy(out->caller, c + k, n - k);
+			out->caller[n - k] = '\0';
+			return end + 1;
+		}
+	}
+	int64_t t;
+	if (mono_usec(c, n, &t)) {
+		out->ts_kind = HR_TS_MONO;
+		out->ts_usec = t;
+		return end + 1;
+	}
+	/* Other timestamps: dmesg -T / -H in any locale; relative "+0.0004".
+	 * Need ':' or '.', no '<' (frames "[<c019b538>]"), and are never
+	 * plain numbers ("[24389]" is an OOM task-table row). */
+	bool colon = false, dot = false;
+	if (c[0] == '<' || n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)c[i];
+		if (b == ':')
+			colon = true;
+		else if (b == '.')
+			dot = true;
+		else if (!(is_digit((char)b) || b == ' ' || b == '+' || b >= 0x80 ||
+			   (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')))
+			return 0;
+	}
+	if (colon && wall_seconds(c, n, &t)) {
+		out->ts_kind = HR_TS_WALL;
+		out->ts_usec = t;
+		return end + 1;
+	}
+	if (colon || dot)
+		return end + 1;	/* relative or minute stamp: no usable time */
+	return 0;
+}
+
+/* "kernel:" / "kernel[123]:" / "host kernel:" / "host prog[1]:" at s. */
+static size_t syslog_tag(const char *s, size_t len, struct hr_logline *out, bool after_date)
+{
+	size_t i = 0, t0, t1;
+
+	for (int tok = 0; tok < 2; tok++) {
+		t0 = i;
+		while (i < len && !is_blank(s[i]))
+			i++;
+		t1 = i;
+		if (t1 > t0 && s[t1 - 1] == ':') {
+			size_t n = t1 - t0 - 1;
+			const char *p = s + t0;
+			bool kern = n >= 6 && !memcmp(p, "kernel", 6) &&
+				    (n == 6 || p[6] == '[');
+			if (!kern && !after_date)
+				return 0;
+			if (!kern) {
+				/* Another program's line ("host sshd[12]:"). */
+				bool prog = n > 0 && (p[n - 1] == ']' || tok == 1);
+				if (!prog)
+					return 0;
+				out->not_kernel = true;
+			}
+			if (tok == 1) {
+				out->host.p = s;
+				out->host.len = t0 > 0 ? t0 - 1 : 0;
+			}
+			while (i < len && is_blank(s[i]))
+				i++;
+			return i;
+		}
+		if (tok == 1 || t1 == t0)
+			return 0;
+		while (i < len && is_blank(s[i]))
+			i++;
+	}
+	return 0;
+}
+
+void logline_parse(const char *buf, size_t len, struct hr_logline *out)
+{
+	size_t i = 0, n;
+	int64_t t = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len && buf[len - 1] == '\r')
+		len--;
+	/* Bounded: each pass strips one prefix; a line has at most a few. */
+	for (int pass = 0; pass < 6 && i < len; pass++) {
+		const char *s = buf + i;
+		size_t rest = len - i;
+		size_t blanks = 0;
+
+		if (s[0] == '<' && rest > 3 && is_digit(s[1])) {
+			size_t k = 1;
+			while (k < rest && k < 5 && is_digit(s[k]))
+				k++;
+			if (k < rest && s[k] == '>') {
+				i += k + 1;
+				continue;
+			}
+		}
+		while (blanks < rest && is_blank(s[blanks]))
+			blanks++;
+		if ((n = bracket(s + blanks, rest - blanks, out))) {
+			i += blanks + n;
+			if (i < len && buf[i] == ' ' && pass < 5 &&
+			    !(i + 1 < len && buf[i + 1] == '['))
+				i++;	/* the one space after "]" */
+			continue;
+		}
+		if (blanks) {
+			/* "    kernel: text": a KB article's indented paste. */
+			size_t tag = pass == 0 ? syslog_tag(s + blanks, rest - blanks, out, false) : 0;
+			if (!tag)
+				break;
+			if (out->host.p)
+				out->host.p = s + blanks;
+			i += blanks + tag;
+			continue;
+		}
+		if ((n = syslog_date(s, rest, &t)) || (n = iso_date(s, rest, &t))) {
+			out->ts_kind = out->ts_kind == HR_TS_MONO ? HR_TS_MONO : HR_TS_WALL;
+			if (out->ts_kind == HR_TS_WALL)
+				out->ts_usec = t;
+			size_t k = n;
+			while (k < rest && is_blank(s[k]))
+				k++;
+			size_t tag = syslog_tag(s + k, rest - k, out, true);
+			if (tag && out->host.p)
+				out->host.p = s + k;
+			i += k + tag;
+			continue;
+		}
+		if (pass == 0 || out->ts_kind != HR_TS_NONE) {
+			/* "kernel: [ts] ..." (date trimmed by the poster) and
+			 * journalctl -o short-monotonic "[ts] host kernel: ...". */
+			size_t tag = syslog_tag(s, rest, out, false);
+			if (tag) {
+				if (out->host.p)
+					out->host.p = s;
+				i += tag;
+				continue;
+			}
+		}
+		break;
+	}
+	if (!out->host.p) {
+		out->host.p = buf;	/* empty, but never NULL (memcpy of 0 bytes) */
+		out->host.len = 0;
+	}
+	size_t start = i;
+	while (i < len && is_blank(buf[i]))
+		i++;
+	out->indent = i - start;
+	out->text.p = buf + i;
+	out->text.len = len - i;
+}
+
+/* /dev/kmsg record, read on 6.18.44 (this VM, 2026-11-22):
+ *   "4,2,0,-;[Firmware Bug]: TSC doesn't count with P0 frequency!\n"
+ * (kernel/printk/printk.c info_print_ext_header; with PRINTK_CALLER, 5.1+,
+ * ",caller=T1" follows the flags). */
+int kmsg_record_parse(const char *buf, size_t len, struct hr_kmsg_rec *out)
+{
+	uint64_t prio, seq, usec;
+	size_t used, i = 0;
+	struct hr_kmsg_rec r;
+
+	if (parse_u64(buf, len, &prio, &used) || prio > 1023)
+		return -EINVAL;
+	i = used;
+	if (i >= len || buf[i++] != ',' || parse_u64(buf + i, len - i, &seq, &used))
+		return -EINVAL;
+	i += used;
+	if (i >= len || buf[i++] != ',' || parse_u64(buf + i, len - i, &usec, &used))
+		return -EINVAL;
+	i += used;
+	if (i >= len || buf[i++] != ',')
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	size_t semi = i;
+	while (semi < len && buf[semi] != ';' && buf[semi] != '\n')
+		semi++;
+	if (semi >= len || buf[semi] != ';')
+		return -EINVAL;
+	for (size_t k = i; k < semi && buf[k] != ','; k++)
+		if (buf[k] == 'c')
+			r.cont = true;
+	for (size_t k = i; k + 8 < semi; k++) {
+		if (buf[k] == ',' && !memcmp(buf + k + 1, "caller=", 7)) {
+			size_t c0 = k + 8, c1 = c0;
+			while (c1 < semi && buf[c1] != ',' && c1 - c0 < sizeof(r.caller) - 1)
+				c1++;
+			memcpy(r.caller, buf + c0, c1 - c0);
+			r.caller[c1 - c0] = '\0';
+			break;
+		}
+	}
+	r.level = (unsigned)(prio & 7);
+	r.facility = (unsigned)(prio >> 3);
+	r.seq = seq;
+	r.usec = usec;
+	const char *nl = memchr(buf + semi + 1, '\n', len - semi - 1);
+	r.text.p = buf + semi + 1;
+	r.text.len = nl ? (size_t)(nl - r.text.p) : len - semi - 1;
+	*out = r;
+	return 0;
+}

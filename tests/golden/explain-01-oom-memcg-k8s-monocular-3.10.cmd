@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/01-oom-memcg-k8s-monocular-3.10.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/08-pagealloc-lkrg-chrome-syslog-5.13.log

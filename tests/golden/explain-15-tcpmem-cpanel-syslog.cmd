@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/15-tcpmem-cpanel-syslog.log

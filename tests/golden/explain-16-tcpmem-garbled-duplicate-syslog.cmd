@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/16-tcpmem-garbled-duplicate-syslog.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/18-tcp-synflood-cuberite-4.4.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/30-oom-memcg-dmesg-T-zh-locale.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/31-oom-global-perl-plus-synflood-3.13.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/32-oom-global-interleaved-reaper-4.6.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/33-oom-global-journalctl-hyperv-5.13.log

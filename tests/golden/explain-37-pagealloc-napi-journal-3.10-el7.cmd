@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/37-pagealloc-napi-journal-3.10-el7.log

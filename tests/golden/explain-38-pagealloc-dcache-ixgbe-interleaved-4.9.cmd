@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/38-pagealloc-dcache-ixgbe-interleaved-4.9.log

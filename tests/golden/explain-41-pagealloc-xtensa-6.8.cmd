@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/41-pagealloc-xtensa-6.8.log

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/43-negative-nbd-disconnect-3.x.log

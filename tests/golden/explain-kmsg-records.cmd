@@ -1,0 +1,1 @@
+explain --json --root tests/fixtures/synthetic-kmsg-records

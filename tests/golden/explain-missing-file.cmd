@@ -1,0 +1,1 @@
+explain --json tests/fixtures/kmsg/does-not-exist.log

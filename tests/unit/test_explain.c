@@ -1,0 +1,688 @@
+/* test_explain.c - log-line prefixes, /dev/kmsg records, GFP tables, the
+ * kernel-log line parsers, the anchor scanner, and the whole engine over
+ * the real excerpts in tests/fixtures/kmsg (facts from each .source). */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "detect/incident.h"
+#include "report/report.h"
+
+static struct hr_span sp(const char *s)
+{
+	struct hr_span r = { s, strlen(s) };
+	return r;
+}
+
+/* ---- logline ---- */
+static void test_logline(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *text, *caller, *host;
+		enum hr_ts_kind ts;
+		int64_t usec;
+		bool not_kernel;
+	} t[] = {
+		{ "[  785.581198] kworker/3:2: page allocation failure", "kworker/3:2: page allocation failure", "", "", HR_TS_MONO, 785581198, false },
+		{ "[  659.105948][ T3124] kworker/2:1H: x", "kworker/2:1H: x", "T3124", "", HR_TS_MONO, 659105948, false },
+		{ "[   12.1][    C3] y", "y", "C3", "", HR_TS_MONO, 12100000, false },
+		{ "Sep  8 16:40:44 knalp3 kernel: chrome: page", "chrome: page", "", "knalp3", HR_TS_WALL, (8 * 86400 + 16 * 3600 + 40 * 60 + 44) * 1000000LL, false },
+		{ "Feb 29 19:54:23 kernel: TCP: TCP: Possible", "TCP: TCP: Possible", "", "", HR_TS_WALL, (29 * 86400 + 19 * 3600 + 54 * 60 + 23) * 1000000LL, false },
+		{ "2019-02-25T03:45:03.778502+00:00 hostname kernel: [20763743.334180] nf_conntrack: table full", "nf_conntrack: table full", "", "hostname", HR_TS_MONO, 20763743334180LL, false },
+		{ "[Thu May  9 14:52:38 2024] CPU 11/KVM invoked", "CPU 11/KVM invoked", "", "", HR_TS_WALL, (9 * 86400 + 14 * 3600 + 52 * 60 + 38) * 1000000LL, false },
+		{ "[  +0.000004]       Not tainted 5.7.0-rc2+ #2", "Not tainted 5.7.0-rc2+ #2", "", "", HR_TS_NONE, 0, false },
+		{ "kernel: [759720.237846] TCP: out of memory", "TCP: out of memory", "", "", HR_TS_MONO, 759720237846LL, false },
+		{ "    kernel: Pid: 0, comm: swapper", "Pid: 0, comm: swapper", "", "", HR_TS_NONE, 0, false },
+		{ "Sep  8 16:40:44 host sshd[12]: page allocation failure", "page allocation failure", "", "host", HR_TS_WALL, (8 * 86400 + 16 * 3600 + 40 * 60 + 44) * 1000000LL, true },
+		{ "<4>[ 1.5] hi", "hi", "", "", HR_TS_MONO, 1500000, false },
+		{ "[24389]     0 24389      253        1 pause", "[24389]     0 24389      253        1 pause", "", "", HR_TS_NONE, 0, false },
+		{ " [<ffffffff816a5ea1>] dump_stack+0x19/0x1b", "[<ffffffff816a5ea1>] dump_stack+0x19/0x1b", "", "", HR_TS_NONE, 0, false },
+		{ "text\r", "text", "", "", HR_TS_NONE, 0, false },
+		{ "", "", "", "", HR_TS_NONE, 0, false },
+		{ "[", "[", "", "", HR_TS_NONE, 0, false },
+		/* A bracketed number too large for a time: dropped as an unusable stamp. */
+		{ "[18446744073709551616.0] x", "x", "", "", HR_TS_NONE, 0, false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hr_logline ll;
+		char buf[512];
+		logline_parse(t[i].in, strlen(t[i].in), &ll);
+		span_copy(ll.text, buf, sizeof(buf));
+		if (strcmp(buf, t[i].text))
+			fail_msg("case %zu: text '%s' want '%s'", i, buf, t[i].text);
+		assert_string_equal(ll.caller, t[i].caller);
+		span_copy(ll.host, buf, sizeof(buf));
+		assert_string_equal(buf, t[i].host);
+		if (ll.ts_kind != t[i].ts)
+			fail_msg("case %zu: ts kind %d want %d", i, ll.ts_kind, t[i].ts);
+		if (t[i].ts != HR_TS_NONE)
+			assert_true(ll.ts_usec == t[i].usec);
+		assert_int_equal(ll.not_kernel, t[i].not_kernel);
+	}
+}
+
+static void test_kmsg_record(void **state)
+{
+	(void)state;
+	struct hr_kmsg_rec r;
+	assert_int_equal(kmsg_record_parse(S("6,1234,5678901,-;hello\n SUBSYSTEM=net\n"), &r), 0);
+	assert_int_equal(r.level, 6);
+	assert_int_equal(r.facility, 0);
+	assert_true(r.seq == 1234 && r.usec == 5678901);
+	assert_true(span_eq(r.text, "hello"));
+	assert_int_equal(kmsg_record_parse(S("4,1,2,c,caller=T42,more=1;x"), &r), 0);
+	assert_true(r.cont);
+	assert_string_equal(r.caller, "T42");
+	assert_int_equal(kmsg_record_parse(S("30,1,2,-;from user"), &r), 0);
+	assert_int_equal(r.facility, 3);
+	assert_int_equal(kmsg_record_parse(S(""), &r), -EINVAL);
+	assert_int_equal(kmsg_record_parse(S("6,1,2"), &r), -EINVAL);
+	assert_int_equal(kmsg_record_parse(S("-1,1,2,-;x"), &r), -EINVAL);
+	assert_int_equal(kmsg_record_parse(S("6,18446744073709551616,2,-;x"), &r), -EINVAL);
+	assert_int_equal(kmsg_record_parse(S("6,1,2,-\nx;y"), &r), -EINVAL);
+	assert_int_equal(kmsg_record_parse(S("garbage"), &r), -EINVAL);
+}
+
+/* ---- gfp ---- */
+static void test_gfp(void **state)
+{
+	(void)state;
+	const char *names[48];
+	char hex[24];
+	assert_int_equal(gfp_layout_for_version(3, 4), HR_GFP_2_6);
+	assert_int_equal(gfp_layout_for_version(4, 9), HR_GFP_4_4);
+	assert_int_equal(gfp_layout_for_version(4, 14), HR_GFP_4_10);
+	assert_int_equal(gfp_layout_for_version(4, 19), HR_GFP_4_18);
+	assert_int_equal(gfp_layout_for_version(5, 4), HR_GFP_5_1);
+	assert_int_equal(gfp_layout_for_version(6, 18), HR_GFP_6_6);
+	assert_int_equal(gfp_layout_for_version(1, 0), HR_GFP_UNKNOWN);
+	/* Composite masks per layout (KERNEL-FACTS E.1). */
+	static const struct { enum hr_gfp_layout l; uint64_t m; const char *first; } c[] = {
+		{ HR_GFP_2_6, 0x20, "GFP_ATOMIC" }, { HR_GFP_2_6, 0xd0, "GFP_KERNEL" },
+		{ HR_GFP_4_4, 0x2080020, "GFP_ATOMIC" }, { HR_GFP_4_10, 0x1080020, "GFP_ATOMIC" },
+		{ HR_GFP_4_18, 0x480020, "GFP_ATOMIC" }, { HR_GFP_5_1, 0xa20, "GFP_ATOMIC" },
+		{ HR_GFP_6_6, 0x820, "GFP_ATOMIC" }, { HR_GFP_4_18, 0x6200ca, "GFP_HIGHUSER_MOVABLE" },
+		{ HR_GFP_5_1, 0xcc0, "GFP_KERNEL" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		size_t n = gfp_decode(c[i].m, c[i].l, names, 48, hex, sizeof(hex));
+		assert_int_equal(n, 1);
+		assert_string_equal(names[0], c[i].first);
+	}
+	/* 0x24201ca on 4.6 printed GFP_HIGHUSER_MOVABLE|__GFP_COLD (fixture 32). */
+	size_t n = gfp_decode(0x24201ca, HR_GFP_4_4, names, 48, hex, sizeof(hex));
+	assert_int_equal(n, 2);
+	assert_string_equal(names[1], "__GFP_COLD");
+	/* Unknown bits stay hex. */
+	n = gfp_decode(0x40000000, HR_GFP_6_6, names, 48, hex, sizeof(hex));
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "0x40000000");
+	/* No table: the whole mask stays a number. */
+	assert_int_equal(gfp_decode(0x20, HR_GFP_UNKNOWN, names, 48, hex, sizeof(hex)), 1);
+	assert_string_equal(names[0], "0x20");
+	/* Layout from printed names and from shape. */
+	assert_int_equal(gfp_layout_from_names(0x40a20, S("GFP_ATOMIC|__GFP_COMP")), HR_GFP_5_1);
+	assert_int_equal(gfp_layout_from_names(0x2080020, S("GFP_ATOMIC")), HR_GFP_4_4);
+	assert_int_equal(gfp_layout_from_names(0x820, S("GFP_ATOMIC")), HR_GFP_6_6);
+	assert_int_equal(gfp_layout_from_names(0x20, S("GFP_NONSENSE")), HR_GFP_UNKNOWN);
+	assert_int_equal(gfp_layout_from_names(0x20, S("")), HR_GFP_UNKNOWN);
+	assert_int_equal(gfp_layout_from_shape(0x20), HR_GFP_2_6);
+	assert_int_equal(gfp_layout_from_shape(0x280da), HR_GFP_2_6);
+	assert_int_equal(gfp_layout_from_shape(0x2080020), HR_GFP_4_4);
+	assert_int_equal(gfp_layout_from_shape(0x1080020), HR_GFP_4_10);
+	assert_int_equal(gfp_layout_from_shape(0x480020), HR_GFP_4_18);
+	assert_int_equal(gfp_layout_from_shape(0xa20), HR_GFP_5_1);
+	assert_int_equal(gfp_layout_from_shape(0x820), HR_GFP_6_6);
+	assert_int_equal(gfp_layout_from_shape(UINT64_MAX), HR_GFP_UNKNOWN);
+	assert_string_equal(gfp_layout_name(HR_GFP_4_18), "4.18-5.0");
+	assert_string_equal(gfp_layout_name((enum hr_gfp_layout)99), "unknown");
+}
+
+/* ---- klog line parsers ---- */
+static void test_klog_alloc(void **state)
+{
+	(void)state;
+	struct klog_alloc a;
+	char b[64];
+	/* 5.4.26 */
+	assert_int_equal(klog_alloc_parse(sp("kworker/3:2: page allocation failure: order:0, mode:0xa20(GFP_ATOMIC), nodemask=(null),cpuset=/,mems_allowed=0"), &a), 0);
+	assert_string_equal(span_copy(a.comm, b, sizeof(b)), "kworker/3:2");
+	assert_true(a.order == 0 && a.mask == 0xa20);
+	assert_string_equal(span_copy(a.names, b, sizeof(b)), "GFP_ATOMIC");
+	assert_string_equal(span_copy(a.nodemask, b, sizeof(b)), "(null)");
+	/* 2.6.18 */
+	assert_int_equal(klog_alloc_parse(sp("swapper: page allocation failure. order:1, mode:0x20"), &a), 0);
+	assert_true(a.order == 1 && a.mask == 0x20 && a.names.len == 0);
+	/* 4.9 stall */
+	assert_int_equal(klog_alloc_parse(sp("java: page allocation stalls for 10012ms, order:0, mode:0x24201ca(GFP_HIGHUSER_MOVABLE|__GFP_COLD)"), &a), 0);
+	assert_true(a.stall && a.stall_ms == 10012);
+	static const char *const bad[] = {
+		"", "x: page allocation failure: order:", "x: page allocation failure: order:18446744073709551616, mode:0x20",
+		"x: page allocation failure: order:-1, mode:0x20", "x: page allocation failure: order:1, mode:zz",
+		"x: page allocation success: order:1, mode:0x20", "x: page allocation failure: order:99, mode:0x20",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(klog_alloc_parse(sp(bad[i]), &a), -EINVAL);
+}
+
+static void test_klog_oom(void **state)
+{
+	(void)state;
+	struct klog_oom_hdr h;
+	struct klog_oom_kill k;
+	struct klog_oom_cons c;
+	struct klog_memcg_usage u;
+	char b[256];
+	assert_int_equal(klog_oom_hdr_parse(sp("CPU 11/KVM invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=830"), &h), 0);
+	assert_string_equal(span_copy(h.comm, b, sizeof(b)), "CPU 11/KVM");
+	assert_true(h.mask == 0xcc0 && h.order == 0 && h.score_adj == 830);
+	assert_int_equal(klog_oom_hdr_parse(sp("bash invoked oom-killer: gfp_mask=0x0, order=-1, oom_score_adj=-1000"), &h), 0);
+	assert_true(h.order == -1 && h.score_adj == -1000);
+	assert_int_equal(klog_oom_hdr_parse(sp("x invoked oom-killer: gfp_mask="), &h), -EINVAL);
+	assert_int_equal(klog_oom_hdr_parse(sp(""), &h), -EINVAL);
+
+	assert_int_equal(klog_oom_kill_parse(sp("Memory cgroup out of memory: Killed process 50624 (java) total-vm:59726088kB, anon-rss:8225208kB, file-rss:26912kB, shmem-rss:0kB, UID:10000 pgtables:21384kB oom_score_adj:969"), &k), 0);
+	assert_true(k.final && k.scope == KLOG_OOM_MEMCG && k.pid == 50624 && k.has_rss);
+	assert_true(k.anon_kb == 8225208 && k.file_kb == 26912 && k.shmem_kb == 0);
+	assert_int_equal(klog_oom_kill_parse(sp("Out of memory: Kill process 443 (oleg's-test) score 855 or sacrifice child"), &k), 0);
+	assert_true(!k.final && k.scope == KLOG_OOM_GLOBAL && k.score == 855);
+	assert_string_equal(span_copy(k.comm, b, sizeof(b)), "oleg's-test");
+	assert_int_equal(klog_oom_kill_parse(sp("Killed process 18694 (perl) total-vm:1972392kB, anon-rss:1953348kB, file-rss:0kB"), &k), 0);
+	assert_true(k.shmem_kb == HR_UNSET);
+	assert_int_equal(klog_oom_kill_parse(sp("Killed process -1 (x)"), &k), -EINVAL);
+	assert_int_equal(klog_oom_kill_parse(sp("Killed process 18446744073709551616 (x)"), &k), -EINVAL);
+	assert_int_equal(klog_oom_kill_parse(sp("systemd: Killed process 5 (x)"), &k), -EINVAL);
+
+	assert_int_equal(klog_oom_cons_parse(sp("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=abc,mems_allowed=0-1,oom_memcg=/k/p,task_memcg=/k/p/c,task=java,pid=50624,uid=10000"), &c), 0);
+	assert_string_equal(span_copy(c.oom_memcg, b, sizeof(b)), "/k/p");
+	assert_string_equal(span_copy(c.task_memcg, b, sizeof(b)), "/k/p/c");
+	assert_string_equal(span_copy(c.task, b, sizeof(b)), "java");
+	assert_true(c.pid == 50624 && !c.global);
+	assert_int_equal(klog_oom_cons_parse(sp("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=baloo_file,pid=662,uid=1000"), &c), 0);
+	assert_true(c.global && c.pid == 662);
+	assert_int_equal(klog_oom_cons_parse(sp("oom-kill:"), &c), -EINVAL);
+
+	assert_int_equal(klog_memcg_usage_parse(sp("memory: usage 524288kB, limit 524288kB, failcnt 158965"), &u), 0);
+	assert_true(u.usage_kb == 524288 && u.limit_kb == 524288 && u.failcnt == 158965);
+	assert_int_equal(klog_memcg_usage_parse(sp("memory: usage 1kB, limit 2kB"), &u), 0);
+	assert_true(u.failcnt == HR_UNSET);
+	assert_int_equal(klog_memcg_usage_parse(sp("memory: usage -1kB, limit 2kB"), &u), -EINVAL);
+	assert_int_equal(klog_memcg_usage_parse(sp("memory+swap: usage 1kB, limit 2kB"), &u), -EINVAL);
+}
+
+static void test_klog_tables(void **state)
+{
+	(void)state;
+	unsigned cols = 0;
+	struct klog_task_row r;
+	char b[64];
+	assert_int_equal(klog_task_header_parse(sp("[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name"), &cols), 0);
+	assert_int_equal(cols, 8);
+	assert_int_equal(klog_task_row_parse(sp("[24518]     0 24518    66805    60921     134        0          -998 monocular"), cols, &r), 0);
+	assert_true(r.pid == 24518 && r.rss_pages == 60921);
+	assert_string_equal(span_copy(r.comm, b, sizeof(b)), "monocular");
+	/* 6.18 adds three columns: parse by the header's count. */
+	assert_int_equal(klog_task_header_parse(sp("[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name"), &cols), 0);
+	assert_int_equal(cols, 11);
+	assert_int_equal(klog_task_row_parse(sp("[  70870]   107 70870 18302464 16718510 1 2 3 135278592        0           830 CPU 11/KVM"), cols, &r), 0);
+	assert_string_equal(span_copy(r.comm, b, sizeof(b)), "CPU 11/KVM");
+	assert_int_equal(klog_task_row_parse(sp("[  70870]   107"), cols, &r), -EINVAL);
+	assert_int_equal(klog_task_row_parse(sp("[x]"), cols, &r), -EINVAL);
+	assert_int_equal(klog_task_header_parse(sp("[ pid ] name"), &cols), -EINVAL);
+
+	struct klog_zone z;
+	assert_int_equal(klog_zone_parse(sp("Node 0 Normal free:20672kB min:56392kB low:65880kB high:75368kB active_anon:21604kB"), &z), 0);
+	assert_true(z.node == 0 && z.free_kb == 20672 && z.min_kb == 56392 && z.low_kb == 65880 && z.high_kb == 75368);
+	assert_int_equal(klog_zone_parse(sp("Normal free:3316kB min:3756kB low:4692kB high:5632kB active:187336kB"), &z), 0);
+	assert_int_equal(z.node, -1);
+	assert_int_equal(klog_zone_parse(sp("Node 0 Normal free:1kB min:"), &z), -EINVAL);
+	assert_int_equal(klog_zone_parse(sp("Node 0 Weird free:1kB"), &z), -EINVAL);
+
+	struct klog_buddy bd;
+	assert_int_equal(klog_buddy_parse(sp("Node 0 Normal: 347*4kB (UMEH) 250*8kB (UMEH) 655*16kB (UMEH) 80*32kB (UMEH) 29*64kB (ME) 7*128kB (MEH) 6*256kB (MEH) 0*512kB 0*1024kB 0*2048kB 0*4096kB = 20716kB"), &bd), 0);
+	assert_int_equal(bd.norders, 11);
+	assert_int_equal(bd.largest, 6);
+	assert_true(bd.total_kb == 20716);
+	assert_int_equal(klog_buddy_parse(sp("DMA32: empty"), &bd), -EINVAL);
+	assert_int_equal(klog_buddy_parse(sp("Normal: 1*4kB 2*x"), &bd), -EINVAL);
+	assert_int_equal(klog_buddy_parse(sp("Normal: 18446744073709551616*4kB"), &bd), -EINVAL);
+	assert_int_equal(klog_buddy_parse(sp("Normal: 0*4kB 0*8kB"), &bd), 0);	/* truncated */
+	assert_int_equal(bd.largest, -1);
+}
+
+static void test_klog_misc(void **state)
+{
+	(void)state;
+	struct klog_frame fr;
+	struct klog_kver v;
+	struct klog_hung h;
+	struct klog_suppressed s;
+	char b[64];
+	assert_int_equal(klog_frame_parse(sp("try_fill_recv+0x3ed/0x740 [virtio_net]"), &fr), 0);
+	assert_string_equal(span_copy(fr.func, b, sizeof(b)), "try_fill_recv");
+	assert_string_equal(span_copy(fr.module, b, sizeof(b)), "virtio_net");
+	assert_int_equal(klog_frame_parse(sp("[<c019b538>] ? warn_alloc_failed+0x98/0x100"), &fr), 0);
+	assert_true(fr.unreliable);
+	assert_int_equal(klog_frame_parse(sp("[<c01132d0>] (unwind_backtrace) from [<c010d5e0>] (show_stack+0x20/0x24)"), &fr), 0);
+	assert_string_equal(span_copy(fr.func, b, sizeof(b)), "unwind_backtrace");
+	assert_int_equal(klog_frame_parse(sp("Call Trace:"), &fr), -EINVAL);
+	assert_int_equal(klog_frame_parse(sp("+0x1/0x2"), &fr), -EINVAL);
+	assert_int_equal(klog_frame_parse(sp(""), &fr), -EINVAL);
+
+	assert_int_equal(klog_kver_parse(sp("CPU: 3 PID: 332 Comm: kworker/3:2 Not tainted 5.4.26 #4"), &v), 0);
+	assert_true(v.major == 5 && v.minor == 4 && v.pid == 332);
+	assert_string_equal(v.release, "5.4.26");
+	assert_string_equal(span_copy(v.comm, b, sizeof(b)), "kworker/3:2");
+	assert_int_equal(klog_kver_parse(sp("Pid: 0, comm: swapper/0 Not tainted 3.4.2-linode44 #1"), &v), 0);
+	assert_true(v.major == 3 && v.minor == 4 && v.pid == 0);
+	assert_int_equal(klog_kver_parse(sp("CPU: 0 PID: 26049 Comm: monocular Tainted: G               ------------ T 3.10.0-693.11.6.el7.x86_64 #1"), &v), 0);
+	assert_true(v.major == 3 && v.minor == 10);
+	assert_int_equal(klog_kver_parse(sp("Linux version 2.6.18.2 (root@h) (gcc)"), &v), 0);
+	assert_true(v.major == 2 && v.minor == 6);
+	assert_int_equal(klog_kver_parse(sp("Linux version x"), &v), -EINVAL);
+	assert_int_equal(klog_kver_parse(sp("CPU: 1 PID: 2"), &v), -EINVAL);
+
+	assert_int_equal(klog_hung_parse(sp("INFO: task kworker/u16:2:1234 blocked for more than 120 seconds."), &h), 0);
+	assert_string_equal(span_copy(h.comm, b, sizeof(b)), "kworker/u16:2");
+	assert_true(h.pid == 1234 && h.seconds == 120);
+	assert_int_equal(klog_hung_parse(sp("INFO: task x blocked for more than 120 seconds."), &h), -EINVAL);
+	assert_int_equal(klog_hung_parse(sp("INFO: task x:12a blocked for more than 1 seconds."), &h), -EINVAL);
+
+	assert_int_equal(klog_suppressed_parse(sp("net_ratelimit: 321 callbacks suppressed"), &s), 0);
+	assert_true(s.count == 321 && span_eq(s.who, "net_ratelimit"));
+	assert_int_equal(klog_suppressed_parse(sp("NET: 347 messages suppressed."), &s), 0);
+	assert_int_equal(klog_suppressed_parse(sp("x: -1 callbacks suppressed"), &s), -EINVAL);
+	assert_int_equal(klog_suppressed_parse(sp("x: 18446744073709551616 callbacks suppressed"), &s), -EINVAL);
+
+	assert_true(klog_is_report_noise(sp("RIP: 0033:0x5566cd5aadd0")));
+	assert_true(klog_is_report_noise(sp("0000000000000286 00000000a17a86b0 ffff88001e673a18")));
+	assert_false(klog_is_report_noise(sp("eth0: link up")));
+	assert_false(klog_is_report_noise(sp("TCP: eth0: Driver has suspect GRO implementation")));
+	assert_true(klog_is_report_noise(sp("R13: 0000000000000002 R14: 0000000000001000")));
+	assert_true(klog_is_report_noise(sp("x29: ffff800008003d50 x28: ffff000003b6c000")));
+	assert_true(klog_is_report_noise(sp("CR2: 00007f3a397d8010 CR3: 000000010f2e6000")));
+}
+
+/* ---- anchors: the SIMD scan agrees with a plain search ---- */
+static void test_anchors(void **state)
+{
+	(void)state;
+	static const char *const w[] = { "page allocation", "table full", "oom-kill", "xyxy" };
+	struct hr_anchors a;
+	anchors_init(&a, w, 4);
+	char *buf = malloc(5000);
+	assert_non_null(buf);
+	unsigned seed = 12345;
+	for (int round = 0; round < 300; round++) {
+		size_t len = (size_t)(round * 16 % 4999);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245 + 12345;
+			buf[i] = "abcdefgxyp oagetlmk-fu"[(seed >> 16) % 22];
+		}
+		if (len > 40 && round % 3 == 0)
+			memcpy(buf + (seed >> 8) % (len - 20), w[round % 3], strlen(w[round % 3]));
+		size_t want = len;
+		for (size_t i = 0; i < len && want == len; i++)
+			for (int k = 0; k < 4; k++)
+				if (len - i >= strlen(w[k]) && !memcmp(buf + i, w[k], strlen(w[k])))
+					want = i;
+		assert_int_equal(anchors_find(&a, buf, len), want);
+		/* The portable vector loop must agree with the AVX2 one. */
+		struct hr_anchors g = a;
+		g.avx2 = false;
+		assert_int_equal(anchors_find(&g, buf, len), want);
+		uint32_t mask = anchors_mask(&a, buf, len);
+		assert_int_equal(mask != 0, want != len);
+	}
+	free(buf);
+}
+
+/* ---- the engine over real excerpts ---- */
+#define MAXF 64
+struct collect {
+	size_t n;
+	struct hr_finding f[MAXF];
+};
+
+static void collect(void *arg, const struct hr_finding *f)
+{
+	struct collect *c = arg;
+	if (c->n < MAXF)
+		c->f[c->n++] = *f;
+}
+
+static struct collect *run_file(const char *name, size_t block)
+{
+	char path[512];
+	snprintf(path, sizeof(path), FIXTURES "/kmsg/%s", name);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		fail_msg("cannot open %s", path);
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	char *buf = malloc(block);
+	assert_true(c && x && buf);
+	explain_init(x, collect, c);
+	size_t n;
+	while ((n = fread(buf, 1, block, fp)) > 0)
+		explain_feed(x, buf, n);
+	explain_finish(x);
+	fclose(fp);
+	free(buf);
+	free(x);
+	return c;
+}
+
+/* One expected fact: incident idx of file has fact = value (text form,
+ * lists '|'-joined). "#n" is the number of incidents, "#kind" the kind. */
+static const struct expect {
+	const char *file;
+	int idx;
+	const char *fact, *value;
+} expects[] = {
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "#n", "1" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "#kind", "oom_kill" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "constraint", "memcg" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "invoker_pid", "26049" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "gfp_flags", "GFP_KERNEL" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "victim_pid", "24518" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "victim_anon_rss_bytes", "238202880" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "memcg", "/kubepods.slice/kubepods-podbee65b57_7e71_11e8_9ced_d24398b14524.slice" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "memcg_limit_bytes", "239075328" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "memcg_failcnt", "3028" },
+	{ "01-oom-memcg-k8s-monocular-3.10.log", 0, "tasks_listed", "2" },
+	{ "02-oom-memcg-leaker-4.18.log", 0, "#n", "1" },
+	{ "02-oom-memcg-leaker-4.18.log", 0, "memcg", "/leaker" },
+	{ "02-oom-memcg-leaker-4.18.log", 0, "memcg_failcnt", "158965" },
+	{ "02-oom-memcg-leaker-4.18.log", 0, "gfp_flags", "GFP_HIGHUSER_MOVABLE" },
+	{ "02-oom-memcg-leaker-4.18.log", 0, "victim_score", "998" },
+	{ "03-oom-memcg-cgroup2-stress-4.18.log", 0, "#n", "1" },
+	{ "03-oom-memcg-cgroup2-stress-4.18.log", 0, "memcg", "/test-cgroup" },
+	{ "03-oom-memcg-cgroup2-stress-4.18.log", 0, "victim_pid", "1990" },
+	{ "03-oom-memcg-cgroup2-stress-4.18.log", 0, "tasks_listed", "3" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "#n", "1" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "#kind", "alloc_failure" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "order", "1" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "gfp_flags", "GFP_ATOMIC" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "context", "softirq" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "path", "network_receive" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "driver", "tg3" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "zone_free_bytes", "3395584" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "zone_min_bytes", "3846144" },
+	{ "04-pagealloc-tg3-tcp_collapse-2.6.18.log", 0, "verdict", "exhaustion" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "#n", "1" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "pid", "332" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "gfp_layout", "5.1-6.1" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "context", "softirq" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "path", "driver_refill" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "driver", "virtio_net" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "zone_largest_free_order", "6" },
+	{ "05-pagealloc-virtio_net-ceph-5.4.log", 0, "verdict", "exhaustion" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "#n", "2" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "caller", "T3124" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "path", "other" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "context", "process" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "slab_cache", "iommu_iova" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 0, "zone_free_bytes", "48906240" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 1, "caller", "T1598" },
+	{ "06-pagealloc-callerid-kblockd-iova-5.2next.log", 1, "pid", "1598" },
+	{ "07-pagealloc-bridge-fdb-mvneta-5.18.log", 0, "gfp_flags", "GFP_ATOMIC|__GFP_COMP" },
+	{ "07-pagealloc-bridge-fdb-mvneta-5.18.log", 0, "context", "softirq" },
+	{ "07-pagealloc-bridge-fdb-mvneta-5.18.log", 0, "path", "network_receive" },
+	{ "07-pagealloc-bridge-fdb-mvneta-5.18.log", 0, "driver", "mvneta" },
+	{ "08-pagealloc-lkrg-chrome-syslog-5.13.log", 0, "order", "7" },
+	{ "08-pagealloc-lkrg-chrome-syslog-5.13.log", 0, "path", "other" },
+	{ "08-pagealloc-lkrg-chrome-syslog-5.13.log", 0, "verdict", "fragmentation" },
+	{ "08-pagealloc-lkrg-chrome-syslog-5.13.log", 0, "zone_free_bytes", "268914688" },
+	{ "09-conntrack-net_ratelimit-3.2.log", 0, "#kind", "conntrack_full" },
+	{ "09-conntrack-net_ratelimit-3.2.log", 0, "lines", "10" },
+	{ "09-conntrack-net_ratelimit-3.2.log", 0, "suppressed", "321" },
+	{ "09-conntrack-net_ratelimit-3.2.log", 0, "drops_logged", "331" },
+	{ "10-conntrack-__ratelimit-pcfreak.log", 0, "drops_logged", "95" },
+	{ "10-conntrack-__ratelimit-pcfreak.log", 0, "lines", "12" },
+	{ "11-conntrack-rfc3339-syslog-cumulus.log", 0, "lines", "3" },
+	{ "12-conntrack-ip_conntrack-NET-suppressed-syslog.log", 0, "message_form", "ip_conntrack:" },
+	{ "12-conntrack-ip_conntrack-NET-suppressed-syslog.log", 0, "suppressed", "739" },
+	{ "13-conntrack-double-prefix-centos8-vs-centos6-syslog.log", 0, "#n", "2" },
+	{ "13-conntrack-double-prefix-centos8-vs-centos6-syslog.log", 0, "kernel_hint", "4.9+" },
+	{ "13-conntrack-double-prefix-centos8-vs-centos6-syslog.log", 1, "kernel_hint", "before 4.9" },
+	{ "14-tcpmem-tempesta-dmesg.log", 0, "#kind", "socket_memory" },
+	{ "14-tcpmem-tempesta-dmesg.log", 0, "lines", "7" },
+	{ "15-tcpmem-cpanel-syslog.log", 0, "lines", "2" },
+	{ "16-tcpmem-garbled-duplicate-syslog.log", 0, "lines", "1" },
+	{ "17-tcp-out-of-socket-memory-syslog-2.6.log", 0, "messages", "out_of_socket_memory" },
+	{ "18-tcp-synflood-cuberite-4.4.log", 0, "#n", "1" },
+	{ "18-tcp-synflood-cuberite-4.4.log", 0, "ports", "8080|25565" },
+	{ "18-tcp-synflood-cuberite-4.4.log", 0, "lines", "9" },
+	{ "18-tcp-synflood-cuberite-4.4.log", 0, "action", "cookies" },
+	{ "19-tcp-synflood-kernlog-syslog.log", 0, "ports", "8000" },
+	{ "20-tcp-synflood-dropping-router-syslog.log", 0, "action", "dropping" },
+	{ "21-hung-nfs-write-open-6.18.log", 0, "#n", "2" },
+	{ "21-hung-nfs-write-open-6.18.log", 0, "#kind", "hung_task_netstorage" },
+	{ "21-hung-nfs-write-open-6.18.log", 0, "pid", "1646922" },
+	{ "21-hung-nfs-write-open-6.18.log", 0, "storage", "nfs" },
+	{ "21-hung-nfs-write-open-6.18.log", 1, "comm", "libuv-worker" },
+	{ "22-hung-nfs-flush-exit-4.18.log", 1, "pid", "4513" },
+	{ "22-hung-nfs-flush-exit-4.18.log", 1, "blocked_seconds", "120" },
+	{ "23-hung-nbd-qemu-nbd-5.18.log", 0, "storage", "nbd" },
+	{ "23-hung-nbd-qemu-nbd-5.18.log", 0, "blocked_seconds", "368" },
+	{ "24-hung-iscsi-target-dmesg-H-5.7.log", 0, "#n", "2" },
+	{ "24-hung-iscsi-target-dmesg-H-5.7.log", 1, "comm", "iscsi_ttx" },
+	{ "24-hung-iscsi-target-dmesg-H-5.7.log", 1, "storage", "iscsi" },
+	{ "25-hung-iscsi-target-syslog-5.15.log", 1, "pid", "588744" },
+	{ "26-nfs-not-responding-diskless-syslog.log", 0, "#kind", "nfs_not_responding" },
+	{ "26-nfs-not-responding-diskless-syslog.log", 0, "server", "192.168.1.35" },
+	{ "26-nfs-not-responding-diskless-syslog.log", 0, "lines", "4" },
+	{ "26-nfs-not-responding-diskless-syslog.log", 0, "recovered", "true" },
+	{ "26-nfs-not-responding-diskless-syslog.log", 0, "outage_seconds", "93.68" },
+	{ "33-oom-global-journalctl-hyperv-5.13.log", 0, "gfp_flags", "GFP_HIGHUSER_MOVABLE" },
+	{ "33-oom-global-journalctl-hyperv-5.13.log", 0, "tasks_listed", "76" },
+	{ "29-oom-memcg-kubevirt-dmesg-T-5.3.log", 0, "memcg_failcnt", "67391" },
+	{ "29-oom-memcg-kubevirt-dmesg-T-5.3.log", 0, "tasks_listed", "6" },
+	{ "27-nfs-not-responding-resume-doublespaced.log", 0, "#n", "1" },
+	{ "27-nfs-not-responding-resume-doublespaced.log", 0, "lines", "2" },
+	{ "28-oom-memcg-kubevirt-journalctl-5.14.log", 0, "victim_pid", "39079" },
+	{ "28-oom-memcg-kubevirt-journalctl-5.14.log", 0, "memcg_failcnt", "1243" },
+	{ "28-oom-memcg-kubevirt-journalctl-5.14.log", 0, "victim_rss_bytes", "17210433536" },
+	{ "29-oom-memcg-kubevirt-dmesg-T-5.3.log", 0, "invoker_comm", "CPU 11/KVM" },
+	{ "29-oom-memcg-kubevirt-dmesg-T-5.3.log", 0, "victim_shmem_rss_bytes", "4096" },
+	{ "30-oom-memcg-dmesg-T-zh-locale.log", 0, "victim_pid", "50624" },
+	{ "30-oom-memcg-dmesg-T-zh-locale.log", 0, "memcg", "/kubepods/burstable/pod28fcb1a0-a45c-44e7-b9bf-e3b9360bedba" },
+	{ "31-oom-global-perl-plus-synflood-3.13.log", 0, "constraint", "global" },
+	{ "31-oom-global-perl-plus-synflood-3.13.log", 0, "gfp_layout_basis", "shape of the mask" },
+	{ "31-oom-global-perl-plus-synflood-3.13.log", 1, "#kind", "syn_flood" },
+	{ "32-oom-global-interleaved-reaper-4.6.log", 0, "victim_comm", "oleg's-test" },
+	{ "32-oom-global-interleaved-reaper-4.6.log", 1, "invoker_comm", "sh" },
+	{ "33-oom-global-journalctl-hyperv-5.13.log", 0, "#n", "1" },
+	{ "33-oom-global-journalctl-hyperv-5.13.log", 0, "constraint", "global" },
+	{ "33-oom-global-journalctl-hyperv-5.13.log", 0, "victim_pid", "662" },
+	{ "34-pagealloc-ixgbe-rx-plus-oom-3.18.log", 0, "driver", "ixgbe" },
+	{ "34-pagealloc-ixgbe-rx-plus-oom-3.18.log", 1, "victim_comm", "ovs-vswitchd" },
+	{ "34-pagealloc-ixgbe-rx-plus-oom-3.18.log", 1, "tasks_listed", "28" },
+	{ "35-pagealloc-ipoib-rx-syslog-2.6.32.log", 0, "driver", "ib_ipoib" },
+	{ "35-pagealloc-ipoib-rx-syslog-2.6.32.log", 0, "order", "1" },
+	{ "36-pagealloc-synrecv-sk_clone-syslog-2.6.32.log", 0, "#n", "6" },
+	{ "36-pagealloc-synrecv-sk_clone-syslog-2.6.32.log", 5, "path", "network_receive" },
+	{ "37-pagealloc-napi-journal-3.10-el7.log", 0, "#n", "2" },
+	{ "37-pagealloc-napi-journal-3.10-el7.log", 0, "path", "network_receive" },
+	{ "38-pagealloc-dcache-ixgbe-interleaved-4.9.log", 0, "#n", "1" },
+	{ "38-pagealloc-dcache-ixgbe-interleaved-4.9.log", 0, "comm", "swapper/20" },
+	{ "38-pagealloc-dcache-ixgbe-interleaved-4.9.log", 0, "driver", "ixgbe" },
+	{ "38-pagealloc-dcache-ixgbe-interleaved-4.9.log", 0, "context", "softirq" },
+	{ "39-pagealloc-coreos-java-syslog-4.9.log", 0, "gfp_flags", "GFP_ATOMIC|__GFP_COLD|__GFP_COMP" },
+	{ "39-pagealloc-coreos-java-syslog-4.9.log", 0, "context", "softirq" },
+	{ "40-pagealloc-mtk_rx_alloc-open-4.14.log", 0, "path", "driver_refill" },
+	{ "40-pagealloc-mtk_rx_alloc-open-4.14.log", 0, "context", "process" },
+	{ "41-pagealloc-xtensa-6.8.log", 0, "gfp_layout", "6.6+" },
+	{ "42-negative-boot-2.6.18.log", 0, "#n", "0" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "#n", "1" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "#kind", "alloc_failure" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "stall_ms", "10273" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "order", "10" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "size_bytes", "4194304" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "gfp_layout", "4.10-4.17" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "can_sleep", "true" },
+	{ "45-pagealloc-stall-khugepaged-4.12.log", 0, "context", "process" },
+	{ "43-negative-nbd-disconnect-3.x.log", 0, "#n", "0" },
+	{ "44-negative-xen-balloon-BUG-3.0.log", 0, "#n", "0" },
+	{ "90-negative-boot-6.18-firecracker-vm.log", 0, "#n", "0" },
+};
+
+static void check_expects(size_t block)
+{
+	const char *cur = NULL;
+	struct collect *c = NULL;
+	char buf[HR_FACT_STR_MAX * 2];
+	for (size_t i = 0; i < sizeof(expects) / sizeof(expects[0]); i++) {
+		const struct expect *e = &expects[i];
+		if (!cur || strcmp(cur, e->file)) {
+			free(c);
+			c = run_file(e->file, block);
+			cur = e->file;
+		}
+		if (!strcmp(e->fact, "#n")) {
+			snprintf(buf, sizeof(buf), "%zu", c->n);
+		} else {
+			if ((size_t)e->idx >= c->n)
+				fail_msg("%s: no incident %d (have %zu)", e->file, e->idx, c->n);
+			const struct hr_finding *f = &c->f[e->idx];
+			if (!strcmp(e->fact, "#kind")) {
+				snprintf(buf, sizeof(buf), "%s", f->kind);
+			} else {
+				const struct hr_fact *x = finding_fact(f, e->fact);
+				if (!x)
+					fail_msg("%s[%d]: no fact %s", e->file, e->idx, e->fact);
+				fact_format(x, buf, sizeof(buf));
+			}
+		}
+		if (strcmp(buf, e->value))
+			fail_msg("%s[%d] %s = '%s', want '%s' (block %zu)", e->file, e->idx, e->fact, buf,
+				 e->value, block);
+	}
+	free(c);
+}
+
+static void test_fixtures(void **state)
+{
+	(void)state;
+	check_expects(1 << 20);
+}
+
+/* The same facts when the text arrives in tiny pieces: carry-over of
+ * partial lines between blocks must not change anything. */
+static void test_fixtures_small_blocks(void **state)
+{
+	(void)state;
+	check_expects(7);
+	check_expects(64);
+}
+
+/* Every fixture (all of them, not only those listed above) yields valid
+ * findings: kind set, id "explain.*", severity warn/crit. */
+static void test_all_fixtures_sane(void **state)
+{
+	(void)state;
+	FILE *p = popen("ls " FIXTURES "/kmsg/ | grep '\\.log$'", "r");
+	assert_non_null(p);
+	char name[256];
+	int files = 0;
+	while (fgets(name, sizeof(name), p)) {
+		name[strcspn(name, "\n")] = '\0';
+		struct collect *c = run_file(name, 4096);
+		for (size_t i = 0; i < c->n; i++) {
+			assert_true(c->f[i].kind[0]);
+			assert_true(!strncmp(c->f[i].id, "explain.", 8));
+			assert_true(c->f[i].severity != HR_SEV_OK);
+			assert_true(c->f[i].explanation[0] && c->f[i].fix[0]);
+		}
+		free(c);
+		files++;
+	}
+	pclose(p);
+	assert_true(files >= 30);
+}
+
+/* Long lines are cut, not fatal; pool eviction keeps memory bounded. */
+static void test_bounds(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	/* SYNTHETIC: a 100 KB line, then 40 interleaved headers with
+	 * different caller ids (more than EXPLAIN_OPEN_MAX). */
+	char *big = malloc(100000);
+	memset(big, 'a', 100000);
+	explain_feed(x, big, 100000);
+	explain_feed(x, "\n", 1);
+	for (int i = 0; i < 40; i++) {
+		char l[160];
+		int n = snprintf(l, sizeof(l), "[ 1.0][ T%d] t%d: page allocation failure: order:0, mode:0x20\n", i, i);
+		explain_feed(x, l, (size_t)n);
+	}
+	explain_finish(x);
+	assert_int_equal(x->st.lines_truncated, 1);
+	assert_int_equal(c->n, 40);
+	assert_true(x->st.evicted >= 40 - EXPLAIN_OPEN_MAX);
+	free(big);
+	free(x);
+	free(c);
+}
+
+/* The same report with CRLF line ends gives the same facts. */
+static void test_crlf(void **state)
+{
+	(void)state;
+	struct collect *a = run_file("05-pagealloc-virtio_net-ceph-5.4.log", 1 << 20);
+	FILE *fp = fopen(FIXTURES "/kmsg/05-pagealloc-virtio_net-ceph-5.4.log", "rb");
+	assert_non_null(fp);
+	char *in = malloc(1 << 16), *crlf = malloc(1 << 17);
+	size_t n = fread(in, 1, 1 << 16, fp), m = 0;
+	fclose(fp);
+	for (size_t i = 0; i < n; i++) {
+		if (in[i] == '\n')
+			crlf[m++] = '\r';
+		crlf[m++] = in[i];
+	}
+	struct collect *b = calloc(1, sizeof(*b));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	explain_init(x, collect, b);
+	explain_feed(x, crlf, m);
+	explain_finish(x);
+	assert_int_equal(a->n, b->n);
+	char fa[512], fb[512];
+	for (size_t k = 0; k < a->f[0].nfacts; k++) {
+		const struct hr_fact *y = finding_fact(&b->f[0], a->f[0].facts[k].name);
+		assert_non_null(y);
+		assert_string_equal(fact_format(&a->f[0].facts[k], fa, sizeof(fa)), fact_format(y, fb, sizeof(fb)));
+	}
+	free(in);
+	free(crlf);
+	free(x);
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_logline),
+		cmocka_unit_test(test_kmsg_record),
+		cmocka_unit_test(test_gfp),
+		cmocka_unit_test(test_klog_alloc),
+		cmocka_unit_test(test_klog_oom),
+		cmocka_unit_test(test_klog_tables),
+		cmocka_unit_test(test_klog_misc),
+		cmocka_unit_test(test_anchors),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_fixtures_small_blocks),
+		cmocka_unit_test(test_all_fixtures_sane),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_crlf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
