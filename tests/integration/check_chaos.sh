@@ -46,7 +46,8 @@ files = []
 base = "tests/fixtures"
 for fx in sorted(os.listdir(base)):
     top = os.path.join(base, fx)
-    if not os.path.isdir(top) or not only.search(fx):
+    # root trees only (proc/ or sys/ below); tests/fixtures/kmsg holds logs
+    if not only.search(fx) or not any(os.path.isdir(os.path.join(top, d)) for d in ("proc", "sys")):
         continue
     for d, dirs, names in os.walk(top):
         # symlinks to directories are listed in dirs; treat them as files
