@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "snapshot/kver.h"
+
 static struct hr_span sp(const char *p, size_t len)
 {
 	struct hr_span s = { p, len };
@@ -13,11 +15,6 @@ static struct hr_span sp(const char *p, size_t len)
 static struct hr_span from(struct hr_span s, size_t off)
 {
 	return off >= s.len ? sp(s.p + s.len, 0) : sp(s.p + off, s.len - off);
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 static bool is_hex(char c)
@@ -168,27 +165,21 @@ bool klog_is_report_noise(struct hr_span t)
 static int version_at(struct hr_span r, struct klog_kver *out)
 {
 	size_t i = 0;
-	uint64_t maj, min;
-	size_t used;
+	unsigned maj, min;
 
 	while (i < r.len && !(is_digit(r.p[i]) && i + 1 < r.len && r.p[i + 1] == '.'))
 		i++;
 	if (i == r.len)
 		return -EINVAL;
 	size_t v0 = i;
-	if (parse_u64(r.p + i, r.len - i, &maj, &used) || maj > 99)
+	/* A major above 99 or a minor above 999 is a date or a number, not a
+	 * kernel release. */
+	if (kver_parse(r.p + i, r.len - i, &maj, &min) || maj > 99 || min > 999)
 		return -EINVAL;
-	i += used;
-	if (i >= r.len || r.p[i] != '.')
-		return -EINVAL;
-	i++;
-	if (parse_u64(r.p + i, r.len - i, &min, &used) || min > 999)
-		return -EINVAL;
-	i += used;
 	while (i < r.len && r.p[i] != ' ')
 		i++;
-	out->major = (unsigned)maj;
-	out->minor = (unsigned)min;
+	out->major = maj;
+	out->minor = min;
 	span_copy(sp(r.p + v0, i - v0), out->release, sizeof(out->release));
 	return 0;
 }

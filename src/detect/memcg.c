@@ -71,11 +71,6 @@ static uint64_t or0(uint64_t v)
 	return set(v) ? v : 0;
 }
 
-static double mib(uint64_t b)
-{
-	return (double)b / (double)MIB;
-}
-
 static uint64_t round_mib(uint64_t b)
 {
 	return sat_mul((b + MIB - 1) / MIB, MIB);
@@ -247,8 +242,8 @@ static void judge_near_limit(struct judge *j, size_t i)
 	finding_explain(f, "This cgroup uses %.1f MiB of its %.1f MiB limit (%.1f%%, danger band "
 			"from %d%%). %.1f MiB of it is file cache on the LRU that reclaim can free; "
 			"%.1f MiB is memory reclaim cannot free without swap. ",
-			mib(n->usage_bytes), mib(limit), 100.0 * (double)n->usage_bytes / (double)limit,
-			NEAR_PCT, mib(recl), mib(hard));
+			mib_of(n->usage_bytes), mib_of(limit), 100.0 * (double)n->usage_bytes / (double)limit,
+			NEAR_PCT, mib_of(recl), mib_of(hard));
 	if (sev == HR_SEV_CRIT)
 		finding_explain(f, "Unreclaimable memory alone fills %d%% of the limit: the next "
 				"growth ends in an OOM kill inside the cgroup, and socket buffers "
@@ -365,7 +360,7 @@ static void judge_sock(struct judge *j, size_t i)
 		finding_explain(f, "Sockets in this cgroup were throttled because the cgroup was "
 				"under memory pressure (memory.events sock_throttled): TCP shrinks "
 				"its windows and receive queues prune, which shows as retransmits "
-				"and drops. Socket buffers hold %.1f MiB here.", mib(or0(n->stat.sock)));
+				"and drops. Socket buffers hold %.1f MiB here.", mib_of(or0(n->stat.sock)));
 		finding_fix(f, "Keep the cgroup out of reclaim: run `headroom run` (background "
 			    "reclaim of file cache before the limit), or raise %s.",
 			    host_path(j->t, n, "memory.max", p, sizeof(p)));
@@ -386,7 +381,7 @@ static void judge_sock(struct judge *j, size_t i)
 			"past it the kernel refuses socket memory, which shows as TCPRcvQDrop, "
 			"pruned queues and retransmits, not in memory.failcnt (and on 6.18 "
 			"kmem.tcp.failcnt stays 0 even when hit).",
-			mib(n->tcp_usage_bytes), mib(n->tcp_limit_bytes));
+			mib_of(n->tcp_usage_bytes), mib_of(n->tcp_limit_bytes));
 	finding_fix(f, "Raise the TCP limit to twice the current use: `echo %llu > %s` (TCP memory "
 		    "follows connection count and bandwidth-delay product, so give it room to "
 		    "double); the file is deprecated on 6.18, where leaving it unwritten disables "
@@ -476,7 +471,7 @@ static void judge_dead(struct judge *j, size_t i)
 			"recreated under the same name that reads the same files is not charged "
 			"for them, so its limit does not cover them and it is not OOM-killed when "
 			"it outgrows it (seed incident 004: mlocked index files thrashed the host).",
-			mib(dead),
+			mib_of(dead),
 			t->version == 1 ? "total_cache - cache - the sum of the live children's total_cache"
 					: "file - the sum of the live children's file");
 	if (unlimited)
@@ -540,7 +535,7 @@ static void judge_unevictable(struct judge *j, size_t i)
 	fact_u64(f, "anon_bytes", or0(anon_bytes(t, n)));
 	finding_explain(f, "%.1f MiB in this cgroup is unevictable (mlock/mlockall, SHM_LOCK, "
 			"ramfs): %.0f%% of %s. Reclaim and swap cannot touch it, so the pressure "
-			"falls on everything else%s.", mib(u), 100.0 * (double)u / (double)whole,
+			"falls on everything else%s.", mib_of(u), 100.0 * (double)u / (double)whole,
 			limited ? "the limit in force" : "the host's RAM",
 			limited ? " in the cgroup: its cache thrashes and the next growth is an OOM kill"
 				: ", on other cgroups and the host: with no limit, nothing stops it "
@@ -606,7 +601,7 @@ static void judge_unlimited_parent(struct judge *j, size_t i)
 			limited, limited == 1 ? "" : "s", limited == 1 ? "has" : "have");
 	if (dead)
 		finding_explain(f, " %.1f MiB of such charges are here now (memcg.dead_charges).",
-				mib(j->dead[i]));
+				mib_of(j->dead[i]));
 	uint64_t rec = sat_add(sum, others);
 	uint64_t used = sat_add(or0(anon_bytes(t, n)), or0(file_bytes(t, n)));
 	if (set(t->mem_total_bytes) && rec > t->mem_total_bytes)

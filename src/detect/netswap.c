@@ -17,11 +17,6 @@
 #include "util/parse.h"
 #include "util/shquote.h"
 
-static double mib(uint64_t b)
-{
-	return (double)b / (1024.0 * 1024.0);
-}
-
 #define SYSCTL_FILE "/etc/sysctl.d/60-headroom-netswap.conf"
 /* Writeback of the whole dirty limit over the link must finish within
  * this many seconds, else warn (see doc/check-netswap.md). */
@@ -359,7 +354,7 @@ static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_ni
 				   "which at %llu Mbit/s%s takes %.1f s for the whole limit. Under "
 				   "memory pressure reclaim waits for that writeback while network "
 				   "allocations compete for the same memory (seed 002).",
-				m->mount_point, m->fstype, mib(thresh), (unsigned long long)mbps,
+				m->mount_point, m->fstype, mib_of(thresh), (unsigned long long)mbps,
 				assumed ? " (assumed: the NIC reports no speed)" : "", drain);
 		finding_fix(f, "Bound dirty memory by bytes, not ratio: sysctl -w vm.dirty_bytes=%llu "
 			       "vm.dirty_background_bytes=%llu; echo 'vm.dirty_bytes = %llu' >> "

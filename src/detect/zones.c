@@ -40,11 +40,6 @@ static uint64_t bytes(const struct zones_snap *s, uint64_t pages)
 	return pages == HR_UNSET ? HR_UNSET : sat_mul(pages, s->page_size);
 }
 
-static double mib(uint64_t b)
-{
-	return (double)b / (1024.0 * 1024.0);
-}
-
 /* The watermark_scale_factor headroom recommends: at least 100 (a low-min
  * gap of 1 % of each zone, 10x the default of 10); with evidence from now
  * (a zone at its watermarks, stalls during --interval) double the current
@@ -105,9 +100,9 @@ static void fix_wsf(struct hr_finding *f, const struct zones_snap *s,
 			       "reach min. ",
 			    (unsigned long long)n, z->name, (unsigned long long)z->managed_pages,
 			    (unsigned long long)z->min_pages,
-			    mib(bytes(s, z->low_pages - z->min_pages)),
+			    mib_of(bytes(s, z->low_pages - z->min_pages)),
 			    (unsigned long long)(z->min_pages / 4), (unsigned long long)t,
-			    mib(bytes(s, gap)));
+			    mib_of(bytes(s, gap)));
 	}
 }
 
@@ -145,16 +140,16 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 					   "(packet receive in softirq, NIC ring refills) may go down to "
 					   "3/8 of min (%.1f MiB) and fail below that, and a failed rx "
 					   "refill or skb allocation is a dropped packet (KERNEL-FACTS D.4).",
-					z->name, z->node, mib(bytes(s, z->free_pages)),
-					mib(bytes(s, z->min_pages)), mib(bytes(s, z->min_pages / 8 * 3 + z->min_pages % 8 * 3 / 8)));
+					z->name, z->node, mib_of(bytes(s, z->free_pages)),
+					mib_of(bytes(s, z->min_pages)), mib_of(bytes(s, z->min_pages / 8 * 3 + z->min_pages % 8 * 3 / 8)));
 		else
 			finding_explain(f, "Zone %s of node %u has %.1f MiB free, at or below its low "
 					   "watermark (%.1f MiB; min %.1f MiB). kswapd is awake and the "
 					   "allocator's fast path fails here; if reclaim does not keep up, "
 					   "the zone reaches min, where only atomic and memalloc "
 					   "allocations proceed (KERNEL-FACTS D.2, D.4).",
-					z->name, z->node, mib(bytes(s, z->free_pages)),
-					mib(bytes(s, z->low_pages)), mib(bytes(s, z->min_pages)));
+					z->name, z->node, mib_of(bytes(s, z->free_pages)),
+					mib_of(bytes(s, z->low_pages)), mib_of(bytes(s, z->min_pages)));
 		finding_fix(f, "First find what holds the memory (this is memory pressure, not only "
 			       "tuning): headroom check --area memcg. ");
 		fix_wsf(f, s, z, true);
@@ -295,7 +290,7 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 					   "memory is free: atomic allocations can neither reclaim nor "
 					   "compact, and orders above 0 need a free block of that order "
 					   "(KERNEL-FACTS D.4).",
-					b->name, b->node, mib(bytes(s, free_pages)), FRAG_CRIT_ORDER,
+					b->name, b->node, mib_of(bytes(s, free_pages)), FRAG_CRIT_ORDER,
 					(unsigned long long)(bytes(s, (uint64_t)1 << FRAG_CRIT_ORDER) / 1024),
 					largest);
 			if (largest < FRAG_WARN_ORDER)
@@ -313,8 +308,8 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 					   "allocations (skb frag pages, jumbo rx buffers) exhausts the "
 					   "%.1f MiB of larger blocks quickly, and atomic requests cannot "
 					   "compact.",
-					b->name, b->node, mib(bytes(s, free_pages)), unusable3 * 100,
-					unusable3, mib(bytes(s, p3)));
+					b->name, b->node, mib_of(bytes(s, free_pages)), unusable3 * 100,
+					unusable3, mib_of(bytes(s, p3)));
 		}
 		fix_fragmentation(f, s, nic);
 	}

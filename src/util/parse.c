@@ -5,11 +5,6 @@
 #include <errno.h>
 #include <string.h>
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 int parse_u64(const char *s, size_t len, uint64_t *out, size_t *used)
 {
 	size_t i = 0;

@@ -76,6 +76,17 @@ struct hr_kv_key {
 int kv_parse(const char *buf, size_t len, const struct hr_kv_key *keys,
 	     size_t nkeys, uint64_t *vals, bool scale_kb);
 
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Bytes as MiB, for prose ("62.0 MiB"); facts stay in bytes. */
+static inline double mib_of(uint64_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
 /* Saturating arithmetic for counters that must never wrap into nonsense. */
 static inline uint64_t sat_add(uint64_t a, uint64_t b)
 {
