@@ -48,6 +48,20 @@ run_golden() {
 		rm -f "$name.diff.tmp" "$name.stderr.tmp"
 	done
 	echo "golden: done"
+	run_fixcheck "$hr"
+}
+
+# Fix blocks of the check goldens are safe to paste, hostile cgroup names
+# stay quoted (tests/fixcheck.py).
+run_fixcheck() {
+	local mode out
+	for mode in goldens hostile; do
+		if [ $mode = goldens ]; then out=$(python3 tests/fixcheck.py goldens tests/golden/*.ok 2>&1)
+		else out=$(python3 tests/fixcheck.py hostile "$1" 2>&1); fi
+		if [ $? -eq 0 ]; then passed=$((passed + 1)); else
+			failed=$((failed + 1)); failures+=("fixcheck $mode"); printf '%s\n' "$out" | head -40; fi
+		printf '%s\n' "$out" | tail -1
+	done
 }
 
 run_fuzz() {

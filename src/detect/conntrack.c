@@ -138,8 +138,8 @@ static void mib(char *buf, size_t cap, uint64_t bytes)
 static void fix_readonly_note(struct hr_finding *f, const struct conntrack_snap *s)
 {
 	if (s->ns.is_pid1 == 0)
-		finding_fix(f, "# nf_conntrack_max and the hash are global; from 6.1 they are "
-			       "read-only outside the init netns: run these on the host.\n");
+		finding_fix_comment(f, "nf_conntrack_max and the hash are global; from 6.1 they are "
+				    "read-only outside the init netns: run these on the host.");
 }
 
 /* NOTRACK is an example to adapt, so every line is a comment: pasted as is,
@@ -148,34 +148,50 @@ static void fix_readonly_note(struct hr_finding *f, const struct conntrack_snap 
  * untracked packets skip NAT (docker and kube-proxy DNAT DNS). */
 static void fix_notrack(struct hr_finding *f)
 {
-	finding_fix(f, "# Or stop tracking flows that need neither NAT nor stateful filtering. "
-		       "Adapt before use: untrack both directions, accept the untracked packets "
-		       "in the filter rules, and never for NATed traffic (docker, kube-proxy). "
-		       "Example, a DNS server:\n"
-		       "#   iptables -t raw -A PREROUTING -p udp --dport 53 -j NOTRACK\n"
-		       "#   iptables -t raw -A OUTPUT -p udp --sport 53 -j NOTRACK\n"
-		       "#   iptables -I INPUT -p udp --dport 53 -m conntrack --ctstate UNTRACKED "
-		       "-j ACCEPT\n");
+	finding_fix_comment(f, "Or stop tracking flows that need neither NAT nor stateful "
+			    "filtering. Adapt before use: untrack both directions, accept the "
+			    "untracked packets in the filter rules, and never for NATed traffic "
+			    "(docker, kube-proxy). Example, a DNS server:");
+	finding_fix_comment(f, "  iptables -t raw -A PREROUTING -p udp --dport 53 -j NOTRACK");
+	finding_fix_comment(f, "  iptables -t raw -A OUTPUT -p udp --sport 53 -j NOTRACK");
+	finding_fix_comment(f, "  iptables -I INPUT -p udp --dport 53 -m conntrack --ctstate "
+			    "UNTRACKED -j ACCEPT");
+}
+
+#define MODPROBE_FILE "/etc/modprobe.d/headroom-conntrack.conf"
+
+/* The hash size now and at the next module load (a sysctl.d file can run
+ * before the module loads, so it goes to modprobe.d). */
+static void fix_hashsize(struct hr_finding *f, uint64_t buckets)
+{
+	char opt[64];
+	const char *lines[1] = { opt };
+
+	finding_fix_cmd(f, "echo %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize",
+			buckets);
+	snprintf(opt, sizeof(opt), "options nf_conntrack hashsize=%" PRIu64, buckets);
+	finding_fix_persist(f, MODPROBE_FILE, lines, 1);
 }
 
 /* Writes the resize commands for a new max (and buckets if they grow).
- * `pre` is "" for commands, or "# " to print them as comments: advice that
- * rests only on since-boot counters, which never go back to 0, so a check
- * after the resize would advise doubling again, without end. */
+ * `now` false prints them as a comment instead: advice that rests only
+ * on since-boot counters, which never go back to 0, so a check after the
+ * resize would advise doubling again, without end. */
 static void fix_resize(struct hr_finding *f, const struct conntrack_snap *s, uint64_t rmax,
-		       uint64_t rbuckets, const char *pre)
+		       uint64_t rbuckets, bool now)
 {
 	fix_readonly_note(f, s);
-	finding_fix(f, "%ssysctl -w net.netfilter.nf_conntrack_max=%" PRIu64 "\n", pre, rmax);
+	if (!now) {
+		finding_fix_comment(f, "and only then resize:");
+		finding_fix_comment(f, "  sysctl -w net.netfilter.nf_conntrack_max=%" PRIu64, rmax);
+		if (rbuckets != s->buckets)
+			finding_fix_comment(f, "  echo %" PRIu64 " > "
+					    "/sys/module/nf_conntrack/parameters/hashsize", rbuckets);
+		return;
+	}
+	finding_fix_sysctl(f, "net.netfilter.nf_conntrack_max", "%" PRIu64, rmax);
 	if (rbuckets != s->buckets)
-		finding_fix(f, "%secho %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize\n",
-			    pre, rbuckets);
-	finding_fix(f, "# persist: /etc/sysctl.d/90-headroom-conntrack.conf\n"
-		       "%snet.netfilter.nf_conntrack_max = %" PRIu64 "\n", pre, rmax);
-	if (rbuckets != s->buckets)
-		finding_fix(f, "# persist: /etc/modprobe.d/headroom-conntrack.conf (the sysctl.d "
-			       "file can run before the module loads)\n"
-			       "%soptions nf_conntrack hashsize=%" PRIu64 "\n", pre, rbuckets);
+		fix_hashsize(f, rbuckets);
 }
 
 /* Returns the severity it reported (OK: nothing reported). */
@@ -238,7 +254,7 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 		finding_explain(f, " A bigger table would take more than %d %% of RAM: stop "
 				"tracking flows that do not need it (NOTRACK).", RAM_SHARE_PCT);
 	if (rmax > s->max)
-		fix_resize(f, s, rmax, rbuckets, "");
+		fix_resize(f, s, rmax, rbuckets, true);
 	fix_notrack(f);
 	return sev;
 }
@@ -288,12 +304,10 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 				"chains: doubling the buckets to %" PRIu64 " spreads them.", ratio, rb);
 	if (have) {
 		fix_readonly_note(f, s);
-		finding_fix(f, "echo %" PRIu64 " > /sys/module/nf_conntrack/parameters/hashsize\n", rb);
+		fix_hashsize(f, rb);
 		if (kver_at_least(s->kmajor, s->kminor, 4, 9))
-			finding_fix(f, "# or (4.9+, init netns): sysctl -w "
-				       "net.netfilter.nf_conntrack_buckets=%" PRIu64 "\n", rb);
-		finding_fix(f, "# persist: /etc/modprobe.d/headroom-conntrack.conf\n"
-			       "options nf_conntrack hashsize=%" PRIu64 "\n", rb);
+			finding_fix_comment(f, "or (4.9+, init netns): sysctl -w "
+					    "net.netfilter.nf_conntrack_buckets=%" PRIu64, rb);
 	}
 	return sev;
 }
@@ -336,8 +350,8 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 		finding_explain(f, " The table is at %.1f %% now.", (double)s->count * 100.0 /
 				(double)s->max);
 	if ((drop.total || early.total) && usage_fired) {
-		finding_fix(f, "# raise the max and buckets as conntrack.usage says, or NOTRACK "
-			       "(its fix)\n");
+		finding_fix_comment(f, "raise the max and buckets as conntrack.usage says, or "
+				    "NOTRACK (its fix)");
 	} else if ((drop.total || early.total) && s->max != HR_UNSET && s->max) {
 		bool capped;
 		uint64_t rmax = advise_max(s, sat_mul(s->max, 2), &capped);
@@ -350,19 +364,21 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 		/* Drops that moved during --interval are happening now; totals
 		 * since boot may predate the last resize. */
 		bool now = (drop.rated && drop.delta) || (early.rated && early.delta);
-		if (rmax > s->max && !now)
-			finding_fix(f, "# drops since boot only: resize if they rise during "
-				       "'headroom check --interval 10':\n");
+		if (rmax > s->max && !now) {
+			finding_fix_comment(f, "drops since boot only: see whether they still rise");
+			finding_fix_cmd(f, "headroom check --area conntrack --interval 10");
+		}
 		if (rmax > s->max)
-			fix_resize(f, s, rmax, rb, now ? "" : "# ");
+			fix_resize(f, s, rmax, rb, now);
 		else
 			finding_explain(f, " The table cannot grow within %d %% of RAM: NOTRACK is "
 					"the fix.", RAM_SHARE_PCT);
 		fix_notrack(f);
 	}
 	if (insf.total)
-		finding_fix(f, "# insert_failed from DNS races: add 'options single-request-reopen' "
-			       "to /etc/resolv.conf of the clients, or NOTRACK DNS.\n");
+		finding_fix_comment(f, "insert_failed from DNS races: add 'options "
+				    "single-request-reopen' to /etc/resolv.conf of the clients, or "
+				    "NOTRACK DNS.");
 	return sev;
 }
 
@@ -384,10 +400,7 @@ static enum hr_severity judge_timewait(const struct conntrack_snap *s, struct hr
 			"so tracking it longer only holds entries that short-lived connections need. "
 			"%d s matches the endpoints; going lower (30) is safe for NAT only if clients "
 			"do not reuse ports quickly.", s->tw_timeout_sec, pct, TW_TARGET_SEC);
-	finding_fix(f, "sysctl -w net.netfilter.nf_conntrack_tcp_timeout_time_wait=%d\n"
-		       "# persist: /etc/sysctl.d/90-headroom-conntrack.conf\n"
-		       "net.netfilter.nf_conntrack_tcp_timeout_time_wait = %d\n",
-		    TW_TARGET_SEC, TW_TARGET_SEC);
+	finding_fix_sysctl(f, "net.netfilter.nf_conntrack_tcp_timeout_time_wait", "%d", TW_TARGET_SEC);
 	return HR_SEV_WARN;
 }
 

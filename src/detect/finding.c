@@ -1,6 +1,8 @@
 /* finding.c - see finding.h. */
 #include "detect/finding.h"
 
+#include "util/shquote.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,89 @@ void finding_fix(struct hr_finding *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vappend(f->fix, sizeof(f->fix), fmt, ap);
 	va_end(ap);
+}
+
+/* Appends prefix + text + newline to f->fix only if all of it fits. */
+static void fix_line(struct hr_finding *f, const char *prefix, const char *text)
+{
+	size_t used = strlen(f->fix), np = strlen(prefix), nt = strlen(text);
+	static const char cut[] = "# ... (fix cut: longer than the report holds)\n";
+
+	if (used + np + nt + 1 < sizeof(f->fix)) {
+		char *d = f->fix + used;
+		memcpy(d, prefix, np);
+		for (size_t i = 0; i < nt; i++)
+			d[np + i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+		d[np + nt] = '\n';
+		d[np + nt + 1] = '\0';
+	} else if (used + sizeof(cut) <= sizeof(f->fix) && !strstr(f->fix, cut)) {
+		memcpy(f->fix + used, cut, sizeof(cut));
+	}
+}
+
+void finding_fix_cmd(struct hr_finding *f, const char *fmt, ...)
+{
+	char line[HR_TEXT_MAX];
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fix_line(f, "", line);
+}
+
+void finding_fix_comment(struct hr_finding *f, const char *fmt, ...)
+{
+	char line[HR_TEXT_MAX];
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fix_line(f, "# ", line);
+}
+
+void finding_fix_persist(struct hr_finding *f, const char *file,
+			 const char *const *lines, size_t n)
+{
+	char line[HR_TEXT_MAX], q[HR_TEXT_MAX];
+	size_t used;
+
+	if (!f)
+		return;
+	used = (size_t)snprintf(line, sizeof(line), "printf '%%s\\n'");
+	for (size_t i = 0; i < n && used < sizeof(line); i++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, " %s",
+					 shell_quote(lines[i], q, sizeof(q)));
+	if (used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used, " | tee %s",
+					 shell_quote(file, q, sizeof(q)));
+	if (used < sizeof(line))
+		fix_line(f, "", line);
+	else
+		fix_line(f, "# ", "persist the settings above in /etc/sysctl.d");
+}
+
+void finding_fix_sysctl(struct hr_finding *f, const char *key, const char *value_fmt, ...)
+{
+	char value[256], word[512], q[2 * sizeof(word) + 4], file[256], line[512];
+	const char *lines[1] = { line };
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, value_fmt);
+	vsnprintf(value, sizeof(value), value_fmt, ap);
+	va_end(ap);
+	snprintf(word, sizeof(word), "%s=%s", key, value);
+	finding_fix_cmd(f, "sysctl -w %s", shell_quote(word, q, sizeof(q)));
+	snprintf(file, sizeof(file), "/etc/sysctl.d/60-headroom-%s.conf", key);
+	snprintf(line, sizeof(line), "%s = %s", key, value);
+	finding_fix_persist(f, file, lines, 1);
 }
 
 void findings_note(struct hr_findings *fs, const char *path, int err,

@@ -100,6 +100,30 @@ void finding_explain(struct hr_finding *f, const char *fmt, ...)
 void finding_fix(struct hr_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A fix is a shell block that is safe to paste (doc/json-schema.md): every
+ * line is a command or a '#' comment, never prose with commands inside.
+ * finding_fix_cmd() appends one command line; every kernel-supplied name
+ * in it (cgroup path, interface, swap file) must come from shell_quote().
+ * finding_fix_comment() appends "# TEXT". Both turn control bytes into '?'
+ * so one call is exactly one line, and drop a line that does not fit
+ * whole (a cut command could do harm) in favour of a "# ..." marker. */
+void finding_fix_cmd(struct hr_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void finding_fix_comment(struct hr_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The persistence step for settings: printf '%s\n' LINE... | tee FILE, one
+ * line that also works indented (a here-document's terminator would not).
+ * lines[0..n) are written shell-quoted; file is headroom's own name. */
+void finding_fix_persist(struct hr_finding *f, const char *file,
+			 const char *const *lines, size_t n);
+
+/* A sysctl to set now and persist: "sysctl -w KEY=VALUE" and the
+ * finding_fix_persist() line for /etc/sysctl.d/60-headroom-KEY.conf (one
+ * file per key, so two fixes never overwrite each other's setting and a
+ * re-run replaces rather than appends). */
+void finding_fix_sysctl(struct hr_finding *f, const char *key, const char *value_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Records what could not be read; err is a positive or negative errno. */
 void findings_note(struct hr_findings *fs, const char *path, int err,
 		   const char *what_fmt, ...) __attribute__((format(printf, 4, 5)));

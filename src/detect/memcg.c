@@ -13,6 +13,7 @@
 #include "detect/area.h"
 #include "kernel/memcg_read.h"
 #include "snapshot/memcg_tree.h"
+#include "util/shquote.h"
 
 #define MIB (UINT64_C(1) << 20)
 
@@ -89,6 +90,20 @@ static const char *host_path(const struct memcg_tree *t, const struct memcg_node
 	snprintf(buf, cap, "%s%s%s%s%s", t->mount[0] ? "/" : "", t->mount, p,
 		 file ? "/" : (t->mount[0] || p[0] ? "" : "/"), file ? file : "");
 	return buf;
+}
+
+/* Room for host_path() as one shell word (shell_quote's worst case). */
+#define QPATH_MAX (4 * 1024 + 4)
+
+/* host_path() of a file as one shell word for a fix line: cgroup names
+ * are chosen by whoever may create cgroups (a delegated subtree), so a
+ * name such as "`id`;rm -rf x" must stay one quoted word. */
+static const char *qpath(const struct memcg_tree *t, const struct memcg_node *n,
+			 const char *file, char *buf, size_t cap)
+{
+	char raw[1024];
+
+	return shell_quote(host_path(t, n, file, raw, sizeof(raw)), buf, cap);
 }
 
 /* Hierarchical values: v1 total_*, v2 (already hierarchical) plain keys. */
@@ -196,22 +211,23 @@ static struct hr_finding *problem(struct judge *j, const char *id, enum hr_sever
 static void fix_background_reclaim(struct judge *j, struct hr_finding *f,
 				   const struct memcg_node *n, uint64_t limit, const char *limit_file)
 {
-	char p[1024];
+	char p[QPATH_MAX];
 
-	finding_fix(f, "Keep usage out of the top %d%% with background reclaim, so charges are "
-		    "not met by direct reclaim in the allocating task: run `headroom run`, which "
-		    "reclaims inactive file cache of cgroups in the band before they reach the limit",
-		    100 - NEAR_PCT);
-	if (n->has_wmark)
-		finding_fix(f, ", or use the kernel's own background reclaim: `echo %d > %s` "
-			    "(starts reclaim at %d%% of the limit)", WMARK_RECOMMENDED,
-			    host_path(j->t, n, "memory.wmark_ratio", p, sizeof(p)), WMARK_RECOMMENDED);
+	finding_fix_comment(f, "keep usage out of the top %d%% before charges meet direct reclaim: "
+			    "headroom run reclaims inactive file cache of cgroups in the band",
+			    100 - NEAR_PCT);
+	finding_fix_cmd(f, "headroom run");
+	if (n->has_wmark) {
+		finding_fix_comment(f, "or the kernel's own background reclaim, from %d%% of the limit:",
+				    WMARK_RECOMMENDED);
+		finding_fix_cmd(f, "echo %d > %s", WMARK_RECOMMENDED,
+				qpath(j->t, n, "memory.wmark_ratio", p, sizeof(p)));
+	}
 	uint64_t base = or0(n->usage_bytes) > limit ? n->usage_bytes : limit;
-	finding_fix(f, ". If the working set really needs more, raise the limit: `echo %llu > %s` "
-		    "(the limit + 25%%, rounded to MiB, so today's usage sits at or below 80%% of it, "
-		    "out of the band).",
-		    (unsigned long long)round_mib(sat_add(base, base / 4)),
-		    host_path(j->t, n, limit_file, p, sizeof(p)));
+	finding_fix_comment(f, "if the working set really needs more: the limit + 25%%, rounded to "
+			    "MiB, so today's usage sits at or below 80%% of it");
+	finding_fix_cmd(f, "echo %llu > %s", (unsigned long long)round_mib(sat_add(base, base / 4)),
+			qpath(j->t, n, limit_file, p, sizeof(p)));
 }
 
 static void judge_near_limit(struct judge *j, size_t i)
@@ -253,12 +269,11 @@ static void judge_near_limit(struct judge *j, size_t i)
 				"direct reclaim in the allocating task, and charges from softirq "
 				"(packet receive) cannot reclaim at all.");
 	if (sev == HR_SEV_CRIT) {
-		char p[1024];
-		finding_fix(f, "Raise the limit so unreclaimable memory sits at 80%% of it: "
-			    "`echo %llu > %s` (unreclaimable / 0.8, rounded to MiB), or find what "
-			    "grows in this cgroup's anon memory.",
-			    (unsigned long long)round_mib(hard / 4 * 5),
-			    host_path(j->t, n, lf, p, sizeof(p)));
+		char p[QPATH_MAX];
+		finding_fix_comment(f, "find what grows in this cgroup's anon memory, or raise the "
+				    "limit so unreclaimable memory sits at 80%% of it (rounded to MiB):");
+		finding_fix_cmd(f, "echo %llu > %s", (unsigned long long)round_mib(hard / 4 * 5),
+				qpath(j->t, n, lf, p, sizeof(p)));
 	} else {
 		fix_background_reclaim(j, f, n, limit, lf);
 	}
@@ -342,7 +357,7 @@ static void judge_sock(struct judge *j, size_t i)
 {
 	const struct memcg_node *n = &j->t->nodes[i];
 	const struct memcg_node *b = before_of(j, i);
-	char p[1024];
+	char p[QPATH_MAX];
 
 	if (j->t->version == 2) {
 		if (!n->has_events || !set(n->events.sock_throttled))
@@ -361,9 +376,17 @@ static void judge_sock(struct judge *j, size_t i)
 				"under memory pressure (memory.events sock_throttled): TCP shrinks "
 				"its windows and receive queues prune, which shows as retransmits "
 				"and drops. Socket buffers hold %.1f MiB here.", mib_of(or0(n->stat.sock)));
-		finding_fix(f, "Keep the cgroup out of reclaim: run `headroom run` (background "
-			    "reclaim of file cache before the limit), or raise %s.",
-			    host_path(j->t, n, "memory.max", p, sizeof(p)));
+		finding_fix_comment(f, "keep the cgroup out of reclaim: background reclaim of file "
+				    "cache before the limit");
+		finding_fix_cmd(f, "headroom run");
+		const char *lf;
+		uint64_t limit = own_limit(j->t, n, &lf);
+		if (memcg_limit_is_set(limit) && limit) {
+			finding_fix_comment(f, "or raise its limit by 25%% (rounded to MiB):");
+			finding_fix_cmd(f, "echo %llu > %s",
+					(unsigned long long)round_mib(sat_add(limit, limit / 4)),
+					qpath(j->t, n, lf, p, sizeof(p)));
+		}
 		return;
 	}
 	if (!memcg_limit_is_set(n->tcp_limit_bytes) || !set(n->tcp_usage_bytes))
@@ -382,12 +405,12 @@ static void judge_sock(struct judge *j, size_t i)
 			"pruned queues and retransmits, not in memory.failcnt (and on 6.18 "
 			"kmem.tcp.failcnt stays 0 even when hit).",
 			mib_of(n->tcp_usage_bytes), mib_of(n->tcp_limit_bytes));
-	finding_fix(f, "Raise the TCP limit to twice the current use: `echo %llu > %s` (TCP memory "
-		    "follows connection count and bandwidth-delay product, so give it room to "
-		    "double); the file is deprecated on 6.18, where leaving it unwritten disables "
-		    "the separate TCP limit.",
-		    (unsigned long long)round_mib(sat_mul(n->tcp_usage_bytes, 2)),
-		    host_path(j->t, n, "memory.kmem.tcp.limit_in_bytes", p, sizeof(p)));
+	finding_fix_comment(f, "raise the TCP limit to twice the current use (it follows connection "
+			    "count and bandwidth-delay product); the file is deprecated on 6.18, "
+			    "where leaving it unwritten disables the separate TCP limit");
+	finding_fix_cmd(f, "echo %llu > %s",
+			(unsigned long long)round_mib(sat_mul(n->tcp_usage_bytes, 2)),
+			qpath(j->t, n, "memory.kmem.tcp.limit_in_bytes", p, sizeof(p)));
 }
 
 static void judge_wmark(struct judge *j, size_t i)
@@ -395,7 +418,7 @@ static void judge_wmark(struct judge *j, size_t i)
 	const struct memcg_node *n = &j->t->nodes[i];
 	const char *lf;
 	uint64_t limit = own_limit(j->t, n, &lf);
-	char p[1024];
+	char p[QPATH_MAX];
 
 	if (!n->has_wmark || n->wmark.ratio != 0 || !memcg_limit_is_set(limit) || limit == 0)
 		return;
@@ -413,12 +436,12 @@ static void judge_wmark(struct judge *j, size_t i)
 			"memory.wmark_ratio) but it is off for this cgroup (0), while the cgroup is "
 			"%s. Without it every charge at the limit is reclaimed synchronously by the "
 			"task that allocates.", hits ? "hitting its limit" : "at 80% of its limit or more");
-	finding_fix(f, "`echo %d > %s`: background reclaim starts when usage crosses %d%% of the "
-		    "limit (memory.wmark_high) and stops memory.wmark_scale_factor below it "
-		    "(default 50 = 0.5%% of the limit), which keeps the top %d%% free for bursts "
-		    "faster than the reclaim worker.",
-		    WMARK_RECOMMENDED, host_path(j->t, n, "memory.wmark_ratio", p, sizeof(p)),
-		    WMARK_RECOMMENDED, 100 - WMARK_RECOMMENDED);
+	finding_fix_comment(f, "background reclaim from %d%% of the limit (memory.wmark_high) down to "
+			    "memory.wmark_scale_factor below it (default 50 = 0.5%% of the limit), "
+			    "keeping the top %d%% free for bursts faster than the reclaim worker:",
+			    WMARK_RECOMMENDED, 100 - WMARK_RECOMMENDED);
+	finding_fix_cmd(f, "echo %d > %s", WMARK_RECOMMENDED,
+			qpath(j->t, n, "memory.wmark_ratio", p, sizeof(p)));
 }
 
 static void judge_dead(struct judge *j, size_t i)
@@ -426,7 +449,7 @@ static void judge_dead(struct judge *j, size_t i)
 	const struct memcg_tree *t = j->t;
 	const struct memcg_node *n = &t->nodes[i];
 	uint64_t sum = 0, total, local = 0;
-	char p[1024];
+	char p[QPATH_MAX];
 
 	j->dead[i] = 0;
 	if (!usable(n) || !n->children_complete)
@@ -470,29 +493,33 @@ static void judge_dead(struct judge *j, size_t i)
 			"reparented; they stay charged to the dead cgroup until freed. A cgroup "
 			"recreated under the same name that reads the same files is not charged "
 			"for them, so its limit does not cover them and it is not OOM-killed when "
-			"it outgrows it (seed incident 004: mlocked index files thrashed the host).",
+			"it outgrows it.",
 			mib_of(dead),
 			t->version == 1 ? "total_cache - cache - the sum of the live children's total_cache"
 					: "file - the sum of the live children's file");
 	if (unlimited)
 		finding_explain(f, " No limit above this cgroup covers these pages.");
-	if (t->version == 1)
-		finding_fix(f, "Before removing a cgroup, drop its charges: `echo 0 > "
-			    "<cgroup>/memory.force_empty; rmdir <cgroup>` (frees its cache, so nothing "
-			    "stays charged to a dead cgroup). To free the existing dead charges, "
-			    "reclaim at this parent: `headroom run`, or `echo 0 > %s`, which evicts the "
-			    "page cache of this whole subtree (live children's too: expect them to "
-			    "re-read from disk), leaves anonymous memory alone and cannot OOM-kill. "
-			    "Lowering a limit by hand is not advised: a target below what the tasks "
-			    "need fails with EBUSY only after evicting everything.",
-			    host_path(t, n, "memory.force_empty", p, sizeof(p)));
-	else
-		finding_fix(f, "Reclaim the dead charges at this parent: `echo %llu > %s` (Linux "
-			    "5.19+; reclaims the amount of dead cache from this subtree, dying "
-			    "cgroups included).", (unsigned long long)round_mib(dead),
-			    host_path(t, n, "memory.reclaim", p, sizeof(p)));
-	finding_fix(f, " Put a limit on this parent so such pages are bounded (see "
-		    "memcg.unlimited_parent).");
+	if (t->version == 1) {
+		finding_fix_comment(f, "free the dead charges: reclaim at this parent");
+		finding_fix_cmd(f, "headroom run");
+		finding_fix_comment(f, "or once by hand; this evicts the page cache of the whole "
+				    "subtree (live children re-read from disk), leaves anonymous "
+				    "memory alone and cannot OOM-kill:");
+		finding_fix_cmd(f, "echo 0 > %s", qpath(t, n, "memory.force_empty", p, sizeof(p)));
+		finding_fix_comment(f, "from now on, drop a cgroup's charges before removing it, so "
+				    "nothing stays charged to a dead cgroup:");
+		finding_fix_comment(f, "  echo 0 > CGROUP/memory.force_empty && rmdir CGROUP");
+		finding_fix_comment(f, "lowering a limit by hand is not advised: a target below what "
+				    "the tasks need fails with EBUSY only after evicting everything");
+	} else {
+		finding_fix_comment(f, "reclaim the dead charges at this parent (Linux 5.19+; the "
+				    "amount of dead cache, dying cgroups included):");
+		finding_fix_cmd(f, "echo %llu > %s", (unsigned long long)round_mib(dead),
+				qpath(t, n, "memory.reclaim", p, sizeof(p)));
+	}
+	if (unlimited)
+		finding_fix_comment(f, "and bound such pages: put a memory limit on this cgroup or "
+				    "an ancestor");
 }
 
 static void judge_unevictable(struct judge *j, size_t i)
@@ -500,7 +527,7 @@ static void judge_unevictable(struct judge *j, size_t i)
 	const struct memcg_tree *t = j->t;
 	const struct memcg_node *n = &t->nodes[i];
 	bool child_fired = false;
-	char p[1024];
+	char p[QPATH_MAX];
 
 	for (uint32_t c = n->first_child; c < n->first_child + n->nchildren; c++)
 		child_fired |= j->unev_fired[c];
@@ -539,19 +566,22 @@ static void judge_unevictable(struct judge *j, size_t i)
 			limited ? "the limit in force" : "the host's RAM",
 			limited ? " in the cgroup: its cache thrashes and the next growth is an OOM kill"
 				: ", on other cgroups and the host: with no limit, nothing stops it "
-				  "before the host thrashes (seed incident 004)");
-	if (limited)
-		finding_fix(f, "Lock less, or give the cgroup room beside its locked set: a limit "
-			    "of %llu (unevictable / 0.5, so locked memory is at most half of it) in "
-			    "the cgroup that sets the limit.", (unsigned long long)round_mib(u * 2));
-	else
-		finding_fix(f, "Bound it with a limit so an over-grown locked set is OOM-killed in "
-			    "its cgroup instead of thrashing the host: `echo %llu > %s` (its current "
-			    "unevictable + anon + file, plus 25%% for growth, rounded to MiB).",
-			    (unsigned long long)round_mib(
-				    (sat_add(sat_add(u, or0(anon_bytes(t, n))), or0(file_bytes(t, n)))) / 4 * 5),
-			    host_path(t, n, t->version == 1 ? "memory.limit_in_bytes" : "memory.max",
+				  "before the host thrashes");
+	if (limited) {
+		finding_fix_comment(f, "lock less, or give the cgroup room beside its locked set: a "
+				    "limit of %llu bytes (unevictable / 0.5, so locked memory is at "
+				    "most half of it) in the cgroup that sets the limit in force",
+				    (unsigned long long)round_mib(u * 2));
+	} else {
+		finding_fix_comment(f, "bound it, so an over-grown locked set is OOM-killed in its "
+				    "cgroup instead of thrashing the host: unevictable + anon + file "
+				    "now, plus 25%% for growth, rounded to MiB");
+		finding_fix_cmd(f, "echo %llu > %s",
+				(unsigned long long)round_mib(
+					(sat_add(sat_add(u, or0(anon_bytes(t, n))), or0(file_bytes(t, n)))) / 4 * 5),
+				qpath(t, n, t->version == 1 ? "memory.limit_in_bytes" : "memory.max",
 				      p, sizeof(p)));
+	}
 }
 
 static void judge_unlimited_parent(struct judge *j, size_t i)
@@ -560,7 +590,7 @@ static void judge_unlimited_parent(struct judge *j, size_t i)
 	const struct memcg_node *n = &t->nodes[i];
 	uint64_t sum = 0, others = 0;
 	size_t limited = 0;
-	char p[1024];
+	char p[QPATH_MAX];
 
 	if (n->depth == 0 || n->gone || memcg_limit_is_set(j->eff[i]) || n->nchildren == 0)
 		return;
@@ -597,10 +627,10 @@ static void judge_unlimited_parent(struct judge *j, size_t i)
 			"cgroup nor any ancestor does. Memory charged here outside the children (page "
 			"cache of deleted or recreated children, tasks in this cgroup) is bounded by "
 			"nothing but the host's RAM; a recreated child that re-reads its old files is "
-			"under-charged and never OOM-killed (seed incident 004).",
+			"under-charged and never OOM-killed.",
 			limited, limited == 1 ? "" : "s", limited == 1 ? "has" : "have");
 	if (dead)
-		finding_explain(f, " %.1f MiB of such charges are here now (memcg.dead_charges).",
+		finding_explain(f, " %.1f MiB of such charges are here now.",
 				mib_of(j->dead[i]));
 	uint64_t rec = sat_add(sum, others);
 	uint64_t used = sat_add(or0(anon_bytes(t, n)), or0(file_bytes(t, n)));
@@ -609,13 +639,13 @@ static void judge_unlimited_parent(struct judge *j, size_t i)
 	if (rec < used)
 		rec = used;
 	fact_u64(f, "usage_bytes", used);
-	finding_fix(f, "Put a limit on this parent: `echo %llu > %s`: the sum of the children's "
-		    "limits plus what its unlimited children use now, capped at RAM, but not below "
-		    "the parent's current usage (anon + file) so writing it cannot fail with EBUSY "
-		    "(v1) or OOM-kill (v2); rounded up to MiB. It never squeezes a child below its "
-		    "own limit, but it bounds what deleted children leave behind.",
-		    (unsigned long long)round_mib(rec),
-		    host_path(t, n, t->version == 1 ? "memory.limit_in_bytes" : "memory.max", p, sizeof(p)));
+	finding_fix_comment(f, "limit this parent to its children's limits plus what its unlimited "
+			    "children use now, capped at RAM, never below its own usage (anon + "
+			    "file) so the write cannot fail with EBUSY (v1) or OOM-kill (v2); "
+			    "rounded up to MiB. It squeezes no child below its own limit:");
+	finding_fix_cmd(f, "echo %llu > %s", (unsigned long long)round_mib(rec),
+			qpath(t, n, t->version == 1 ? "memory.limit_in_bytes" : "memory.max",
+			      p, sizeof(p)));
 }
 
 static void dying_finding(struct judge *j, const struct memcg_node *n, uint64_t dying,
@@ -626,7 +656,7 @@ static void dying_finding(struct judge *j, const struct memcg_node *n, uint64_t 
 	enum hr_severity sev = dying >= DYING_CRIT_MIN && dying >= sat_mul(live, DYING_CRIT_FACTOR)
 				       ? HR_SEV_CRIT : HR_SEV_WARN;
 	struct hr_finding *f = problem(j, "memcg.dying", sev, n);
-	char p[1024];
+	char p[QPATH_MAX];
 
 	fact_u64(f, "dying_cgroups", dying);
 	fact_u64(f, "live_cgroups", live);
@@ -636,15 +666,17 @@ static void dying_finding(struct judge *j, const struct memcg_node *n, uint64_t 
 			"keeping its per-CPU statistics (kernel memory) and its page cache, which no "
 			"live cgroup's limit covers; each one also slows memory.stat and reclaim.",
 			(unsigned long long)dying, (unsigned long long)live);
-	if (j->t->version == 1)
-		finding_fix(f, "Have whatever deletes cgroups run `echo 0 > <cgroup>/memory.force_empty` "
-			    "before `rmdir` so nothing stays charged to the deleted cgroup; reclaim "
-			    "the existing ones with `headroom run` at their parents (memcg.dead_charges "
-			    "shows which).");
-	else
-		finding_fix(f, "Reclaim the pages that pin them: `echo <bytes> > %s` (5.19+), and "
-			    "find who creates and deletes cgroups this fast.",
-			    host_path(j->t, n, "memory.reclaim", p, sizeof(p)));
+	if (j->t->version == 1) {
+		finding_fix_comment(f, "have whatever deletes cgroups drop their charges first, so "
+				    "nothing stays charged to the deleted cgroup:");
+		finding_fix_comment(f, "  echo 0 > CGROUP/memory.force_empty && rmdir CGROUP");
+		finding_fix_comment(f, "reclaim what the existing ones hold, at their parents:");
+		finding_fix_cmd(f, "headroom run");
+	} else {
+		finding_fix_comment(f, "find who creates and deletes cgroups this fast; reclaim the "
+				    "pages that pin them (Linux 5.19+) by writing a byte count to %s",
+				    qpath(j->t, n, "memory.reclaim", p, sizeof(p)));
+	}
 }
 
 static void judge_dying(struct judge *j)
@@ -702,8 +734,8 @@ static void judge_summary(struct judge *j)
 				"cgroups or with a path over %d bytes, and %zu below depth %d. "
 				"Findings above cover only the rest.", t->dropped, t->cap,
 				MEMCG_NODE_PATH_MAX - 1, t->depth_capped, MEMCG_DEPTH_MAX);
-		finding_fix(f, "Remove cgroups that are no longer used; headroom's caps are "
-			    "compiled in (MEMCG_TREE_CAP, MEMCG_DEPTH_MAX in src/snapshot/memcg_tree.h).");
+		finding_fix_comment(f, "remove cgroups that are no longer used; headroom's caps of "
+				    "%zu cgroups and depth %d are compiled in", t->cap, MEMCG_DEPTH_MAX);
 	}
 	if (j->problems)
 		return;

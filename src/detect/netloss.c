@@ -130,19 +130,17 @@ static enum hr_severity judge_udp_mem(const struct ctx *c)
 				": the global limit is the cause. Doubling all three limits gives %"
 				PRIu64 " pages = %.1f MiB at most.", used, s->udp_mem[2], nmax,
 				(double)sat_mul(nmax, s->page_size) / 1048576.0);
-		finding_fix(f, "sysctl -w net.ipv4.udp_mem=\"%" PRIu64 " %" PRIu64 " %" PRIu64 "\"\n"
-			       "# persist: /etc/sysctl.d/90-headroom-net.conf\n"
-			       "net.ipv4.udp_mem = %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-			    sat_mul(s->udp_mem[0], 2), sat_mul(s->udp_mem[1], 2), nmax,
-			    sat_mul(s->udp_mem[0], 2), sat_mul(s->udp_mem[1], 2), nmax);
+		finding_fix_sysctl(f, "net.ipv4.udp_mem", "%" PRIu64 " %" PRIu64 " %" PRIu64,
+				   sat_mul(s->udp_mem[0], 2), sat_mul(s->udp_mem[1], 2), nmax);
 	} else {
 		if (used != HR_UNSET && s->udp_mem[2] != HR_UNSET)
 			finding_explain(f, " UDP uses %" PRIu64 " of %" PRIu64 " pages of udp_mem max, "
 					"so the global limit is not the cause: the receiver's memory "
 					"cgroup is the likely limit.", used, s->udp_mem[2]);
-		finding_fix(f, "# Find the receiver's cgroup (ss -uapm shows the process), then give "
-			       "it headroom: raise its memory limit or reclaim its page cache\n"
-			       "headroom check --area memcg\n");
+		finding_fix_comment(f, "find the receiver's cgroup (ss -uapm shows the process), "
+				    "then give it headroom: raise its memory limit or reclaim its "
+				    "page cache");
+		finding_fix_cmd(f, "headroom check --area memcg");
 	}
 	return sev;
 }
@@ -173,13 +171,11 @@ static enum hr_severity judge_udp_rcvbuf(const struct ctx *c)
 				"application can ask for with setsockopt(SO_RCVBUF); %u bytes "
 				"(8 MiB) absorbs ~6.7 ms of a 10 Gbit/s burst.", s->rmem_max,
 				RMEM_MAX_TARGET);
-		finding_fix(f, "sysctl -w net.core.rmem_max=%u\n"
-			       "# persist: /etc/sysctl.d/90-headroom-net.conf\n"
-			       "net.core.rmem_max = %u\n", RMEM_MAX_TARGET, RMEM_MAX_TARGET);
+		finding_fix_sysctl(f, "net.core.rmem_max", "%u", RMEM_MAX_TARGET);
 	}
-	finding_fix(f, "# then have the application set SO_RCVBUF (e.g. 4 MiB) and read "
-		       "promptly; raise net.core.rmem_default only if the application cannot "
-		       "be changed (it applies to every socket)\n");
+	finding_fix_comment(f, "then have the application set SO_RCVBUF (e.g. 4 MiB) and read "
+			    "promptly; raise net.core.rmem_default only if the application cannot "
+			    "be changed (it applies to every socket)");
 	return sev;
 }
 
@@ -214,14 +210,16 @@ static enum hr_severity judge_tcp_rcvq(const struct ctx *c)
 			"(RcvPruned, OfoPruned); TCPBacklogDrop counts segments dropped while the "
 			"socket was busy and its backlog exceeded the buffer. The sender "
 			"retransmits, so this shows as latency, not errors. Causes: the socket's "
-			"memory cgroup at its limit, tcp_mem pressure (see net.tcp_mem_pressure), or "
+			"memory cgroup at its limit, tcp_mem pressure, or "
 			"a receiver too slow for tcp_rmem.", netctr_window(c->iv));
-	finding_fix(f, "# 1. if net.tcp_mem_pressure also fires, follow its fix; 2. otherwise the "
-		       "receiver's memory cgroup is the limit:\n"
-		       "headroom check --area memcg\n"
-		       "# 3. check tcp_rmem (min default max) is not set below the kernel default "
-		       "4096 131072 6291456:\n"
-		       "sysctl net.ipv4.tcp_rmem\n");
+	finding_fix_comment(f, "1. tcp_mem pressure: TCP mem in sockstat (pages) near the third "
+			    "value of tcp_mem:");
+	finding_fix_cmd(f, "grep TCP /proc/net/sockstat; sysctl net.ipv4.tcp_mem");
+	finding_fix_comment(f, "2. otherwise the receiver's memory cgroup is the limit:");
+	finding_fix_cmd(f, "headroom check --area memcg");
+	finding_fix_comment(f, "3. tcp_rmem (min default max) should not be below the kernel "
+			    "default 4096 131072 6291456:");
+	finding_fix_cmd(f, "sysctl net.ipv4.tcp_rmem");
 	return sev;
 }
 
@@ -278,17 +276,15 @@ static enum hr_severity judge_tcp_mem(const struct ctx *c)
 					"1/4 of MemTotal = %" PRIu64 " pages), max %" PRIu64 " pages = "
 					"%.1f MiB.", k, cap, nmax,
 					(double)sat_mul(nmax, s->page_size) / 1048576.0);
-			finding_fix(f, "sysctl -w net.ipv4.tcp_mem=\"%" PRIu64 " %" PRIu64 " %" PRIu64
-				       "\"\n# persist: /etc/sysctl.d/90-headroom-net.conf\n"
-				       "net.ipv4.tcp_mem = %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-				    nmin, npr, nmax, nmin, npr, nmax);
+			finding_fix_sysctl(f, "net.ipv4.tcp_mem", "%" PRIu64 " %" PRIu64 " %" PRIu64,
+					   nmin, npr, nmax);
 		} else {
 			finding_explain(f, " tcp_mem max already reaches 1/4 of RAM: find the "
 					"sockets holding memory (ss -tm, large Recv-Q) instead.");
 		}
 	}
-	finding_fix(f, "ss -tmn    # per-socket skmem:(r...): large r with a large Recv-Q is a "
-		       "reader not keeping up\n");
+	finding_fix_cmd(f, "ss -tmn    # per-socket skmem:(r...): large r with a large Recv-Q is "
+			"a reader not keeping up");
 	return sev;
 }
 
@@ -307,8 +303,8 @@ static enum hr_severity judge_pfmemalloc(const struct ctx *c)
 			"(TcpExt: PFMemallocDrop, 4.19+). The host was below its min watermark: "
 			"only swap-over-network sockets (NBD, NFS, iSCSI) may use those pages, "
 			"everything else loses packets.", netctr_window(c->iv));
-	finding_fix(f, "# keep free memory above the min watermark:\n"
-		       "headroom check --area zones\n");
+	finding_fix_comment(f, "keep free memory above the min watermark:");
+	finding_fix_cmd(f, "headroom check --area zones");
 	return sev;
 }
 
@@ -342,15 +338,16 @@ static enum hr_severity judge_softnet(const struct ctx *c)
 		uint64_t nb = sat_mul(s->netdev_max_backlog, 2);
 		/* A since-boot total never goes back to 0: as a command, the
 		 * advice would double the backlog again at every check. */
-		const char *pre = c->iv && d.rated && d.delta ? "" : "# ";
 		finding_explain(f, " Doubling the backlog (2 x %" PRIu64 " = %" PRIu64 ") absorbs "
 				"twice the burst at ~2 KiB per queued packet.", s->netdev_max_backlog, nb);
-		if (*pre)
-			finding_fix(f, "# drops since boot only: raise the backlog if they rise "
-				       "during 'headroom check --interval 10':\n");
-		finding_fix(f, "%ssysctl -w net.core.netdev_max_backlog=%" PRIu64 "\n"
-			       "# persist: /etc/sysctl.d/90-headroom-net.conf\n"
-			       "%snet.core.netdev_max_backlog = %" PRIu64 "\n", pre, nb, pre, nb);
+		if (c->iv && d.rated && d.delta) {
+			finding_fix_sysctl(f, "net.core.netdev_max_backlog", "%" PRIu64, nb);
+		} else {
+			finding_fix_comment(f, "drops since boot only: see whether they still rise");
+			finding_fix_cmd(f, "headroom check --area net --interval 10");
+			finding_fix_comment(f, "and only then raise the backlog:");
+			finding_fix_comment(f, "  sysctl -w net.core.netdev_max_backlog=%" PRIu64, nb);
+		}
 	}
 	return sev;
 }
@@ -417,11 +414,10 @@ static enum hr_severity judge_ifaces(const struct ctx *c)
 		 * never a line to paste on a host reached over that link. */
 		char q[4 * NET_DEV_NAME_MAX + 3];	/* every byte a quote, worst case */
 		shell_quote(d->name, q, sizeof(q));
-		finding_fix(f, "ethtool -g %s            # ring sizes: current vs maximum\n"
-			       "ethtool -S %s | grep -i -e drop -e miss -e nobuf\n"
-			       "# then, in a maintenance window (most drivers reset the link to resize): "
-			       "ethtool -G %s rx <the maximum shown by ethtool -g>\n",
-			    q, q, q);
+		finding_fix_cmd(f, "ethtool -g %s    # ring sizes: current vs maximum", q);
+		finding_fix_cmd(f, "ethtool -S %s | grep -i -e drop -e miss -e nobuf", q);
+		finding_fix_comment(f, "then, in a maintenance window (most drivers reset the link to "
+				    "resize): ethtool -G %s rx MAX, MAX as shown by ethtool -g", q);
 	}
 	return worst;
 }

@@ -17,7 +17,6 @@
 #include "util/parse.h"
 #include "util/shquote.h"
 
-#define SYSCTL_FILE "/etc/sysctl.d/60-headroom-netswap.conf"
 /* Writeback of the whole dirty limit over the link must finish within
  * this many seconds, else warn (see doc/check-netswap.md). */
 #define DRAIN_WARN_S 10.0
@@ -170,9 +169,10 @@ static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 			finding_explain(f, "headroom could not tell where swap %s lives (no mount "
 					   "or block device found for it), so it cannot say whether "
 					   "swapping to it needs the network.", sw->e.path);
-			finding_fix(f, "Check by hand: findmnt -T %s, or lsblk -s for a partition; "
-				       "then run 'headroom snapshot' and report the capture.",
-				    shell_quote(sw->e.path, q, sizeof(q)));
+			finding_fix_comment(f, "check by hand where it lives (lsblk -s for a "
+					    "partition), then capture the host with headroom snapshot "
+					    "and report it:");
+			finding_fix_cmd(f, "findmnt -T %s", shell_quote(sw->e.path, q, sizeof(q)));
 			continue;
 		}
 		enum hr_severity sev = c.memalloc ? HR_SEV_WARN : HR_SEV_CRIT;
@@ -195,21 +195,23 @@ static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 		fact_u64(f, "io_bytes", io_bytes(sw));
 		finding_explain(f, "Swap %s is written over the network (%s via %s). To free memory "
 				   "by swapping out, the kernel must send packets and receive the "
-				   "server's replies, and both need memory exactly when there is none "
-				   "(seed 002). ",
+				   "server's replies, and both need memory exactly when there is "
+				   "none. ",
 				sw->e.path, c.transport, c.device);
 		if (c.memalloc) {
 			finding_explain(f, "The %s socket is marked SOCK_MEMALLOC, so its packets may "
-					   "use the min_free_kbytes reserve without watermarks "
-					   "(KERNEL-FACTS H, D.4): this works only while that reserve "
-					   "is large enough (see swap.reserve) and the replies are not "
+					   "use the min_free_kbytes reserve without watermarks: this "
+					   "works only while that reserve is large enough and the "
+					   "replies are not "
 					   "drowned by other traffic (received skbs from the reserve "
 					   "for other sockets are dropped, TcpExt PFMemallocDrop).",
 					c.transport);
-			finding_fix(f, "Prefer local swap (or zram) and keep this one as a lower "
-				       "priority fallback: swapon -p 10 /dev/zram0 after "
-				       "'zramctl -f -s 1G'; keep vm.min_free_kbytes sized as "
-				       "swap.reserve says. ");
+			finding_fix_comment(f, "prefer local swap or zram, keeping this one as a "
+					    "lower-priority fallback, e.g.:");
+			finding_fix_cmd(f, "dev=$(zramctl -f -s 1G) && mkswap \"$dev\" && "
+					"swapon -p 10 \"$dev\"");
+			finding_fix_comment(f, "and keep vm.min_free_kbytes large enough for the "
+					    "network swap reserve");
 			*io_total = sat_add(*io_total, io_bytes(sw));
 			(*nmemalloc)++;
 		} else {
@@ -221,12 +223,13 @@ static void judge_swaps(const struct netswap_snap *s, struct hr_findings *out,
 								       "sk_set_memalloc'"
 					: !strcmp(c.transport, "rbd") ? "libceph never calls sk_set_memalloc"
 								      : "no sk_set_memalloc caller");
-			finding_fix(f, "Stop swapping there: swapoff %s (with enough free memory "
-				       "to take its %llu used bytes back), remove it from /etc/fstab, "
-				       "and use local swap or zram instead (zramctl -f -s 1G; mkswap; "
-				       "swapon). ",
-				    shell_quote(sw->e.path, q, sizeof(q)),
-				    (unsigned long long)sw->e.used_bytes);
+			finding_fix_comment(f, "stop swapping there (free memory must take its %llu "
+					    "used bytes back), then remove it from /etc/fstab:",
+					    (unsigned long long)sw->e.used_bytes);
+			finding_fix_cmd(f, "swapoff %s", shell_quote(sw->e.path, q, sizeof(q)));
+			finding_fix_comment(f, "and use local swap or zram instead, e.g.:");
+			finding_fix_cmd(f, "dev=$(zramctl -f -s 1G) && mkswap \"$dev\" && "
+					"swapon \"$dev\"");
 		}
 	}
 }
@@ -263,7 +266,7 @@ static void judge_reserve(const struct netswap_snap *s, const struct vmcalc_nic 
 		fact_bool(f, "recommended_capped_at_5pct", true);
 	finding_explain(f, "Swap over the network relies on the min_free_kbytes reserve for "
 			   "the packets that carry swapped-out pages and the replies that "
-			   "complete them (SOCK_MEMALLOC, seed 002). The reserve is %llu kB, "
+			   "complete them (SOCK_MEMALLOC). The reserve is %llu kB, "
 			   "less than the %llu kB estimated to keep %zu network swap device(s) "
 			   "and the NIC rx rings going: swap-out can stall at the moment it is "
 			   "needed.",
@@ -274,12 +277,11 @@ static void judge_reserve(const struct netswap_snap *s, const struct vmcalc_nic 
 				   "device or zram is the lasting fix.",
 				(unsigned long long)cap_kb);
 	if (rec > mfk)
-		finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; echo 'vm.min_free_kbytes = %llu' >> "
-			       SYSCTL_FILE ". ", (unsigned long long)rec, (unsigned long long)rec);
+		finding_fix_sysctl(f, "vm.min_free_kbytes", "%llu", (unsigned long long)rec);
 	else
-		finding_fix(f, "Do not raise vm.min_free_kbytes further (it is at the 5 %% cap): "
-			       "move swap to a local device or zram. ");
-	finding_fix(f, "Arithmetic: NIC rx rings %llu kB (%u queue(s) x %u entries "
+		finding_fix_comment(f, "do not raise vm.min_free_kbytes further (it is at the 5 %% "
+				    "cap): move swap to a local device or zram");
+	finding_explain(f, " Arithmetic: NIC rx rings %llu kB (%u queue(s) x %u entries "
 		       "(assumed) x buffer, x 8/5) + 2 x %llu bytes of writes in flight "
 		       "(NFS wsize, else 1 MiB per device; once in the retransmit queue, once as "
 		       "skb overhead) = %llu kB, rounded up to whole MiB%s = %llu kB.",
@@ -353,23 +355,23 @@ static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_ni
 				   "pages dirty on this mount can only be cleaned by sending them, "
 				   "which at %llu Mbit/s%s takes %.1f s for the whole limit. Under "
 				   "memory pressure reclaim waits for that writeback while network "
-				   "allocations compete for the same memory (seed 002).",
+				   "allocations compete for the same memory.",
 				m->mount_point, m->fstype, mib_of(thresh), (unsigned long long)mbps,
 				assumed ? " (assumed: the NIC reports no speed)" : "", drain);
-		finding_fix(f, "Bound dirty memory by bytes, not ratio: sysctl -w vm.dirty_bytes=%llu "
-			       "vm.dirty_background_bytes=%llu; echo 'vm.dirty_bytes = %llu' >> "
-			       SYSCTL_FILE "; echo 'vm.dirty_background_bytes = %llu' >> " SYSCTL_FILE
-			       ". Arithmetic: %llu Mbit/s = %llu bytes/s x %d s = %llu bytes (whole "
-			       "MiB, at least 16 MiB); background at half, the kernel's default "
-			       "10:20 proportion. ",
-			    (unsigned long long)rec, (unsigned long long)rec / 2,
-			    (unsigned long long)rec, (unsigned long long)rec / 2,
-			    (unsigned long long)mbps, (unsigned long long)rate, DRAIN_TARGET_S,
-			    (unsigned long long)rec);
-		if (!strncmp(m->fstype, "nfs", 3))
-			finding_fix(f, "Or cap only this mount: echo 5 > /sys/class/bdi/%u:%u/max_ratio "
-				       "(its share of the dirty limit, in %%).",
-				    m->major, m->minor);
+		finding_explain(f, " Arithmetic: %llu Mbit/s = %llu bytes/s x %d s = %llu bytes "
+				"(whole MiB, at least 16 MiB); background at half, the kernel's "
+				"default 10:20 proportion.",
+				(unsigned long long)mbps, (unsigned long long)rate, DRAIN_TARGET_S,
+				(unsigned long long)rec);
+		finding_fix_comment(f, "bound dirty memory by bytes, not ratio:");
+		finding_fix_sysctl(f, "vm.dirty_bytes", "%llu", (unsigned long long)rec);
+		finding_fix_sysctl(f, "vm.dirty_background_bytes", "%llu", (unsigned long long)rec / 2);
+		if (!strncmp(m->fstype, "nfs", 3)) {
+			finding_fix_comment(f, "or cap only this mount (its share of the dirty "
+					    "limit, in %%):");
+			finding_fix_cmd(f, "echo 5 > /sys/class/bdi/%u:%u/max_ratio",
+					m->major, m->minor);
+		}
 	}
 }
 

@@ -17,7 +17,6 @@
 #include "util/parse.h"
 #include "util/shquote.h"
 
-#define SYSCTL_FILE "/etc/sysctl.d/60-headroom-zones.conf"
 
 /* Order of the failed request in seed 003 (a 64 KiB kmalloc in softirq)
  * and the kernel's PAGE_ALLOC_COSTLY_ORDER (3), the order of skb frag
@@ -68,36 +67,37 @@ static void fix_wsf(struct hr_finding *f, const struct zones_snap *s,
 	uint64_t cur = s->sc.watermark_scale_factor;
 
 	if (cur == HR_UNSET) {
-		finding_fix(f, "This kernel has no vm.watermark_scale_factor (before 4.6): raise "
-			       "vm.min_free_kbytes instead, which moves all three watermarks. ");
+		finding_fix_comment(f, "this kernel has no vm.watermark_scale_factor (before 4.6): "
+				    "raise vm.min_free_kbytes instead, which moves all three watermarks");
 		return;
 	}
 	uint64_t n = wsf_recommend(s, now);
 	if (n <= cur) {
 		if (now)
-			finding_fix(f, "vm.watermark_scale_factor is already %llu, at or above the "
-				       "%d (a 10 %% gap) headroom advises at most: waking kswapd "
-				       "earlier still only keeps memory idle. ",
-				    (unsigned long long)cur, WSF_ADVISE_MAX);
+			finding_fix_comment(f, "vm.watermark_scale_factor is already %llu, at or "
+					    "above the %d (a 10 %% gap) headroom advises at most: "
+					    "waking kswapd earlier still only keeps memory idle",
+					    (unsigned long long)cur, WSF_ADVISE_MAX);
 		else
-			finding_fix(f, "vm.watermark_scale_factor is already %llu and the stalls are "
-				       "counted since boot: run headroom check --interval 10 to see "
-				       "whether they still happen before raising it. ",
-				    (unsigned long long)cur);
+		{
+			finding_fix_comment(f, "vm.watermark_scale_factor is already %llu and the "
+					    "stalls are counted since boot: see whether they still "
+					    "happen before raising it", (unsigned long long)cur);
+			finding_fix_cmd(f, "headroom check --area zones --interval 10");
+		}
 		return;
 	}
-	finding_fix(f, "Wake kswapd earlier: sysctl -w vm.watermark_scale_factor=%llu; and "
-		       "persist it: echo 'vm.watermark_scale_factor = %llu' >> " SYSCTL_FILE ". ",
-		    (unsigned long long)n, (unsigned long long)n);
+	finding_fix_comment(f, "wake kswapd earlier:");
+	finding_fix_sysctl(f, "vm.watermark_scale_factor", "%llu", (unsigned long long)n);
 	if (z) {
 		uint64_t t = sat_add(sat_mul(z->managed_pages / 10000, n),
 				     z->managed_pages % 10000 * n / 10000);
 		uint64_t gap = t > z->min_pages / 4 ? t : z->min_pages / 4;
-		finding_fix(f, "Why %llu: the low-min gap is max(min/4, managed x factor / 10000) "
-			       "pages (KERNEL-FACTS D.2); for zone %s (%llu managed pages, min %llu) "
-			       "it is now %.1f MiB (low - min) and becomes max(%llu, %llu) = %.1f MiB, "
-			       "so kswapd starts reclaiming that much earlier, before allocations "
-			       "reach min. ",
+		finding_explain(f, " Why vm.watermark_scale_factor=%llu: the low-min gap is "
+				"max(min/4, managed x factor / 10000) pages; for zone %s (%llu managed "
+				"pages, min %llu) it is now %.1f MiB (low - min) and becomes max(%llu, "
+				"%llu) = %.1f MiB, so kswapd starts reclaiming that much earlier, before "
+				"allocations reach min.",
 			    (unsigned long long)n, z->name, (unsigned long long)z->managed_pages,
 			    (unsigned long long)z->min_pages,
 			    mib_of(bytes(s, z->low_pages - z->min_pages)),
@@ -139,7 +139,7 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 					   "reclaims in the allocating task; GFP_ATOMIC allocations "
 					   "(packet receive in softirq, NIC ring refills) may go down to "
 					   "3/8 of min (%.1f MiB) and fail below that, and a failed rx "
-					   "refill or skb allocation is a dropped packet (KERNEL-FACTS D.4).",
+					   "refill or skb allocation is a dropped packet.",
 					z->name, z->node, mib_of(bytes(s, z->free_pages)),
 					mib_of(bytes(s, z->min_pages)), mib_of(bytes(s, z->min_pages / 8 * 3 + z->min_pages % 8 * 3 / 8)));
 		else
@@ -147,11 +147,12 @@ static void judge_watermarks(const struct zones_snap *s, struct hr_findings *out
 					   "watermark (%.1f MiB; min %.1f MiB). kswapd is awake and the "
 					   "allocator's fast path fails here; if reclaim does not keep up, "
 					   "the zone reaches min, where only atomic and memalloc "
-					   "allocations proceed (KERNEL-FACTS D.2, D.4).",
+					   "allocations proceed.",
 					z->name, z->node, mib_of(bytes(s, z->free_pages)),
 					mib_of(bytes(s, z->low_pages)), mib_of(bytes(s, z->min_pages)));
-		finding_fix(f, "First find what holds the memory (this is memory pressure, not only "
-			       "tuning): headroom check --area memcg. ");
+		finding_fix_comment(f, "first find what holds the memory (this is memory pressure, "
+				    "not only tuning):");
+		finding_fix_cmd(f, "headroom check --area memcg");
 		fix_wsf(f, s, z, true);
 	}
 }
@@ -193,35 +194,38 @@ static const char *fallback_zone(const struct zones_snap *s, const struct buddyi
 static void fix_fragmentation(struct hr_finding *f, const struct zones_snap *s,
 			      const struct vmcalc_nic *nic)
 {
-	finding_fix(f, "Compact now: echo 1 > /proc/sys/vm/compact_memory (from 6.6 the value "
-		       "must be 1). ");
-	if (s->sc.compaction_proactiveness != HR_UNSET && s->sc.compaction_proactiveness < 40)
-		finding_fix(f, "Keep kcompactd ahead of the damage: sysctl -w "
-			       "vm.compaction_proactiveness=40; echo 'vm.compaction_proactiveness = "
-			       "40' >> " SYSCTL_FILE " (now %llu, default 20; 40 doubles how hard "
-			       "kcompactd works in the background). ",
-			    (unsigned long long)s->sc.compaction_proactiveness);
-	finding_fix(f, "More free memory gives the buddy allocator more to merge: see "
-		       "zones.min_free_kbytes. ");
+	finding_fix_comment(f, "compact now (from 6.6 the value must be 1):");
+	finding_fix_cmd(f, "echo 1 > /proc/sys/vm/compact_memory");
+	if (s->sc.compaction_proactiveness != HR_UNSET && s->sc.compaction_proactiveness < 40) {
+		finding_fix_comment(f, "keep kcompactd ahead of the damage (now %llu, default 20; 40 "
+				    "doubles how hard kcompactd works in the background):",
+				    (unsigned long long)s->sc.compaction_proactiveness);
+		finding_fix_sysctl(f, "vm.compaction_proactiveness", "40");
+	}
+	finding_fix_comment(f, "more free memory gives the buddy allocator more to merge: a "
+			    "larger vm.min_free_kbytes");
 	uint64_t o0 = vmcalc_order0_mtu(s->page_size);
 	char q[4 * sizeof(nic->max_mtu_iface) + 3];
 	shell_quote(nic->max_mtu_iface, q, sizeof(q));
 	/* Not a line to paste on its own: a host whose MTU is lowered alone
 	 * drops the larger frames its peers keep sending (rx buffers are sized
 	 * from the MTU), which breaks jumbo storage and overlay traffic. */
-	if (nic->max_mtu > o0)
-		finding_fix(f, "Interface %s has MTU %llu, so each rx buffer needs %llu bytes "
-			       "(MTU + %u bytes of headers, padding and skb_shared_info, rounded up "
-			       "to a power of two), an order-%u allocation in softirq. A buffer fits "
-			       "one %llu-byte page at MTU <= %llu = %llu - %u. Lowering the MTU is a "
-			       "change of the whole network segment, not of this host: a host with "
-			       "a smaller MTU drops the larger frames its peers still send, so plan "
-			       "it with every peer (then ip link set dev %s mtu 1500 on each). ",
-			    nic->max_mtu_iface, (unsigned long long)nic->max_mtu,
+	if (nic->max_mtu > o0) {
+		finding_explain(f, " Interface %s has MTU %llu, so each rx buffer needs %llu bytes "
+				"(MTU + %u bytes of headers, padding and skb_shared_info, rounded up "
+				"to a power of two), an order-%u allocation in softirq. A buffer fits "
+				"one %llu-byte page at MTU <= %llu = %llu - %u. Lowering the MTU is a "
+				"change of the whole network segment, not of this host: a host with "
+				"a smaller MTU drops the larger frames its peers still send.",
+			    q, (unsigned long long)nic->max_mtu,
 			    (unsigned long long)vmcalc_rx_buf_bytes(nic->max_mtu), VMCALC_RX_OVERHEAD,
 			    vmcalc_rx_buf_order(nic->max_mtu, s->page_size),
 			    (unsigned long long)s->page_size, (unsigned long long)o0,
-			    (unsigned long long)s->page_size, VMCALC_RX_OVERHEAD, q);
+			    (unsigned long long)s->page_size, VMCALC_RX_OVERHEAD);
+		finding_fix_comment(f, "lowering the MTU changes the whole segment: plan it with "
+				    "every peer, then on each of them:");
+		finding_fix_comment(f, "  ip link set dev %s mtu 1500", q);
+	}
 }
 
 static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_nic *nic,
@@ -285,11 +289,10 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 			finding_explain(f, "Zone %s of node %u has %.1f MiB free but no free block of "
 					   "order >= %d (%llu KiB); the largest is order %d. An order-4 "
 					   "GFP_ATOMIC request, such as the 64 KiB kmalloc in softirq that "
-					   "failed with 'page allocation failure: order:4, mode:0x20' in "
-					   "seed 003 (31860 kB free, nothing above 32 KiB), fails although "
+					   "failed with 'page allocation failure: order:4, mode:0x20' on a "
+					   "host with 31860 kB free and nothing above 32 KiB, fails although "
 					   "memory is free: atomic allocations can neither reclaim nor "
-					   "compact, and orders above 0 need a free block of that order "
-					   "(KERNEL-FACTS D.4).",
+					   "compact, and orders above 0 need a free block of that order.",
 					b->name, b->node, mib_of(bytes(s, free_pages)), FRAG_CRIT_ORDER,
 					(unsigned long long)(bytes(s, (uint64_t)1 << FRAG_CRIT_ORDER) / 1024),
 					largest);
@@ -304,7 +307,7 @@ static void judge_fragmentation(const struct zones_snap *s, const struct vmcalc_
 		} else {
 			finding_explain(f, "Zone %s of node %u has %.1f MiB free, but %.0f %% of it is in "
 					   "blocks smaller than order 3 (32 KiB; unusable-free-space "
-					   "index %.3f, KERNEL-FACTS D.6): a burst of high-order atomic "
+					   "index %.3f): a burst of high-order atomic "
 					   "allocations (skb frag pages, jumbo rx buffers) exhausts the "
 					   "%.1f MiB of larger blocks quickly, and atomic requests cannot "
 					   "compact.",
@@ -368,8 +371,8 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 		fact_bool(f, "recommended_capped_at_5pct", true);
 	if (too_big) {
 		finding_explain(f, "vm.min_free_kbytes is %llu kB, more than 5 %% of lowmem (%llu kB "
-				   "of %llu kB), the cap the kernel puts on its own THP raise "
-				   "(KERNEL-FACTS D.1). That memory is never used by ordinary "
+				   "of %llu kB), the cap the kernel puts on its own THP raise. "
+				   "That memory is never used by ordinary "
 				   "allocations: kswapd reclaims early and the OOM killer comes "
 				   "sooner, while the network needs only %llu kB.",
 				(unsigned long long)mfk, (unsigned long long)cap5,
@@ -379,7 +382,7 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 				   "allocations need here: the kernel's own default is %llu kB and "
 				   "refilling the rx rings of %u interface(s) from the reserve takes "
 				   "%llu kB. The reserve below min is what softirq packet receive and "
-				   "NIC refills live on when memory is short (KERNEL-FACTS D.4); too "
+				   "NIC refills live on when memory is short; too "
 				   "small, and they fail before kswapd has caught up.",
 				(unsigned long long)mfk, (unsigned long long)required,
 				(unsigned long long)def, nic->ifaces, (unsigned long long)nic->need_kb);
@@ -391,15 +394,13 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 				   "lasting fix is fewer rx queues or smaller rings.",
 				(unsigned long long)nic->need_kb, (unsigned long long)cap5);
 	if (rec <= mfk && !too_big)
-		finding_fix(f, "Do not raise vm.min_free_kbytes further (it is at the 5 %% cap): "
-			       "see the rx queues and rings with ethtool -l IFACE and ethtool -g "
-			       "IFACE and reduce them (ethtool -L / -G reset the link on most "
-			       "drivers: a maintenance window). ");
+		finding_fix_comment(f, "do not raise vm.min_free_kbytes further (it is at the 5 %% "
+				    "cap): see the rx queues and rings with ethtool -l IFACE and "
+				    "ethtool -g IFACE and reduce them (ethtool -L / -G reset the link "
+				    "on most drivers: a maintenance window)");
 	else
-		finding_fix(f, "sysctl -w vm.min_free_kbytes=%llu; and persist it: echo "
-			       "'vm.min_free_kbytes = %llu' >> " SYSCTL_FILE ". ",
-			    (unsigned long long)rec, (unsigned long long)rec);
-	finding_fix(f, "Arithmetic: kernel "
+		finding_fix_sysctl(f, "vm.min_free_kbytes", "%llu", (unsigned long long)rec);
+	finding_explain(f, " Arithmetic: kernel "
 		       "default = int_sqrt(%llu kB lowmem x 16) = %llu kB (clamped to [128, %llu]); "
 		       "NIC rings = %u rx queue(s) x %u entries (assumed) x buffer bytes = %llu "
 		       "bytes, x 8/5 because GFP_ATOMIC may use only 5/8 of the min reserve = %llu "
@@ -455,17 +456,17 @@ static void judge_compaction(const struct zones_snap *b, const struct zones_snap
 	finding_explain(f, "Direct compaction failed %llu of %llu times%s: allocations that "
 			   "needed a contiguous block stalled to compact and still found none. "
 			   "Atomic allocations do not even try, so the same fragmentation fails "
-			   "them outright (KERNEL-FACTS D.7).",
+			   "them outright.",
 			(unsigned long long)fail, (unsigned long long)stall,
 			rate ? " in the interval" : " since boot");
-	finding_fix(f, "Compact now: echo 1 > /proc/sys/vm/compact_memory. ");
-	if (s->sc.compaction_proactiveness != HR_UNSET && s->sc.compaction_proactiveness < 40)
-		finding_fix(f, "Compact ahead of demand: sysctl -w vm.compaction_proactiveness=40; "
-			       "echo 'vm.compaction_proactiveness = 40' >> " SYSCTL_FILE
-			       " (now %llu, default 20). ",
-			    (unsigned long long)s->sc.compaction_proactiveness);
-	finding_fix(f, "Raising vm.min_free_kbytes leaves more free memory to merge (see "
-		       "zones.min_free_kbytes).");
+	finding_fix_comment(f, "compact now:");
+	finding_fix_cmd(f, "echo 1 > /proc/sys/vm/compact_memory");
+	if (s->sc.compaction_proactiveness != HR_UNSET && s->sc.compaction_proactiveness < 40) {
+		finding_fix_comment(f, "compact ahead of demand (now %llu, default 20):",
+				    (unsigned long long)s->sc.compaction_proactiveness);
+		finding_fix_sysctl(f, "vm.compaction_proactiveness", "40");
+	}
+	finding_fix_comment(f, "a larger vm.min_free_kbytes leaves more free memory to merge");
 }
 
 static void judge_allocstall(const struct zones_snap *b, const struct zones_snap *s,

@@ -38,10 +38,12 @@ static int put_clean(FILE *out, const char *s)
 	return n;
 }
 
-/* Prints text indented, wrapping at ~96 columns on spaces; keeps newlines
- * (fix text holds commands, one per line). Non-printable bytes of kernel
- * text are shown as '?' so a log cannot drive the terminal. */
-static void block(FILE *out, const char *label, const char *text)
+/* Prints text indented, keeping its newlines; prose (wrap true) is also
+ * wrapped at ~96 columns on spaces. A fix block is never wrapped: each of
+ * its lines is a command or a comment to paste, and a wrapped tail would
+ * become a command of its own. Non-printable bytes of kernel text are shown
+ * as '?' so a log cannot drive the terminal. */
+static void block(FILE *out, const char *label, const char *text, bool wrap)
 {
 	if (!text[0])
 		return;
@@ -55,7 +57,7 @@ static void block(FILE *out, const char *label, const char *text)
 			col = 12;
 			continue;
 		}
-		if (c == ' ' && col > 96) {
+		if (wrap && c == ' ' && col > 96) {
 			fputs("\n            ", out);
 			col = 12;
 			continue;
@@ -96,8 +98,8 @@ void report_text_finding(FILE *out, const struct hr_finding *f, bool colour, boo
 		}
 		fputc('\n', out);
 	}
-	block(out, "why", f->explanation);
-	block(out, "fix", f->fix);
+	block(out, "why", f->explanation, true);
+	block(out, "fix", f->fix, false);
 }
 
 void report_text(FILE *out, const struct hr_findings *fs,

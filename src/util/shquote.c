@@ -2,6 +2,7 @@
 #include "util/shquote.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool plain(unsigned char c)
@@ -10,31 +11,58 @@ static bool plain(unsigned char c)
 	       (c && strchr("_./:@%+=,-", c));
 }
 
+static bool control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* The bytes that stand for c inside '...' (ansi false) or $'...' (true). */
+static size_t piece(unsigned char c, bool ansi, char out[5])
+{
+	if (!ansi) {
+		if (c == '\'')
+			return (size_t)snprintf(out, 5, "'\\''");
+		out[0] = (char)c;
+		return 1;
+	}
+	switch (c) {
+	case '\'': return (size_t)snprintf(out, 5, "\\'");
+	case '\\': return (size_t)snprintf(out, 5, "\\\\");
+	case '\n': return (size_t)snprintf(out, 5, "\\n");
+	case '\t': return (size_t)snprintf(out, 5, "\\t");
+	}
+	if (control(c))
+		return (size_t)snprintf(out, 5, "\\x%02x", c);
+	out[0] = (char)c;
+	return 1;
+}
+
 const char *shell_quote(const char *s, char *dst, size_t cap)
 {
-	size_t n = 0;
-	bool quote = !*s;
+	size_t n = 0, len = strlen(s);
+	bool quote = !*s, ansi = false;
 
 	if (cap < 3)
 		return cap ? (dst[0] = '\0', dst) : dst;
-	for (const char *p = s; *p && !quote; p++)
-		quote = !plain((unsigned char)*p);
+	for (const char *p = s; *p; p++) {
+		quote |= !plain((unsigned char)*p);
+		ansi |= control((unsigned char)*p);
+	}
 	if (!quote) {
-		if (strlen(s) >= cap)
+		if (len >= cap)
 			goto empty;
-		memcpy(dst, s, strlen(s) + 1);
+		memcpy(dst, s, len + 1);
 		return dst;
 	}
+	if (ansi)
+		dst[n++] = '$';
 	dst[n++] = '\'';
 	for (const char *p = s; *p; p++) {
-		const char *piece = *p == '\'' ? "'\\''" : NULL;
-		size_t k = piece ? 4 : 1;
+		char b[5];
+		size_t k = piece((unsigned char)*p, ansi, b);
 		if (n + k + 2 > cap)
 			goto empty;
-		if (piece)
-			memcpy(dst + n, piece, k);
-		else
-			dst[n] = *p;
+		memcpy(dst + n, b, k);
 		n += k;
 	}
 	dst[n++] = '\'';

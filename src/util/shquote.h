@@ -11,11 +11,15 @@
 
 #include <stddef.h>
 
-/* Writes s into dst[cap] as one shell word: unchanged when every byte is
- * one no shell treats specially (A-Z a-z 0-9 and _ . / : @ % + = , -) and
- * s is not empty; otherwise in single quotes, each ' written as '\''.
- * Returns dst. When the word does not fit, dst is "''" (an empty word, never
- * a half-quoted one); cap must be at least 3. */
+/* Writes s into dst[cap] as one shell word on one line: unchanged when
+ * every byte is one no shell treats specially (A-Z a-z 0-9 and _ . / : @ %
+ * + = , -) and s is not empty; otherwise in single quotes, each ' written as
+ * '\''. A name holding a control byte (a cgroup may be named "a\nb") is
+ * written as a bash $'...' word with \n, \t and \xHH escapes instead, so a
+ * fix line never spans two lines and a '#' comment cannot end early.
+ * 4 * strlen(s) + 4 bytes always suffice. Returns dst. When the word does
+ * not fit, dst is "''" (an empty word, never a half-quoted one); cap must be
+ * at least 3. */
 const char *shell_quote(const char *s, char *dst, size_t cap);
 
 #endif

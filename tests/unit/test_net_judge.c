@@ -298,7 +298,7 @@ static void test_netloss_state_and_absent(void **state)
 	const struct hr_finding *f = find(e, "net.tcp_mem_pressure");
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	/* 2 x 3000 = 6000 pages, under 1/4 of 16 GiB: advised as is */
-	assert_non_null(strstr(f->fix, "net.ipv4.tcp_mem=\"2000 4000 6000\""));
+	assert_non_null(strstr(f->fix, "sysctl -w 'net.ipv4.tcp_mem=2000 4000 6000'\n"));
 	free(e);
 
 	n->sockstat.tcp_mem_pages = 10;
@@ -421,7 +421,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	e = env_new();
 	area_conntrack.judge(NULL, &n, 0, &e->fs);
 	const struct hr_finding *d = find(e, "conntrack.drops");
-	assert_non_null(strstr(d->fix, "# sysctl -w net.netfilter.nf_conntrack_max=524288\n"));
+	assert_non_null(strstr(d->fix, "#   sysctl -w net.netfilter.nf_conntrack_max=524288\n"));
 	assert_true(only_in_comments(d->fix, "sysctl -w"));
 	assert_true(only_in_comments(d->fix, "hashsize"));
 	free(e);
@@ -438,7 +438,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	e = env_new();
 	area_netloss.judge(NULL, nn, 0, &e->fs);
 	const struct hr_finding *sn = find(e, "net.softnet_drops");
-	assert_non_null(strstr(sn->fix, "# sysctl -w net.core.netdev_max_backlog=2000\n"));
+	assert_non_null(strstr(sn->fix, "#   sysctl -w net.core.netdev_max_backlog=2000\n"));
 	assert_true(only_in_comments(sn->fix, "netdev_max_backlog"));
 	free(e);
 	nn->softnet.dropped = 9;

@@ -171,13 +171,13 @@ static void test_judge_advice(void **state)
 
 	const struct hr_finding *f = find_id(&fs, "swap.network");
 	assert_non_null(f);
-	assert_non_null(strstr(f->fix, "swapoff '/srv/my share/swap'\\''file' "));
+	assert_non_null(strstr(f->fix, "\nswapoff '/srv/my share/swap'\\''file'\n"));
 	f = find_id(&fs, "swap.reserve");
 	assert_non_null(f);
 	/* 5 % of 1 GiB = 52428 kB, whole MiB: 51 x 1024 = 52224 */
 	assert_true(finding_fact(f, "recommended_min_free_kbytes")->v.u == 52224);
 	assert_true(finding_fact(f, "recommended_capped_at_5pct")->v.b);
-	assert_non_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes=52224;"));
+	assert_non_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes=52224\n"));
 	/* already at the cap: nothing to raise */
 	s->sc.min_free_kbytes = 60000;
 	hr_findings_reset(&fs);

@@ -19,7 +19,14 @@ static void test_shell_quote(void **state)
 		{ "it's", "'it'\\''s'" },
 		{ "'", "''\\'''" },
 		{ "`id`", "'`id`'" },
-		{ "x\ny", "'x\ny'" },
+		/* control bytes: one $'...' word on one line */
+		{ "x\ny", "$'x\\ny'" },
+		{ "a'b\n", "$'a\\'b\\n'" },
+		{ "\x01-\x7f", "$'\\x01-\\x7f'" },
+		{ "a\\b\t", "$'a\\\\b\\t'" },
+		{ "a\\b", "'a\\b'" },
+		{ "-x", "-x" },
+		{ "*?[", "'*?['" },
 	};
 	char buf[64];
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)

@@ -257,12 +257,12 @@ static void test_min_free(void **state)
 	assert_true(finding_fact(f, "recommended_min_free_kbytes")->v.u == 19456);
 	assert_true(finding_fact(f, "recommended_capped_at_5pct")->v.b);
 	assert_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes"));
-	assert_non_null(strstr(f->fix, "Do not raise"));
+	assert_non_null(strstr(f->fix, "# do not raise"));
 	c->b->sc.min_free_kbytes = 15000;
 	run(c, false);
 	f = find(&c->fs, "zones.min_free_kbytes");
-	assert_non_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes=19456;"));
-	assert_non_null(strstr(f->fix, "capped at 5 % of lowmem"));
+	assert_non_null(strstr(f->fix, "sysctl -w vm.min_free_kbytes=19456\n"));
+	assert_non_null(strstr(f->explanation, "capped at 5 % of lowmem"));
 	/* uncapped advice carries no cap fact */
 	c->b->nd.n = 0;
 	c->b->sc.min_free_kbytes = 1000;
@@ -281,12 +281,12 @@ static void test_wsf_no_ratchet(void **state)
 		uint64_t cur;
 		const char *want;	/* NULL: no sysctl line */
 	} t[] = {
-		{ false, 10, "vm.watermark_scale_factor=100;" },
+		{ false, 10, "vm.watermark_scale_factor=100\n" },
 		{ false, 100, NULL },
 		{ false, 400, NULL },
-		{ true, 10, "vm.watermark_scale_factor=100;" },
-		{ true, 100, "vm.watermark_scale_factor=200;" },
-		{ true, 800, "vm.watermark_scale_factor=1000;" },
+		{ true, 10, "vm.watermark_scale_factor=100\n" },
+		{ true, 100, "vm.watermark_scale_factor=200\n" },
+		{ true, 800, "vm.watermark_scale_factor=1000\n" },
 		{ true, 1000, NULL },
 		{ true, 3000, NULL },
 		{ true, UINT64_C(1) << 63, NULL },	/* 2 x would wrap */
@@ -331,8 +331,9 @@ static void test_mtu_advice_and_huge_counters(void **state)
 	run(c, false);
 	const struct hr_finding *f = find(&c->fs, "zones.fragmentation");
 	assert_non_null(f);
-	assert_non_null(strstr(f->fix, "ip link set dev '$(reboot)' mtu 1500 on each"));
-	assert_non_null(strstr(f->fix, "whole network segment"));
+	assert_non_null(strstr(f->fix, "\n#   ip link set dev '$(reboot)' mtu 1500\n"));
+	assert_non_null(strstr(f->fix, "whole segment"));
+	assert_non_null(strstr(f->explanation, "whole network segment"));
 	assert_null(strstr(f->fix, "dev $(reboot)"));
 
 	c->b->vs.compact_stall = 100;
