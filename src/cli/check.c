@@ -23,35 +23,80 @@ static void help(FILE *out)
 	      "  --root DIR         read /proc and /sys below DIR (default /)\n"
 	      "  --json             JSON document (schema headroom/1, see headroom(8))\n"
 	      "  --interval SECONDS sample twice, SECONDS apart, and report rates\n"
-	      "  --area LIST        only these areas (see --list-areas)\n"
+	      "  --area LIST        only these areas, comma-separated: memcg, conntrack,\n"
+	      "                     net, netswap, zones (see --list-areas for aliases)\n"
 	      "  --verbose          print the evidence of ok findings too\n"
 	      "  --no-color         no ANSI colour even on a terminal\n\n"
 	      "exit: 0 ok, 1 warn, 2 crit, 3 headroom failed, 4 usage error\n", out);
 }
 
-static bool area_selected(const char *list, const char *name)
-{
-	if (!list)
-		return true;
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		const char *c = strchr(p, ',');
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	return false;
-}
+/* Other names --area accepts: the first part of every finding id an area
+ * emits (netswap reports swap.* and writeback.*), and the name the net
+ * area had before 0.2. */
+static const struct {
+	const char *alias, *area;
+} area_aliases[] = {
+	{ "netloss", "net" },
+	{ "swap", "netswap" },
+	{ "writeback", "netswap" },
+};
 
-static bool area_known(const char *name, size_t len)
+/* Index in hr_areas of the area called name[0..len), or -1. */
+static int area_index(const char *name, size_t len)
 {
+	for (size_t a = 0; a < sizeof(area_aliases) / sizeof(area_aliases[0]); a++)
+		if (strlen(area_aliases[a].alias) == len && !strncmp(area_aliases[a].alias, name, len)) {
+			name = area_aliases[a].area;
+			len = strlen(name);
+			break;
+		}
 	for (size_t i = 0; hr_areas[i]; i++)
 		if (strlen(hr_areas[i]->name) == len && !strncmp(hr_areas[i]->name, name, len))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+/* Marks the areas of a comma-separated --area list in sel[]; every name
+ * must be known and non-empty ("--area ''" selects nothing: a usage error,
+ * not a check that passes with nothing read). Returns 0 or HR_EXIT_USAGE
+ * after saying why. */
+static int areas_parse(const char *list, bool *sel)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		int i = area_index(p, len);
+		if (!len) {
+			cli_err("check", "--area wants a comma-separated list of area names, not '%s'; "
+				"see 'headroom check --list-areas'", list);
+			return HR_EXIT_USAGE;
+		}
+		if (i < 0) {
+			cli_err("check", "unknown area '%.*s'; see 'headroom check --list-areas'", (int)len, p);
+			return HR_EXIT_USAGE;
+		}
+		sel[i] = true;
+		if (!e)
+			return 0;
+		p = e + 1;
+	}
+}
+
+/* An area of which nothing could be read is a finding, so the check is
+ * never green for it (exit status 1 at least) and the summary counts it. */
+static void area_not_checked(struct hr_findings *fs, const struct hr_area *a, int err)
+{
+	char id[48];
+
+	snprintf(id, sizeof(id), "%s.not_checked", a->name);
+	struct hr_finding *f = finding_add(fs, id, HR_SEV_WARN, "area %s", a->name);
+	fact_i64(f, "errno", err < 0 ? -err : err);
+	fact_str(f, "error", strerror(err < 0 ? -err : err));
+	finding_explain(f, "Nothing of the %s area could be read (%s; the not-read list says "
+			"which file), so none of its problems were checked: this is not an all-clear.",
+			a->name, strerror(err < 0 ? -err : err));
 }
 
 static uint64_t now_usec(void)
@@ -96,6 +141,8 @@ int cmd_check(int argc, char **argv)
 		case 'L':
 			for (size_t i = 0; hr_areas[i]; i++)
 				printf("%-10s %s\n", hr_areas[i]->name, hr_areas[i]->summary);
+			for (size_t a = 0; a < sizeof(area_aliases) / sizeof(area_aliases[0]); a++)
+				printf("%-10s alias of %s\n", area_aliases[a].alias, area_aliases[a].area);
 			return 0;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return HR_EXIT_USAGE;
@@ -105,23 +152,20 @@ int cmd_check(int argc, char **argv)
 		cli_err("check", "unexpected argument '%s'; see 'headroom check --help'", argv[optind]);
 		return HR_EXIT_USAGE;
 	}
-	for (const char *p = areas; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (!area_known(p, len)) {
-			cli_err("check", "unknown area '%.*s'; see 'headroom check --list-areas'", (int)len, p);
-			return HR_EXIT_USAGE;
-		}
-		p = e ? e + 1 : p + len;
-	}
+	size_t nareas = 0;
+	while (hr_areas[nareas])
+		nareas++;
+	bool sel[nareas];	/* hr_areas is a short constant table */
+	int unread[nareas];	/* the sample's error when nothing was read */
+	memset(sel, !areas, sizeof(sel));
+	memset(unread, 0, sizeof(unread));
+	if (areas && areas_parse(areas, sel))
+		return HR_EXIT_USAGE;
 
 	struct hr_root root;
 	if (cli_root_open("check", &root, root_path))
 		return HR_EXIT_FAIL;
 	struct hr_finding *items = calloc(CHECK_FINDINGS_MAX, sizeof(*items));
-	size_t nareas = 0;
-	while (hr_areas[nareas])
-		nareas++;
 	void **before = calloc(nareas, sizeof(void *)), **after = calloc(nareas, sizeof(void *));
 	struct hr_findings fs;
 	if (!items || !before || !after) {
@@ -143,7 +187,7 @@ int cmd_check(int argc, char **argv)
 		*(pass ? &t1 : &t0) = t;
 		for (size_t i = 0; i < nareas; i++) {
 			const struct hr_area *a = hr_areas[i];
-			if (!a->sample || !area_selected(areas, a->name))
+			if (!a->sample || !sel[i] || unread[i])
 				continue;
 			void **slot = pass ? &after[i] : &before[i];
 			*slot = calloc(1, a->state_size ? a->state_size : 1);
@@ -153,20 +197,25 @@ int cmd_check(int argc, char **argv)
 			}
 			int r = a->sample(&root, *slot, &fs);
 			if (r < 0) {
-				/* Not readable at all: say so once, judge nothing. */
-				if (pass == 0)
-					findings_note(&fs, a->name, r, "%s not checked", a->name);
-				if (a->fini)
-					a->fini(*slot);
-				free(*slot);
-				*slot = NULL;
+				/* Not readable at all (in either sample): say so
+				 * once, judge nothing. */
+				findings_note(&fs, a->name, r, "%s not checked", a->name);
+				area_not_checked(&fs, a, r);
+				unread[i] = r;
+				for (int p = 0; p <= pass; p++) {
+					void **sp = p ? &after[i] : &before[i];
+					if (*sp && a->fini)
+						a->fini(*sp);
+					free(*sp);
+					*sp = NULL;
+				}
 			}
 		}
 	}
 	for (size_t i = 0; i < nareas; i++) {
 		const struct hr_area *a = hr_areas[i];
 		void *now = passes == 2 ? after[i] : before[i];
-		if (!now || !a->judge)
+		if (!now || !a->judge || unread[i])
 			continue;
 		a->judge(passes == 2 ? before[i] : NULL, now, t1 - t0, &fs);
 	}

@@ -498,7 +498,7 @@ static void netloss_judge(const void *before, const void *now, uint64_t interval
 }
 
 const struct hr_area area_netloss = {
-	.name = "netloss",
+	.name = "net",
 	.summary = "packet and socket drops that memory pressure causes",
 	.state_size = sizeof(struct netloss_snap),
 	.sample = netloss_sample,
