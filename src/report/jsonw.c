@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jw_init(struct jsonw *w, FILE *out, bool pretty)
@@ -177,13 +178,28 @@ void jw_i64(struct jsonw *w, int64_t v)
 	fprintf(w->out, "%" PRId64, v);
 }
 
+const char *jw_format_f64(double v, char *buf, size_t cap)
+{
+	/* The shortest %.Ng that reads back as the same double: 17
+	 * significant digits always do (DBL_DECIMAL_DIG), fewer usually,
+	 * so 0.5 stays "0.5" and 98765432.1 is not cut to 9.87654e+07. */
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, cap, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 void jw_f64(struct jsonw *w, double v)
 {
+	char buf[32];
+
 	sep(w);
 	if (!isfinite(v))
 		fputs("null", w->out);
 	else
-		fprintf(w->out, "%.6g", v);
+		fputs(jw_format_f64(v, buf, sizeof(buf)), w->out);
 }
 
 void jw_bool(struct jsonw *w, bool v)

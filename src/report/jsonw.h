@@ -37,6 +37,9 @@ void jw_strn(struct jsonw *w, const char *s, size_t len);
 void jw_u64(struct jsonw *w, uint64_t v);
 void jw_i64(struct jsonw *w, int64_t v);
 void jw_f64(struct jsonw *w, double v);	/* non-finite -> null */
+/* The shortest "%.Ng" text of a finite v that strtod() reads back as v
+ * exactly (at most 17 significant digits; buf needs 32 bytes). Returns buf. */
+const char *jw_format_f64(double v, char *buf, size_t cap);
 void jw_bool(struct jsonw *w, bool v);
 void jw_null(struct jsonw *w);
 /* Ends the document with a newline. */

@@ -145,6 +145,39 @@ static void test_findings(void **state)
 
 /* The text report shows control bytes of kernel names as '?': an interface
  * named "\033]0;x\007" must not reach the terminal as an escape. */
+/* JSON numbers read back as the same double, in the shortest form. */
+static void test_f64_round_trip(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		const char *want;
+	} t[] = {
+		{ 98765432.1, "98765432.1" },	/* %.6g made this 9.87654e+07 */
+		{ 0.5, "0.5" },
+		{ 0.1, "0.1" },
+		{ 1.0 / 3.0, "0.3333333333333333" },
+		{ 0, "0" },
+		{ -2.5, "-2.5" },
+		{ 1e300, "1e+300" },
+		{ 5e-324, "5e-324" },	/* smallest subnormal */
+		{ 18446744073709551616.0, "1.8446744073709552e+19" },
+		{ 123456789012345678.0, "1.2345678901234568e+17" },
+	};
+	char buf[32];
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_string_equal(jw_format_f64(t[i].v, buf, sizeof(buf)), t[i].want);
+		assert_true(strtod(buf, NULL) == t[i].v);
+	}
+	/* every double of a spread reads back exactly */
+	for (double v = 1e-9; v < 1e18; v *= 1.37) {
+		jw_format_f64(v, buf, sizeof(buf));
+		assert_true(strtod(buf, NULL) == v);
+		jw_format_f64(v / 7.0, buf, sizeof(buf));
+		assert_true(strtod(buf, NULL) == v / 7.0);
+	}
+}
+
 static void test_text_no_control_bytes(void **state)
 {
 	(void)state;
@@ -182,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_depth_bounded),
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_text_no_control_bytes),
+		cmocka_unit_test(test_f64_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
