@@ -36,7 +36,7 @@ struct hr_finding *finding_add(struct hr_findings *fs, const char *id,
 	va_list ap;
 
 	f->kind[0] = f->explanation[0] = f->fix[0] = '\0';
-	f->nfacts = 0;
+	f->nfacts = f->facts_dropped = 0;
 	copy(f->id, sizeof(f->id), id);
 	f->severity = sev;
 	va_start(ap, subject_fmt);
@@ -48,8 +48,12 @@ struct hr_finding *finding_add(struct hr_findings *fs, const char *id,
 static struct hr_fact *fact_new(struct hr_finding *f, const char *name,
 				enum hr_fact_type t)
 {
-	if (!f || f->nfacts == HR_FACTS_MAX)
+	if (!f)
 		return NULL;
+	if (f->nfacts == HR_FACTS_MAX) {
+		f->facts_dropped++;
+		return NULL;
+	}
 	struct hr_fact *x = &f->facts[f->nfacts++];
 	copy(x->name, sizeof(x->name), name);
 	x->type = t;
@@ -112,8 +116,10 @@ void fact_list_add(struct hr_finding *f, const char *name, const char *item)
 	if (!x || x->type != HR_FACT_LIST)
 		return;
 	size_t n = strlen(item);
-	if (x->slen + n + 1 > sizeof(x->s))
-		return;		/* full: keep the items that fit */
+	if (x->slen + n + 1 > sizeof(x->s)) {
+		f->facts_dropped++;	/* full: keep the items that fit, count the rest */
+		return;
+	}
 	memcpy(x->s + x->slen, item, n + 1);
 	x->slen += n + 1;
 }

@@ -31,7 +31,9 @@ enum hr_fact_type {
 
 #define HR_FACT_NAME_MAX 40
 #define HR_FACT_STR_MAX 256
-#define HR_FACTS_MAX 40
+/* The largest finding, net.ok under --interval, has 3 facts (total, delta,
+ * rate) for each of its 15 counters plus 5 more (netloss.c asserts it). */
+#define HR_FACTS_MAX 64
 #define HR_TEXT_MAX 2048
 
 struct hr_fact {
@@ -53,6 +55,7 @@ struct hr_finding {
 	enum hr_severity severity;
 	char subject[256];
 	size_t nfacts;
+	size_t facts_dropped;	/* facts or list items that did not fit: reported */
 	struct hr_fact facts[HR_FACTS_MAX];
 	char explanation[HR_TEXT_MAX];
 	char fix[HR_TEXT_MAX];

@@ -422,6 +422,9 @@ static enum hr_severity judge_ifaces(const struct ctx *c)
 	return worst;
 }
 
+/* net.ok's facts: 3 per counter and the 5 below; none may be dropped. */
+_Static_assert(3 * NL_COUNT + 5 <= HR_FACTS_MAX, "net.ok facts exceed HR_FACTS_MAX");
+
 static void judge_ok(const struct ctx *c)
 {
 	const struct netloss_snap *s = c->s;

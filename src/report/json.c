@@ -40,6 +40,10 @@ void report_json_finding(struct jsonw *w, const struct hr_finding *f)
 		fact_value(w, &f->facts[i]);
 	}
 	jw_obj_end(w);
+	if (f->facts_dropped) {
+		jw_key(w, "facts_dropped");
+		jw_u64(w, f->facts_dropped);
+	}
 	jw_key(w, "explanation");
 	jw_str(w, f->explanation);
 	jw_key(w, "fix");

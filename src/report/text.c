@@ -98,6 +98,9 @@ void report_text_finding(FILE *out, const struct hr_finding *f, bool colour, boo
 		}
 		fputc('\n', out);
 	}
+	if (f->facts_dropped)
+		fprintf(out, "      note  %zu more facts did not fit and were dropped\n",
+			f->facts_dropped);
 	block(out, "why", f->explanation, true);
 	block(out, "fix", f->fix, false);
 }

@@ -125,6 +125,17 @@ static void test_findings(void **state)
 	for (int i = 0; i < HR_FACTS_MAX + 5; i++)
 		fact_i64(a, "n", i);
 	assert_int_equal(a->nfacts, HR_FACTS_MAX);
+	assert_int_equal(a->facts_dropped, 6);	/* counted, and reported: */
+	char *js = NULL;
+	size_t jn = 0;
+	FILE *jf = open_memstream(&js, &jn);
+	struct jsonw w;
+	jw_init(&w, jf, false);
+	report_json_finding(&w, a);
+	jw_finish(&w);
+	fclose(jf);
+	assert_non_null(strstr(js, "\"facts_dropped\":6"));
+	free(js);
 	char big[HR_TEXT_MAX * 2];
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -143,8 +154,6 @@ static void test_findings(void **state)
 }
 
 
-/* The text report shows control bytes of kernel names as '?': an interface
- * named "\033]0;x\007" must not reach the terminal as an escape. */
 /* JSON numbers read back as the same double, in the shortest form. */
 static void test_f64_round_trip(void **state)
 {
@@ -178,6 +187,8 @@ static void test_f64_round_trip(void **state)
 	}
 }
 
+/* The text report shows control bytes of kernel names as '?': an interface
+ * named "\033]0;x\007" must not reach the terminal as an escape. */
 static void test_text_no_control_bytes(void **state)
 {
 	(void)state;
