@@ -52,12 +52,15 @@ run_golden() {
 }
 
 # Fix blocks of the check goldens are safe to paste, hostile cgroup names
-# stay quoted (tests/fixcheck.py).
+# stay quoted (tests/fixcheck.py), JSON goldens match doc/headroom.schema.json.
 run_fixcheck() {
 	local mode out
-	for mode in goldens hostile; do
-		if [ $mode = goldens ]; then out=$(python3 tests/fixcheck.py goldens tests/golden/*.ok 2>&1)
-		else out=$(python3 tests/fixcheck.py hostile "$1" 2>&1); fi
+	for mode in goldens hostile schema; do
+		case $mode in
+		goldens) out=$(python3 tests/fixcheck.py goldens tests/golden/*.ok 2>&1) ;;
+		hostile) out=$(python3 tests/fixcheck.py hostile "$1" 2>&1) ;;
+		schema) out=$(python3 tests/schema_check.py tests/golden/*.ok 2>&1) ;;
+		esac
 		if [ $? -eq 0 ]; then passed=$((passed + 1)); else
 			failed=$((failed + 1)); failures+=("fixcheck $mode"); printf '%s\n' "$out" | head -40; fi
 		printf '%s\n' "$out" | tail -1

@@ -334,7 +334,7 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 	netctr_facts(f, "insert_failed", insf);
 	fact_u64(f, "cpus", s->stat.ncpus);
 	if (iv)
-		fact_u64(f, "interval_usec", interval_usec);
+		fact_f64(f, "interval_seconds", (double)interval_usec / 1e6);
 	if (s->count != HR_UNSET)
 		fact_u64(f, "count", s->count);
 	if (s->max != HR_UNSET)
@@ -391,8 +391,8 @@ static enum hr_severity judge_timewait(const struct conntrack_snap *s, struct hr
 	if (pct < USAGE_WARN_PCT)
 		return HR_SEV_OK;
 	struct hr_finding *f = finding_add(out, "conntrack.timewait", HR_SEV_WARN, "%s", s->ns.subject);
-	fact_u64(f, "tcp_timeout_time_wait_sec", s->tw_timeout_sec);
-	fact_u64(f, "recommended_sec", TW_TARGET_SEC);
+	fact_u64(f, "tcp_timeout_time_wait_seconds", s->tw_timeout_sec);
+	fact_u64(f, "recommended_seconds", TW_TARGET_SEC);
 	fact_f64(f, "usage_pct", pct);
 	finding_explain(f, "Closed TCP connections stay in the conntrack table for "
 			"nf_conntrack_tcp_timeout_time_wait = %" PRIu64 " s while the table is %.1f %% "
@@ -418,7 +418,7 @@ static void judge_ok(const struct conntrack_snap *s, const struct conntrack_snap
 	if (s->buckets != HR_UNSET)
 		fact_u64(f, "buckets", s->buckets);
 	if (s->tw_timeout_sec != HR_UNSET)
-		fact_u64(f, "tcp_timeout_time_wait_sec", s->tw_timeout_sec);
+		fact_u64(f, "tcp_timeout_time_wait_seconds", s->tw_timeout_sec);
 	if (s->have_stat) {
 		const struct conntrack_stat *p = b && b->have_stat ? &b->stat : NULL;
 		netctr_facts(f, "drop", netctr_get(p ? p->drop : HR_UNSET, s->stat.drop, interval_usec));

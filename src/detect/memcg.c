@@ -319,7 +319,7 @@ static void judge_limit_hits(struct judge *j, size_t i)
 			fact_u64(f, "oom_kill_delta", orate > 0 ? (uint64_t)(orate * j->secs + 0.5) : 0);
 		}
 		fact_u64(f, j->t->version == 1 ? "failcnt" : "events_max", fails);
-		fact_f64(f, "interval_s", j->secs);
+		fact_f64(f, "interval_seconds", j->secs);
 		fact_u64(f, "usage_bytes", or0(n->usage_bytes));
 		fact_u64(f, "limit_bytes", limit);
 		finding_explain(f, "Charges are failing at this cgroup's limit right now (%.1f/s over "

@@ -59,7 +59,7 @@ void netctr_facts(struct hr_finding *f, const char *name, struct netctr c)
 		return;
 	snprintf(n, sizeof(n), "%s_delta", name);
 	fact_u64(f, n, c.delta);
-	snprintf(n, sizeof(n), "%s_per_sec", name);
+	snprintf(n, sizeof(n), "%s_per_s", name);
 	fact_f64(f, n, c.per_sec);
 }
 

@@ -54,7 +54,7 @@ static void not_on_kernel(struct hr_finding *f, const struct netloss_snap *s,
 static void facts_interval(struct hr_finding *f, const struct ctx *c)
 {
 	if (c->iv)
-		fact_u64(f, "interval_usec", c->iv_usec);
+		fact_f64(f, "interval_seconds", (double)c->iv_usec / 1e6);
 }
 
 static void facts_limits(struct hr_finding *f, const char *proto, uint64_t used_pages,

@@ -449,7 +449,7 @@ static void judge_compaction(const struct zones_snap *b, const struct zones_snap
 	fact_f64(f, "fail_ratio", round((double)fail / (double)stall * 1000) / 1000);
 	if (rate) {
 		fact_f64(f, "interval_seconds", secs);
-		fact_f64(f, "compact_fail_per_second", (double)fail / secs);
+		fact_f64(f, "compact_fail_per_s", (double)fail / secs);
 	} else {
 		fact_bool(f, "since_boot", true);
 	}
@@ -507,7 +507,7 @@ static void judge_allocstall(const struct zones_snap *b, const struct zones_snap
 		fact_f64(f, "direct_scan_share", round(share * 1000) / 1000);
 	if (rate) {
 		fact_f64(f, "interval_seconds", secs);
-		fact_f64(f, "allocstall_per_second", (double)stalls / secs);
+		fact_f64(f, "allocstall_per_s", (double)stalls / secs);
 	} else {
 		fact_bool(f, "since_boot", true);
 	}

@@ -157,7 +157,7 @@ static void test_conntrack_drops_rates(void **state)
 	const struct hr_finding *f = find(e, "conntrack.drops");
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	assert_true(finding_fact(f, "drop_delta")->v.u == 10);
-	assert_true(finding_fact(f, "drop_per_sec")->v.f == 5.0);
+	assert_true(finding_fact(f, "drop_per_s")->v.f == 5.0);
 	free(e);
 
 	/* insert_failed moving is a clash race: warn, not crit */

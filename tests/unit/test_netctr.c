@@ -37,7 +37,7 @@ static void test_rules(void **state)
 	netctr_facts(&f, "x", netctr_get(1, 3, 1000000));
 	assert_non_null(finding_fact(&f, "x"));
 	assert_non_null(finding_fact(&f, "x_delta"));
-	assert_non_null(finding_fact(&f, "x_per_sec"));
+	assert_non_null(finding_fact(&f, "x_per_s"));
 }
 
 int main(void)

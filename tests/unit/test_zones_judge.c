@@ -88,7 +88,7 @@ static void test_allocstall_rate(void **state)
 	const struct hr_finding *f = find(&c->fs, "zones.allocstall");
 	assert_non_null(f);
 	assert_int_equal(f->severity, HR_SEV_CRIT);
-	assert_true(finding_fact(f, "allocstall_per_second")->v.f == 20.0);
+	assert_true(finding_fact(f, "allocstall_per_s")->v.f == 20.0);
 	/* +4 = 2/s -> warn */
 	c->b->vs.allocstall_total = 104;
 	run(c, true);
