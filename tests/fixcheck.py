@@ -6,7 +6,9 @@
                                     line is a '#' comment, a command (first
                                     word a known command or builtin, an
                                     absolute path, or an assignment) or part
-                                    of a here-document body
+                                    of a here-document body; user text names
+                                    no finding id absent from the same output
+                                    and no internal document
   fixcheck.py hostile HEADROOM      copies memcg fixtures, renames every
                                     cgroup to a hostile name and checks that
                                     each fix line parses and that bash reads
@@ -79,8 +81,31 @@ def text_fix_blocks(text):
     return ["\n".join(b) + "\n" for b in blocks]
 
 
+HEADER = re.compile(r"^(?:OK|WARN|CRIT)\s+([a-z_]+\.[a-z_]+)\s", re.M)
+
+
+# Documents that exist only for headroom's authors (seed incidents, fact
+# sheets): user text must stand on its own.
+INTERNAL = re.compile(r"\bseed (?:incident )?[0-9]{3}\b|KERNEL-FACTS")
+
+
+def id_refs(docs):
+    """User text may name a finding id only when that finding is in the
+    same output. docs: (name, ids present, text) for every check output."""
+    known = set().union(*(ids for _, ids, _ in docs)) if docs else set()
+    problems = []
+    for name, ids, text in docs:
+        m = INTERNAL.search(text)
+        if m:
+            problems.append(f"{name}: names an internal document: {m.group(0)!r}")
+        for ref in sorted(known - ids):
+            if re.search(r"(?<![\w.])" + re.escape(ref) + r"(?![\w])", text):
+                problems.append(f"{name}: names finding {ref}, which is not in the output")
+    return problems
+
+
 def goldens(files):
-    problems, blocks = [], 0
+    problems, blocks, docs = [], 0, []
     for path in files:
         cmd = path[:-3] + ".cmd"
         if os.path.exists(cmd) and not open(cmd).read().startswith("check"):
@@ -91,12 +116,16 @@ def goldens(files):
             if doc.get("command") != "check":
                 continue
             fixes = [(f"{f['id']} {f['subject']}", f["fix"]) for f in doc["findings"] if f["fix"]]
+            docs.append((os.path.basename(path), {f["id"] for f in doc["findings"]},
+                         "\n".join(f["explanation"] + "\n" + f["fix"] for f in doc["findings"])))
         else:
             fixes = [(f"text block {i}", b) for i, b in enumerate(text_fix_blocks(text), 1)]
+            docs.append((os.path.basename(path), set(HEADER.findall(text)),
+                         HEADER.sub("", text)))
         for where, fix in fixes:
             blocks += 1
             problems += check_block(fix, f"{os.path.basename(path)}: {where}")
-    return problems, blocks
+    return problems + id_refs(docs), blocks
 
 
 # Names a user with a delegated cgroup subtree may choose.

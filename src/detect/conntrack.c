@@ -293,8 +293,8 @@ static enum hr_severity judge_chains(const struct conntrack_snap *s, const struc
 				"of every flow walks its chain in softirq, so lookups slow down exactly "
 				"when the table is busiest. An explicit hashsize makes the kernel "
 				"default max = 8 x buckets. Recommended buckets for the current max = "
-				"ceil(max / %d) = %" PRIu64 " (if conntrack.usage advises a larger max, "
-				"use its buckets).", s->max, s->buckets, ratio, CHAIN_MAX, CHAIN_MAX, rb);
+				"ceil(max / %d) = %" PRIu64 " (a table that also needs a larger max needs "
+				"buckets for that max).", s->max, s->buckets, ratio, CHAIN_MAX, CHAIN_MAX, rb);
 	if (tl.present && tl.total)
 		finding_explain(f, " The chainlength column (5.15+) counts inserts refused because "
 				"a hash chain grew too long: %" PRIu64 " %s.", tl.rated ? tl.delta :

@@ -478,7 +478,7 @@ static void judge_absent(const struct ctx *c)
 	not_on_kernel(f, s, all, n);
 	finding_explain(f, "These counters are not on this kernel, so the checks that need them "
 			"were skipped (not an error): Udp MemErrors is present in 6.18 (absent in "
-			"4.19 and 5.10; net.udp_mem_errors then infers from InErrors), TCPRcvQDrop and PFMemallocDrop in 4.19 (absent in 4.4). Memory "
+			"4.19 and 5.10; the UDP memory check then infers them from InErrors), TCPRcvQDrop and PFMemallocDrop in 4.19 (absent in 4.4). Memory "
 			"drops of those kinds are then visible only as Udp InErrors or retransmits.");
 }
 
