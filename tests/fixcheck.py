@@ -9,10 +9,11 @@
                                     of a here-document body; user text names
                                     no finding id absent from the same output
                                     and no internal document
-  fixcheck.py hostile HEADROOM      copies memcg fixtures, renames every
-                                    cgroup to a hostile name and checks that
-                                    each fix line parses and that bash reads
-                                    each quoted name back as exactly that name
+  fixcheck.py hostile HEADROOM      copies memcg, net and zones fixtures,
+                                    renames every cgroup (or eth0) to a
+                                    hostile name and checks that each fix
+                                    line parses and that bash reads each
+                                    quoted name back as exactly that name
 
 Exit 0 when all pass; prints one line per failure and a summary line.
 explain output is not checked here: its fixes are written by the explain
@@ -187,18 +188,46 @@ def bash_words(line):
     return r.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
+# Interface names may hold any byte but '/', ':', whitespace and NUL
+# (dev_valid_name, net/core/dev.c).
+HOSTILE_IFACE = ["$(id)", "`id`;x", "a'b", 'q"uote', "*?[glob]", "-leading", "$'x'",
+                 "back\\slash", "a;b|c&d"]  # at most 15 bytes (IFNAMSIZ)
+
+
+def rename_iface(root, name):
+    """Renames eth0 (sysfs directory and /proc/net/dev line) to name."""
+    d = os.path.join(root, "sys/class/net/eth0")
+    if os.path.isdir(d):
+        os.rename(d, os.path.join(root, "sys/class/net", name))
+    dev = os.path.join(root, "proc/net/dev")
+    if os.path.exists(dev):
+        text = open(dev).read().replace(" eth0:", f" {name}:")
+        open(dev, "w").write(text)
+    return {name}
+
+
+# (fixture, area, renamer, names): every finding of these prints the name
+# in its fix or its subject.
+CASES = [
+    ("synthetic-memcg-v1-dead-child", "memcg", "cgroup", HOSTILE),
+    ("synthetic-memcg-v2-host", "memcg", "cgroup", HOSTILE),
+    ("synthetic-memcg-alinux-wmark", "memcg", "cgroup", HOSTILE),
+    ("synthetic-net-drops", "net", "iface", HOSTILE_IFACE),
+    ("synthetic-zones-jumbo", "zones", "iface", HOSTILE_IFACE),
+]
+
+
 def hostile(headroom):
-    problems, lines_checked, names_seen = [], 0, set()
-    src_fixtures = ["synthetic-memcg-v1-dead-child", "synthetic-memcg-v2-host",
-                    "synthetic-memcg-alinux-wmark"]
-    for fx in src_fixtures:
-        for k, name in enumerate(HOSTILE):
+    problems, lines_checked = [], 0
+    seen = {kind: set() for _, _, kind, _ in CASES}
+    for fx, area, kind, names in CASES:
+        for name in names:
             tmp = tempfile.mkdtemp(prefix="hr-hostile-")
             try:
                 root = os.path.join(tmp, "root")
                 shutil.copytree(os.path.join("tests/fixtures", fx), root, symlinks=True)
-                renamed = rename_cgroups(root, name)
-                r = subprocess.run([headroom, "check", "--root", root, "--area", "memcg",
+                renamed = (rename_cgroups if kind == "cgroup" else rename_iface)(root, name)
+                r = subprocess.run([headroom, "check", "--root", root, "--area", area,
                                     "--json"], capture_output=True, timeout=60)
                 if r.returncode not in (0, 1, 2):
                     problems.append(f"{fx} [{name!r}]: exit {r.returncode}: "
@@ -220,22 +249,22 @@ def hostile(headroom):
                                 problems.append(f"{where}: name outside quotes: {line!r}")
                             continue
                         for w in words:
-                            # A word that holds part of a hostile name must be a
-                            # whole path whose components are the renamed ones.
+                            # A word that holds the hostile name must be the name
+                            # itself or a path whose components are renamed ones.
                             if name in w:
-                                names_seen.add(name)
-                                comps = set(w.split("/"))
-                                if not comps & renamed:
-                                    problems.append(f"{where}: word {w!r} is not a path "
-                                                    f"of a renamed cgroup")
-                            elif any(piece in w for piece in ("id)", "rm -rf", "uote")):
+                                seen[kind].add(name)
+                                if not (set(w.split("/")) & renamed):
+                                    problems.append(f"{where}: word {w!r} is not a renamed "
+                                                    f"{kind} or a path of one")
+                            elif any(piece in w for piece in ("id)", "rm -rf", "uote", "glob")):
                                 problems.append(f"{where}: name broke out of its quotes: "
                                                 f"{w!r} in {line!r}")
             finally:
                 shutil.rmtree(tmp)
-    missing = set(HOSTILE) - names_seen
-    if missing:
-        problems.append(f"hostile names never reached a fix line: {sorted(missing)!r}")
+    for kind, names in (("cgroup", HOSTILE), ("iface", HOSTILE_IFACE)):
+        missing = set(names) - seen[kind]
+        if missing:
+            problems.append(f"hostile {kind} names never reached a fix line: {sorted(missing)!r}")
     return problems, lines_checked
 
 
@@ -270,7 +299,7 @@ def main():
         what = f"{n} fix blocks"
     else:
         problems, n = hostile(sys.argv[2])
-        what = f"{n} fix lines with hostile cgroup names"
+        what = f"{n} fix lines with hostile cgroup and interface names"
     for p in problems:
         print(p)
     print(f"fixcheck {sys.argv[1]}: {what}, {len(problems)} problems")

@@ -154,6 +154,35 @@ static void test_findings(void **state)
 }
 
 
+/* Fix lines: one call is one whole line; a line that does not fit is
+ * dropped whole (a cut command could do harm), control bytes never split
+ * a line, and persistence quotes what it writes. */
+static void test_fix_lines(void **state)
+{
+	(void)state;
+	struct hr_finding items[1];
+	struct hr_findings fs;
+	hr_findings_init(&fs, items, 1);
+	struct hr_finding *f = finding_add(&fs, "a.b", HR_SEV_WARN, "host");
+	finding_fix_comment(f, "why %s", "a\nb");
+	finding_fix_cmd(f, "echo %d > /proc/x", 1);
+	finding_fix_sysctl(f, "net.ipv4.tcp_mem", "%d %d %d", 1, 2, 3);
+	assert_string_equal(f->fix, "# why a?b\necho 1 > /proc/x\n"
+			    "sysctl -w 'net.ipv4.tcp_mem=1 2 3'\n"
+			    "printf '%s\\n' 'net.ipv4.tcp_mem = 1 2 3' | tee "
+			    "/etc/sysctl.d/60-headroom-net.ipv4.tcp_mem.conf\n");
+	char big[HR_TEXT_MAX];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	size_t before = strlen(f->fix);
+	finding_fix_cmd(f, "echo 0 > /sys/%s", big);
+	assert_null(strstr(f->fix, "/sys/"));
+	assert_non_null(strstr(f->fix + before, "# ... (fix cut"));
+	finding_fix_cmd(f, "echo 0 > /sys/%s", big);	/* the marker once */
+	assert_null(strstr(strstr(f->fix, "# ... (fix cut") + 1, "# ... (fix cut"));
+	finding_fix_cmd(NULL, "x");	/* NULL finding: no-op */
+}
+
 /* JSON numbers read back as the same double, in the shortest form. */
 static void test_f64_round_trip(void **state)
 {
@@ -227,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_text_no_control_bytes),
 		cmocka_unit_test(test_f64_round_trip),
+		cmocka_unit_test(test_fix_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
