@@ -170,30 +170,35 @@ static void fix_line(struct hr_finding *f, const char *prefix, const char *text)
 	}
 }
 
-void finding_fix_cmd(struct hr_finding *f, const char *fmt, ...)
+__attribute__((format(printf, 3, 0)))
+static void vfix_line(struct hr_finding *f, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[HR_TEXT_MAX];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fix_line(f, prefix, line);
+}
+
+void finding_fix_cmd(struct hr_finding *f, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vfix_line(f, "", fmt, ap);
 	va_end(ap);
-	fix_line(f, "", line);
 }
 
 void finding_fix_comment(struct hr_finding *f, const char *fmt, ...)
 {
-	char line[HR_TEXT_MAX];
 	va_list ap;
 
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vfix_line(f, "# ", fmt, ap);
 	va_end(ap);
-	fix_line(f, "# ", line);
 }
 
 void finding_fix_persist(struct hr_finding *f, const char *file,
