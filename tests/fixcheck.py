@@ -31,13 +31,14 @@ import tempfile
 COMMANDS = {
     "cat", "echo", "ethtool", "findmnt", "grep", "headroom", "ip", "iptables",
     "lsblk", "mkswap", "modprobe", "nstat", "printf", "rmdir", "ss", "swapoff",
-    "swapon", "sysctl", "tee", "zramctl",
+    "swapon", "sysctl", "systemctl", "tee", "zramctl",
 }
 BUILTINS = set(subprocess.run(["bash", "-c", "compgen -b; compgen -k"], capture_output=True,
                               text=True, check=True).stdout.split())
 HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 TEXT_INDENT = " " * 12
+COMMENTED = re.compile(r"^#   (\S.*)$", re.M)
 BASH = shutil.which("bash")
 
 
@@ -47,6 +48,11 @@ def check_block(block, where):
     r = subprocess.run(["bash", "-n"], input=block, capture_output=True, text=True)
     if r.returncode:
         problems.append(f"{where}: bash -n: {r.stderr.strip()}")
+    # "#   CMD" is advice to adapt or pick: uncommented, it must parse too.
+    commented = "\n".join(m.group(1) for m in COMMENTED.finditer(block))
+    r = subprocess.run(["bash", "-n"], input=commented + "\n", capture_output=True, text=True)
+    if commented and r.returncode:
+        problems.append(f"{where}: a '#   command' line does not parse: {r.stderr.strip()}")
     pending = []		# here-document terminators still open, in order
     for n, line in enumerate(block.split("\n"), 1):
         if pending:
@@ -240,7 +246,10 @@ def hostile(headroom):
                     where = f"{fx} [{name!r}] {f['id']}"
                     problems += check_block(f["fix"], where)
                     for line in f["fix"].split("\n"):
-                        if line.startswith("#") or not line.strip():
+                        m = COMMENTED.match(line)
+                        if m:
+                            line = m.group(1)  # checked like a command
+                        elif line.startswith("#") or not line.strip():
                             continue
                         lines_checked += 1
                         words = bash_words(line)

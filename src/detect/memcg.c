@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,26 +209,40 @@ static struct hr_finding *problem(struct judge *j, const char *id, enum hr_sever
 	return finding_add(j->out, id, sev, "%s", n->path);
 }
 
+/* The agent as the fix: the service, not "headroom run" in the foreground,
+ * which would hold the shell and every line pasted after it. */
+__attribute__((format(printf, 2, 3)))
+static void fix_agent(struct hr_finding *f, const char *why_fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, why_fmt);
+	vsnprintf(why, sizeof(why), why_fmt, ap);
+	va_end(ap);
+	finding_fix_comment(f, "%s:", why);
+	finding_fix_cmd(f, "systemctl enable --now headroom");
+}
+
 static void fix_background_reclaim(struct judge *j, struct hr_finding *f,
 				   const struct memcg_node *n, uint64_t limit, const char *limit_file)
 {
 	char p[QPATH_MAX];
 
-	finding_fix_comment(f, "keep usage out of the top %d%% before charges meet direct reclaim: "
-			    "headroom run reclaims inactive file cache of cgroups in the band",
-			    100 - NEAR_PCT);
-	finding_fix_cmd(f, "headroom run");
+	fix_agent(f, "keep usage out of the top %d%% before charges meet direct reclaim: the "
+		  "headroom agent reclaims inactive file cache of cgroups in the band",
+		  100 - NEAR_PCT);
 	if (n->has_wmark) {
 		finding_fix_comment(f, "or the kernel's own background reclaim, from %d%% of the limit:",
 				    WMARK_RECOMMENDED);
-		finding_fix_cmd(f, "echo %d > %s", WMARK_RECOMMENDED,
-				qpath(j->t, n, "memory.wmark_ratio", p, sizeof(p)));
+		finding_fix_comment(f, "  echo %d > %s", WMARK_RECOMMENDED,
+				    qpath(j->t, n, "memory.wmark_ratio", p, sizeof(p)));
 	}
 	uint64_t base = or0(n->usage_bytes) > limit ? n->usage_bytes : limit;
 	finding_fix_comment(f, "if the working set really needs more: the limit + 25%%, rounded to "
-			    "MiB, so today's usage sits at or below 80%% of it");
-	finding_fix_cmd(f, "echo %llu > %s", (unsigned long long)round_mib(sat_add(base, base / 4)),
-			qpath(j->t, n, limit_file, p, sizeof(p)));
+			    "MiB, so today's usage sits at or below 80%% of it:");
+	finding_fix_comment(f, "  echo %llu > %s", (unsigned long long)round_mib(sat_add(base, base / 4)),
+			    qpath(j->t, n, limit_file, p, sizeof(p)));
 }
 
 static void judge_near_limit(struct judge *j, size_t i)
@@ -376,16 +391,15 @@ static void judge_sock(struct judge *j, size_t i)
 				"under memory pressure (memory.events sock_throttled): TCP shrinks "
 				"its windows and receive queues prune, which shows as retransmits "
 				"and drops. Socket buffers hold %.1f MiB here.", mib_of(or0(n->stat.sock)));
-		finding_fix_comment(f, "keep the cgroup out of reclaim: background reclaim of file "
-				    "cache before the limit");
-		finding_fix_cmd(f, "headroom run");
+		fix_agent(f, "keep the cgroup out of reclaim: the headroom agent reclaims file "
+			  "cache before the limit");
 		const char *lf;
 		uint64_t limit = own_limit(j->t, n, &lf);
 		if (memcg_limit_is_set(limit) && limit) {
 			finding_fix_comment(f, "or raise its limit by 25%% (rounded to MiB):");
-			finding_fix_cmd(f, "echo %llu > %s",
-					(unsigned long long)round_mib(sat_add(limit, limit / 4)),
-					qpath(j->t, n, lf, p, sizeof(p)));
+			finding_fix_comment(f, "  echo %llu > %s",
+					    (unsigned long long)round_mib(sat_add(limit, limit / 4)),
+					    qpath(j->t, n, lf, p, sizeof(p)));
 		}
 		return;
 	}
@@ -500,12 +514,11 @@ static void judge_dead(struct judge *j, size_t i)
 	if (unlimited)
 		finding_explain(f, " No limit above this cgroup covers these pages.");
 	if (t->version == 1) {
-		finding_fix_comment(f, "free the dead charges: reclaim at this parent");
-		finding_fix_cmd(f, "headroom run");
+		fix_agent(f, "free the dead charges: the headroom agent reclaims at this parent");
 		finding_fix_comment(f, "or once by hand; this evicts the page cache of the whole "
 				    "subtree (live children re-read from disk), leaves anonymous "
 				    "memory alone and cannot OOM-kill:");
-		finding_fix_cmd(f, "echo 0 > %s", qpath(t, n, "memory.force_empty", p, sizeof(p)));
+		finding_fix_comment(f, "  echo 0 > %s", qpath(t, n, "memory.force_empty", p, sizeof(p)));
 		finding_fix_comment(f, "from now on, drop a cgroup's charges before removing it, so "
 				    "nothing stays charged to a dead cgroup:");
 		finding_fix_comment(f, "  echo 0 > CGROUP/memory.force_empty && rmdir CGROUP");
@@ -670,8 +683,8 @@ static void dying_finding(struct judge *j, const struct memcg_node *n, uint64_t 
 		finding_fix_comment(f, "have whatever deletes cgroups drop their charges first, so "
 				    "nothing stays charged to the deleted cgroup:");
 		finding_fix_comment(f, "  echo 0 > CGROUP/memory.force_empty && rmdir CGROUP");
-		finding_fix_comment(f, "reclaim what the existing ones hold, at their parents:");
-		finding_fix_cmd(f, "headroom run");
+		fix_agent(f, "reclaim what the existing ones hold: the headroom agent reclaims at "
+			  "their parents");
 	} else {
 		finding_fix_comment(f, "find who creates and deletes cgroups this fast; reclaim the "
 				    "pages that pin them (Linux 5.19+) by writing a byte count to %s",
