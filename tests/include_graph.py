@@ -52,6 +52,9 @@ def main():
         if "/bench" in d or "/tests" in d:
             continue
         objs += [os.path.join(d, f) for f in files if f.endswith(".o")]
+    if not objs:
+        print("include graph: no objects under build/rel; run make first")
+        return 1
     if objs:
         out = subprocess.run(["nm", "-A"] + sorted(objs), capture_output=True, text=True).stdout
         for line in out.splitlines():
