@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -20,6 +22,8 @@
 
 struct out_ctx {
 	bool json, colour, verbose;
+	int year;		/* --year, 0: chosen from ref_sec */
+	time_t ref_sec;		/* the input's mtime (regular file) or now */
 	struct jsonw w;
 	size_t sev[3];
 	enum hr_severity worst;
@@ -36,9 +40,50 @@ static void help(FILE *out)
 	      "the live kernel ring buffer (/dev/kmsg) is read to its end.\n\n"
 	      "  --json        JSON document (schema headroom/1); incidents carry \"kind\"\n"
 	      "  --root DIR    read DIR/dev/kmsg instead of /dev/kmsg (no FILE given)\n"
+	      "  --tz ZONE     time zone of local times in the log (dmesg -T, classic\n"
+	      "                syslog); default TZ, else this machine's zone\n"
+	      "  --year YYYY   year of classic syslog dates (\"Mar  5 10:11:12\"); default:\n"
+	      "                the year that is not after the file's modification time\n"
 	      "  --no-color    no ANSI colour even on a terminal\n\n"
 	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 headroom failed,\n"
 	      "      4 usage error\n", out);
+}
+
+/* Local times (dmesg -T, classic syslog, ISO without offset) are in the
+ * zone of the machine that printed them, which the log does not say: TZ
+ * (or --tz) names it, the local zone of this machine by default. A
+ * classic syslog date has no year: --year gives it, else the year that
+ * puts it at most one day after the input's modification time (the time
+ * its last line was written; now for pipes), as logrotate'd
+ * /var/log/messages.1 from last December, read in January, needs. */
+static int wall_to_utc(void *arg, const struct hr_wall *w, int64_t *utc_sec)
+{
+	const struct out_ctx *c = arg;
+	struct tm tm = { .tm_mon = w->mon - 1, .tm_mday = w->day, .tm_hour = w->hour,
+			 .tm_min = w->min, .tm_sec = w->sec, .tm_isdst = -1 };
+	int year = w->year;
+
+	if (w->kind == HR_WALL_NOYEAR) {
+		struct tm ref;
+		if (c->year)
+			year = c->year;
+		else if (!localtime_r(&c->ref_sec, &ref))
+			return -ERANGE;
+		else {
+			year = ref.tm_year + 1900;
+			struct tm t2 = tm;
+			t2.tm_year = year - 1900;
+			time_t t = mktime(&t2);
+			if (t != (time_t)-1 && t > c->ref_sec + 86400)
+				year--;
+		}
+	}
+	tm.tm_year = year - 1900;
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -ERANGE;
+	*utc_sec = (int64_t)t;
+	return 0;
 }
 
 static void emit(void *arg, const struct hr_finding *f)
@@ -84,6 +129,8 @@ int cmd_explain(int argc, char **argv)
 		{ "json", no_argument, 0, 'j' },
 		{ "root", required_argument, 0, 'r' },
 		{ "no-color", no_argument, 0, 'C' },
+		{ "tz", required_argument, 0, 'z' },
+		{ "year", required_argument, 0, 'y' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -100,6 +147,23 @@ int cmd_explain(int argc, char **argv)
 		case 'j': c.json = true; break;
 		case 'r': root_path = optarg; break;
 		case 'C': c.colour = false; break;
+		case 'z':
+			if (!optarg[0]) {
+				cli_err("explain", "--tz wants a zone name, e.g. UTC or Europe/Berlin");
+				return HR_EXIT_USAGE;
+			}
+			setenv("TZ", optarg, 1);
+			break;
+		case 'y': {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			if (*end || end == optarg || y < 1970 || y > 9999) {
+				cli_err("explain", "--year '%s': want a year 1970..9999", optarg);
+				return HR_EXIT_USAGE;
+			}
+			c.year = (int)y;
+			break;
+		}
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return HR_EXIT_USAGE;
 		}
@@ -119,6 +183,10 @@ int cmd_explain(int argc, char **argv)
 		return HR_EXIT_FAIL;
 	}
 	explain_init(x, emit, &c);
+	tzset();
+	x->wall_fn = wall_to_utc;
+	x->wall_arg = &c;
+	c.ref_sec = time(NULL);
 
 	struct hr_report_meta m = { .command = "explain", .root = root_path };
 	if (c.json) {
@@ -134,6 +202,9 @@ int cmd_explain(int argc, char **argv)
 		int e = root_open(&root, root_path ? root_path : "/");
 		long n = e;
 		if (!e) {
+			int64_t boot;
+			if (!kmsg_boot_usec(&root, &boot))
+				x->boot_usec = boot;
 			n = kmsg_drain(&root, kmsg_line, x, &x->st.lost_records);
 			root_close(&root);
 		}
@@ -154,6 +225,8 @@ int cmd_explain(int argc, char **argv)
 			failed = true;
 			continue;
 		}
+		struct stat st;
+		c.ref_sec = !fstat(fd, &st) && S_ISREG(st.st_mode) ? st.st_mtime : time(NULL);
 		int e = feed_fd(x, fd, buf);
 		if (e)
 			findings_note(&notes, path, e, "partly explained (read error)");

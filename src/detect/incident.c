@@ -120,6 +120,7 @@ static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,
 	copy_span(o->host, sizeof(o->host), ll->host);
 	o->ts_kind = ll->ts_kind;
 	o->first_ts = o->last_ts = ll->ts_usec;
+	o->wall_first = o->wall_last = ll->wall;
 	if (traced(k))
 		x->ntraced++;
 	return o;
@@ -154,6 +155,11 @@ static struct ex_open *find_open(struct hr_explain *x, enum hr_incident_kind k,
 static void touch(struct ex_open *o, const struct hr_logline *ll)
 {
 	o->foreign = 0;
+	if (ll->wall.kind != HR_WALL_NONE) {
+		if (o->wall_first.kind == HR_WALL_NONE)
+			o->wall_first = ll->wall;
+		o->wall_last = ll->wall;
+	}
 	if (ll->ts_kind != HR_TS_NONE && ll->ts_kind == o->ts_kind)
 		o->last_ts = ll->ts_usec;
 	else if (o->ts_kind == HR_TS_NONE && ll->ts_kind != HR_TS_NONE) {
@@ -953,4 +959,5 @@ void explain_finish(struct hr_explain *x)
 	x->kmajor = x->kminor = 0;
 	x->pending_net = x->pending_alloc = 0;
 	x->last_net_kind = -1;
+	x->boot_usec = 0;
 }

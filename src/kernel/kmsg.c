@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "snapshot/logline.h"
@@ -91,4 +93,30 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 	}
 	close(fd);
 	return records;
+}
+
+int kmsg_boot_usec(const struct hr_root *r, int64_t *out)
+{
+	if (r->is_host) {
+		struct timespec rt, bt;
+		if (clock_gettime(CLOCK_REALTIME, &rt) || clock_gettime(CLOCK_BOOTTIME, &bt))
+			return -errno;
+		*out = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000 + (rt.tv_nsec - bt.tv_nsec) / 1000;
+		return 0;
+	}
+	/* /proc/stat is ~2-3 KiB on small machines but one "intr" line per
+	 * interrupt source makes it grow with the CPU count: 256 KiB.
+	 * Called once per explain run (CLI only), so it allocates. */
+	size_t cap = 256u << 10;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	long n = root_read(r, "proc/stat", buf, cap);
+	int64_t sec;
+	int e = n < 0 ? (int)n : logline_btime_parse(buf, (size_t)n, &sec);
+	free(buf);
+	if (e)
+		return e;
+	*out = sec * 1000000;
+	return 0;
 }

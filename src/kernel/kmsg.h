@@ -25,4 +25,10 @@ typedef void (*hr_kmsg_line_fn)(void *arg, const char *line, size_t len);
  * EAGAIN/EPIPE/EINTR. *lost counts EPIPE. */
 long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost);
 
+/* Wall-clock time of boot, usec since the epoch, for turning record stamps
+ * into dates. On the live host CLOCK_REALTIME - CLOCK_BOOTTIME (usec
+ * precision); below another root the "btime" of its proc/stat (whole
+ * seconds; a snapshot holds it). Returns 0 or -errno (-ENODATA: no btime). */
+int kmsg_boot_usec(const struct hr_root *r, int64_t *out);
+
 #endif

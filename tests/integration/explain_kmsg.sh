@@ -3,10 +3,27 @@
 # end without blocking, exit 0/1/2, and print valid JSON. Reads only.
 set -uo pipefail
 HR=${HEADROOM_ASAN:-${HEADROOM:-./headroom}}
+out=$(mktemp); tmpd=$(mktemp -d); trap 'rm -rf "$out" "$tmpd"' EXIT
+
+# Classic syslog dates have no year: the file's mtime chooses it (the year
+# before, when the date would lie more than a day after the mtime).
+seen() { python3 -c 'import json,sys; print(" ".join(str(f["facts"]["first_seen"]) for f in json.load(sys.stdin)["findings"]))'; }
+line='kernel: TCP: out of memory -- consider tuning tcp_mem'
+printf 'Dec 31 23:59:00 h %s\n' "$line" >"$tmpd/dec.log"
+printf 'Jan  1 00:00:30 h %s\n' "$line" >"$tmpd/jan.log"
+touch -d '2025-01-02 00:00:00 UTC' "$tmpd/dec.log" "$tmpd/jan.log"
+for c in "dec.log 2024-12-31T23:59:00Z" "jan.log 2025-01-01T00:00:30Z"; do
+	set -- $c
+	got=$(TZ=UTC "$HR" explain --json "$tmpd/$1" | seen)
+	[ "$got" = "$2" ] || { echo "year rule: $1 gave '$got', want $2"; exit 1; }
+done
+got=$("$HR" explain --tz Asia/Tokyo --year 2020 --json - <"$tmpd/dec.log" | seen)
+[ "$got" = "2020-12-31T14:59:00Z" ] || { echo "--tz/--year: got '$got'"; exit 1; }
+echo "measured: classic syslog year from mtime and --year/--tz: ok"
+
 if [ ! -r /dev/kmsg ]; then
 	echo "/dev/kmsg not readable (not root or dmesg_restrict)"; exit 77
 fi
-out=$(mktemp); trap 'rm -f "$out"' EXIT
 start=$(date +%s.%N)
 timeout 20 "$HR" explain --json >"$out"; rc=$?
 end=$(date +%s.%N)
