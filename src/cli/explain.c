@@ -21,7 +21,8 @@
 #define EXPLAIN_BLOCK (1u << 20)
 
 struct out_ctx {
-	bool json, colour, verbose;
+	bool json, json_lines, colour, verbose;
+	const char *input;	/* the input being read: a path, "-" or "/dev/kmsg" */
 	int year;		/* --year, 0: chosen from ref_sec */
 	time_t ref_sec;		/* the input's mtime (regular file) or now */
 	struct jsonw w;
@@ -39,6 +40,8 @@ static void help(FILE *out)
 	      "with what happened, why, and what to change. '-' is stdin; with no FILE\n"
 	      "the live kernel ring buffer (/dev/kmsg) is read to its end.\n\n"
 	      "  --json        JSON document (schema headroom/1); incidents carry \"kind\"\n"
+	      "  --json-lines  one JSON document per line: each incident as it completes\n"
+	      "                ({\"type\":\"incident\",...}), then {\"type\":\"summary\",...}\n"
 	      "  --root DIR    read DIR/dev/kmsg instead of /dev/kmsg (no FILE given)\n"
 	      "  --tz ZONE     time zone of local times in the log (dmesg -T, classic\n"
 	      "                syslog); default TZ, else this machine's zone\n"
@@ -92,12 +95,75 @@ static void emit(void *arg, const struct hr_finding *f)
 	c->sev[f->severity]++;
 	if (f->severity > c->worst)
 		c->worst = f->severity;
-	if (c->json)
+	if (c->json_lines) {
+		/* One self-contained document per line, flushed at once, so a
+		 * log shipper tailing the output sees each incident as it ends. */
+		struct jsonw w;
+		jw_init(&w, stdout, false);
+		jw_obj_begin(&w);
+		jw_key(&w, "schema");
+		jw_str(&w, HR_SCHEMA);
+		jw_key(&w, "type");
+		jw_str(&w, "incident");
+		jw_key(&w, "input");
+		jw_str(&w, c->input);
+		jw_key(&w, "incident");
+		report_json_finding(&w, f);
+		jw_obj_end(&w);
+		jw_finish(&w);
+		fflush(stdout);
+	} else if (c->json)
 		report_json_finding(&c->w, f);
 	else {
 		report_text_finding(stdout, f, c->colour, true);
 		fputc('\n', stdout);
 	}
+}
+
+/* The summary keys of --json (after "findings") and of the --json-lines
+ * summary line. */
+static void summary_json(struct jsonw *w, const struct out_ctx *c, const struct hr_explain *x,
+			 const struct hr_findings *notes, int rc)
+{
+	const struct hr_explain_stats *st = &x->st;
+
+	jw_key(w, "kernel_seen");
+	jw_str(w, x->kernel_seen[0] ? x->kernel_seen : NULL);
+	jw_key(w, "worst");
+	jw_str(w, severity_name(c->worst));
+	jw_key(w, "exit_code");
+	jw_i64(w, rc);
+	jw_key(w, "counts");
+	jw_obj_begin(w);
+	for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
+		jw_key(w, severity_name((enum hr_severity)s));
+		jw_u64(w, c->sev[s]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "kinds");
+	jw_obj_begin(w);
+	for (int k = 0; k < HR_INC_NKINDS; k++) {
+		jw_key(w, incident_kind_name((enum hr_incident_kind)k));
+		jw_u64(w, st->incidents[k]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "input");
+	jw_obj_begin(w);
+	jw_key(w, "bytes");
+	jw_u64(w, st->bytes);
+	jw_key(w, "lines_truncated");
+	jw_u64(w, st->lines_truncated);
+	jw_key(w, "lost_records");
+	jw_u64(w, st->lost_records);
+	jw_key(w, "evicted_open_reports");
+	jw_u64(w, st->evicted);
+	jw_key(w, "hung_tasks_not_netstorage");
+	jw_u64(w, st->hung_other);
+	jw_obj_end(w);
+	jw_key(w, "not_read");
+	report_json_notes(w, notes);
+	jw_key(w, "dropped_findings");
+	jw_u64(w, 0);
 }
 
 static void kmsg_line(void *arg, const char *line, size_t len)
@@ -127,6 +193,7 @@ int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, 0, 'j' },
+		{ "json-lines", no_argument, 0, 'L' },
 		{ "root", required_argument, 0, 'r' },
 		{ "no-color", no_argument, 0, 'C' },
 		{ "tz", required_argument, 0, 'z' },
@@ -145,6 +212,7 @@ int cmd_explain(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': c.json = true; break;
+		case 'L': c.json_lines = true; break;
 		case 'r': root_path = optarg; break;
 		case 'C': c.colour = false; break;
 		case 'z':
@@ -167,6 +235,10 @@ int cmd_explain(int argc, char **argv)
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return HR_EXIT_USAGE;
 		}
+	}
+	if (c.json && c.json_lines) {
+		cli_err("explain", "--json and --json-lines exclude each other");
+		return HR_EXIT_USAGE;
 	}
 	if (root_path && optind < argc) {
 		cli_err("explain", "--root reads DIR/dev/kmsg; it cannot be combined with FILE arguments");
@@ -199,6 +271,9 @@ int cmd_explain(int argc, char **argv)
 
 	if (optind == argc) {
 		struct hr_root root;
+		char kmsg_name[4096];
+		snprintf(kmsg_name, sizeof(kmsg_name), "%s/dev/kmsg", root_path ? root_path : "");
+		c.input = kmsg_name;
 		int e = root_open(&root, root_path ? root_path : "/");
 		long n = e;
 		if (!e) {
@@ -218,6 +293,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
+		c.input = path;
 		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 		if (fd < 0) {
 			findings_note(&notes, path, errno, "not explained");
@@ -249,45 +325,24 @@ int cmd_explain(int argc, char **argv)
 		total += st->incidents[k];
 	if (c.json) {
 		jw_arr_end(&c.w);
-		jw_key(&c.w, "kernel_seen");
-		jw_str(&c.w, x->kernel_seen[0] ? x->kernel_seen : NULL);
-		jw_key(&c.w, "worst");
-		jw_str(&c.w, severity_name(c.worst));
-		jw_key(&c.w, "exit_code");
-		jw_i64(&c.w, rc);
-		jw_key(&c.w, "counts");
-		jw_obj_begin(&c.w);
-		for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
-			jw_key(&c.w, severity_name((enum hr_severity)s));
-			jw_u64(&c.w, c.sev[s]);
-		}
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "kinds");
-		jw_obj_begin(&c.w);
-		for (int k = 0; k < HR_INC_NKINDS; k++) {
-			jw_key(&c.w, incident_kind_name((enum hr_incident_kind)k));
-			jw_u64(&c.w, st->incidents[k]);
-		}
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "input");
-		jw_obj_begin(&c.w);
-		jw_key(&c.w, "bytes");
-		jw_u64(&c.w, st->bytes);
-		jw_key(&c.w, "lines_truncated");
-		jw_u64(&c.w, st->lines_truncated);
-		jw_key(&c.w, "lost_records");
-		jw_u64(&c.w, st->lost_records);
-		jw_key(&c.w, "evicted_open_reports");
-		jw_u64(&c.w, st->evicted);
-		jw_key(&c.w, "hung_tasks_not_netstorage");
-		jw_u64(&c.w, st->hung_other);
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "not_read");
-		report_json_notes(&c.w, &notes);
-		jw_key(&c.w, "dropped_findings");
-		jw_u64(&c.w, 0);
+		summary_json(&c.w, &c, x, &notes, rc);
 		jw_obj_end(&c.w);
 		jw_finish(&c.w);
+	} else if (c.json_lines) {
+		struct jsonw w;
+		jw_init(&w, stdout, false);
+		jw_obj_begin(&w);
+		jw_key(&w, "schema");
+		jw_str(&w, HR_SCHEMA);
+		jw_key(&w, "type");
+		jw_str(&w, "summary");
+		jw_key(&w, "command");
+		jw_str(&w, "explain");
+		jw_key(&w, "version");
+		jw_str(&w, HR_VERSION);
+		summary_json(&w, &c, x, &notes, rc);
+		jw_obj_end(&w);
+		jw_finish(&w);
 	} else {
 		if (st->lost_records)
 			printf("note  %" PRIu64 " kernel log records were overwritten before they could be read\n",

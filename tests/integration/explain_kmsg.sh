@@ -21,6 +21,26 @@ got=$("$HR" explain --tz Asia/Tokyo --year 2020 --json - <"$tmpd/dec.log" | seen
 [ "$got" = "2020-12-31T14:59:00Z" ] || { echo "--tz/--year: got '$got'"; exit 1; }
 echo "measured: classic syslog year from mtime and --year/--tz: ok"
 
+# --json-lines: every line of the output is one JSON document; incidents
+# first (type "incident"), one summary line last, the same incidents as --json.
+fx=tests/fixtures/kmsg
+cd "$(dirname "$0")/../.."
+"$HR" explain --tz UTC --json-lines "$fx"/*.log >"$tmpd/lines"; rc=$?
+[ "$rc" -le 2 ] || { echo "--json-lines exit $rc"; exit 1; }
+"$HR" explain --tz UTC --json "$fx"/*.log >"$tmpd/doc"
+python3 - "$tmpd/lines" "$tmpd/doc" <<'PY' || exit 1
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "output does not end with a newline"
+docs = [json.loads(l) for l in lines[:-1]]
+assert all(d["schema"] == "headroom/1" for d in docs)
+assert [d["type"] for d in docs] == ["incident"] * (len(docs) - 1) + ["summary"], "summary not last"
+doc = json.load(open(sys.argv[2]))
+assert [d["incident"] for d in docs[:-1]] == doc["findings"], "not the incidents of --json"
+assert docs[-1]["counts"] == doc["counts"] and docs[-1]["exit_code"] == doc["exit_code"]
+print("measured: --json-lines: %d lines, each one JSON document" % len(docs))
+PY
+
 if [ ! -r /dev/kmsg ]; then
 	echo "/dev/kmsg not readable (not root or dmesg_restrict)"; exit 77
 fi
