@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,9 @@ static void help(FILE *out)
 	      "  --year YYYY   year of classic syslog dates (\"Mar  5 10:11:12\"); default:\n"
 	      "                the year that is not after the file's modification time\n"
 	      "  --no-color    no ANSI colour even on a terminal\n\n"
-	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 headroom failed,\n"
-	      "      4 usage error\n", out);
+	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 nothing explained\n"
+	      "      (an input could not be read, or no line of it looked like a kernel\n"
+	      "      log) and nothing found in the rest, 4 usage error\n", out);
 }
 
 /* Local times (dmesg -T, classic syslog, ISO without offset) are in the
@@ -151,6 +153,8 @@ static void summary_json(struct jsonw *w, const struct out_ctx *c, const struct 
 	jw_obj_begin(w);
 	jw_key(w, "bytes");
 	jw_u64(w, st->bytes);
+	jw_key(w, "kernel_lines");
+	jw_u64(w, st->kernel_lines);
 	jw_key(w, "lines_truncated");
 	jw_u64(w, st->lines_truncated);
 	jw_key(w, "lost_records");
@@ -173,18 +177,81 @@ static void kmsg_line(void *arg, const char *line, size_t len)
 	explain_line(x, line, len);
 }
 
-/* Reads fd to EOF through the engine. Returns 0 or -errno. */
-static int feed_fd(struct hr_explain *x, int fd, char *buf)
+/* Lines with a kernel log prefix, plus reports recognised in text pasted
+ * without any prefix: when an input adds none, it was no kernel log. */
+static uint64_t kernel_evidence(const struct hr_explain *x)
 {
+	uint64_t n = x->st.kernel_lines + x->st.hung_other;
+	for (int k = 0; k < HR_INC_NKINDS; k++)
+		n += x->st.incidents[k];
+	return n;
+}
+
+/* An input in which no line had a kernel log prefix was not explained,
+ * whatever "0 incidents" would suggest (random bytes, /etc/hostname, an
+ * application log, dmesg's error message instead of its output): note it
+ * and say so once. Returns true when that is the case. */
+static bool not_kernel_log(struct hr_findings *notes, const char *path, uint64_t evidence,
+			   uint64_t bytes)
+{
+	if (evidence)
+		return false;
+	const char *what = bytes ? "not explained: no line looked like kernel log output"
+				 : "not explained: empty";
+	findings_note(notes, path, ENODATA, "%s", what);
+	cli_err("explain", "%s: %s%s", path, what,
+		bytes ? " (dmesg, journalctl -k, syslog 'kernel:' lines or /dev/kmsg records)" : "");
+	return true;
+}
+
+static int64_t mono_usec(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* A FIFO named on the command line that no writer ever opens would block
+ * open() for good, and poll() on it without a writer never wakes: after
+ * this long with neither data nor a writer that came and went, give up. */
+#define EXPLAIN_FIFO_WAIT_USEC (10 * 1000000LL)
+
+/* Reads fd to EOF through the engine. A regular file is read straight;
+ * anything else (pipe, FIFO, terminal, socket) is polled, so that when a
+ * live source goes quiet, reports it finished are emitted and flushed
+ * after EXPLAIN_IDLE_USEC (explain_idle) instead of being held until the
+ * next line arrives. fd may be O_NONBLOCK. Returns 0 or -errno
+ * (-ETIMEDOUT: a FIFO without a writer). */
+static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool fifo)
+{
+	int64_t start = mono_usec(), last = start;
+	bool woke = !fifo;	/* a FIFO: has a writer shown up yet? */
+
 	for (;;) {
+		if (!regular) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			int r = poll(&p, 1, 250);
+			if (r < 0 && errno != EINTR)
+				return -errno;
+			if (r <= 0) {
+				int64_t now = mono_usec();
+				if (!woke && now - start > EXPLAIN_FIFO_WAIT_USEC)
+					return -ETIMEDOUT;
+				explain_idle(x, now - last);
+				fflush(stdout);
+				continue;
+			}
+			woke = true;
+		}
 		ssize_t n = read(fd, buf, EXPLAIN_BLOCK);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return -errno;
 		}
 		if (n == 0)
 			return 0;
+		last = mono_usec();
 		explain_feed(x, buf, (size_t)n);
 	}
 }
@@ -283,6 +350,10 @@ int cmd_explain(int argc, char **argv)
 			n = kmsg_drain(&root, kmsg_line, x, &x->st.lost_records);
 			root_close(&root);
 		}
+		if (n >= 0) {
+			explain_finish(x);
+			failed |= not_kernel_log(&notes, kmsg_name, kernel_evidence(x), x->st.bytes);
+		}
 		if (n < 0) {
 			findings_note(&notes, "/dev/kmsg", (int)n, "kernel log not explained");
 			cli_err("explain", "%s/dev/kmsg: %s%s", root_path ? root_path : "",
@@ -294,7 +365,8 @@ int cmd_explain(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		c.input = path;
-		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+		/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
+		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : 0;
 		if (fd < 0) {
 			findings_note(&notes, path, errno, "not explained");
 			cli_err("explain", "%s: %s, skipping", path, strerror(errno));
@@ -302,15 +374,24 @@ int cmd_explain(int argc, char **argv)
 			continue;
 		}
 		struct stat st;
-		c.ref_sec = !fstat(fd, &st) && S_ISREG(st.st_mode) ? st.st_mtime : time(NULL);
-		int e = feed_fd(x, fd, buf);
-		if (e)
+		bool regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
+		c.ref_sec = regular ? st.st_mtime : time(NULL);
+		uint64_t kl0 = kernel_evidence(x), b0 = x->st.bytes;
+		int e = feed_fd(x, fd, buf, regular, strcmp(path, "-") && S_ISFIFO(st.st_mode));
+		if (e == -ETIMEDOUT) {
+			findings_note(&notes, path, e, "not explained (a FIFO no writer opened within %lld s)",
+				      EXPLAIN_FIFO_WAIT_USEC / 1000000);
+			cli_err("explain", "%s: FIFO without a writer for %lld s, skipping", path,
+				EXPLAIN_FIFO_WAIT_USEC / 1000000);
+		} else if (e) {
 			findings_note(&notes, path, e, "partly explained (read error)");
-		if (e)
 			cli_err("explain", "%s: read: %s; the rest of it is not explained", path, strerror(-e));
+		}
 		failed |= e != 0;
 		/* Reports do not span files: each file ends its open incidents. */
 		explain_finish(x);
+		if (!e)
+			failed |= not_kernel_log(&notes, path, kernel_evidence(x) - kl0, x->st.bytes - b0);
 		if (fd)
 			close(fd);
 	}
@@ -344,6 +425,13 @@ int cmd_explain(int argc, char **argv)
 		jw_obj_end(&w);
 		jw_finish(&w);
 	} else {
+		for (size_t i = 0; i < notes.nnotes; i++) {
+			const struct hr_note *n = &notes.notes[i];
+			if (n->err == ENODATA)
+				printf("note  %s: %s\n", n->path, n->what);
+			else
+				printf("note  %s: %s: %s\n", n->path, strerror(n->err), n->what);
+		}
 		if (st->lost_records)
 			printf("note  %" PRIu64 " kernel log records were overwritten before they could be read\n",
 			       st->lost_records);

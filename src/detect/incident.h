@@ -138,6 +138,7 @@ struct ex_open {
 
 struct hr_explain_stats {
 	uint64_t bytes, lines_seen, lines_truncated;
+	uint64_t kernel_lines;		/* lines with a kernel log prefix (logline.h) */
 	uint64_t incidents[HR_INC_NKINDS];
 	uint64_t evicted;		/* closed early because the open pool was full */
 	uint64_t hung_other;		/* hung tasks not in a network-storage path */
@@ -188,6 +189,16 @@ void explain_feed(struct hr_explain *x, const char *buf, size_t len);
 
 /* One complete line (no '\n'). */
 void explain_line(struct hr_explain *x, const char *line, size_t len);
+
+/* A live input has been silent for idle_usec (the caller measures it; the
+ * engine never reads a clock). The kernel prints an allocation failure,
+ * OOM or hung-task report in one go, so after EXPLAIN_IDLE_USEC of silence
+ * it is complete and is emitted; a burst kind (conntrack, socket memory,
+ * SYN flood, NFS) is emitted once the silence is longer than its window
+ * (60 s, 60 s, 6 h, 1 h). The carried partial line is kept: its end may
+ * still come. */
+#define EXPLAIN_IDLE_USEC 1000000
+void explain_idle(struct hr_explain *x, int64_t idle_usec);
 
 /* End of input: the carried partial line is processed, every open
  * incident is emitted, and what was learnt about this input (kernel

@@ -271,6 +271,7 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 		if (d == n && n - k < sizeof(out->caller)) {
 			memcpy(out->caller, c + k, n - k);
 			out->caller[n - k] = '\0';
+			out->kernel = true;
 			return end + 1;
 		}
 	}
@@ -278,6 +279,7 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 	if (mono_usec(c, n, &t)) {
 		out->ts_kind = HR_TS_MONO;
 		out->ts_usec = t;
+		out->kernel = true;
 		return end + 1;
 	}
 	/* Other timestamps: dmesg -T / -H in any locale; relative "+0.0004".
@@ -299,12 +301,20 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 	if (colon && wall_seconds(c, n, &t)) {
 		if (out->wall.kind == HR_WALL_NONE)
 			dmesg_t_wall(c, n, &out->wall);
+		out->kernel = true;
 		out->ts_kind = HR_TS_WALL;
 		out->ts_usec = t;
 		return end + 1;
 	}
-	if (colon || dot)
-		return end + 1;	/* relative or minute stamp: no usable time */
+	if (colon || dot) {
+		/* Relative or minute stamp ("[  +0.000004]", "[May 7 20:30]"): no
+		 * usable time. It marks a kernel line only with a digit on both
+		 * sides of a ':' or '.', so that random bytes rarely do. */
+		for (size_t i = 1; i + 1 < n; i++)
+			if ((c[i] == ':' || c[i] == '.') && is_digit(c[i - 1]) && is_digit(c[i + 1]))
+				out->kernel = true;
+		return end + 1;
+	}
 	return 0;
 }
 
@@ -323,6 +333,8 @@ static size_t syslog_tag(const char *s, size_t len, struct hr_logline *out, bool
 			const char *p = s + t0;
 			bool kern = n >= 6 && !memcmp(p, "kernel", 6) &&
 				    (n == 6 || p[6] == '[');
+			if (kern)
+				out->kernel = true;
 			if (!kern && !after_date)
 				return 0;
 			if (!kern) {
@@ -367,6 +379,12 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 			while (k < rest && k < 5 && is_digit(s[k]))
 				k++;
 			if (k < rest && s[k] == '>') {
+				/* "<4>" then text: a console or dmesg -r line (a level
+				 * followed by binary junk is not). */
+				bool text = true;
+				for (size_t q = k + 1; q < rest && q < k + 5; q++)
+					text &= s[q] >= 0x20 && s[q] < 0x7f;
+				out->kernel |= text;
 				i += k + 1;
 				continue;
 			}
@@ -417,6 +435,13 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 		}
 		break;
 	}
+	/* journalctl markers: "-- No entries --", "-- Boot 3f2a... --",
+	 * "-- Logs begin at ..." (journalctl -k prints them around the kernel
+	 * lines, and alone when there are none). */
+	if (len >= 6 && !memcmp(buf, "-- ", 3) && !memcmp(buf + len - 3, " --", 3))
+		out->kernel = true;
+	if (out->not_kernel)
+		out->kernel = false;
 	if (!out->host.p) {
 		out->host.p = buf;	/* empty, but never NULL (memcpy of 0 bytes) */
 		out->host.len = 0;
@@ -497,4 +522,29 @@ int logline_btime_parse(const char *buf, size_t len, int64_t *sec)
 		return 0;
 	}
 	return -ENODATA;
+}
+
+bool logline_is_kernel(const char *buf, size_t len)
+{
+	/* "[  785.581198] ": digits, one '.', digits, ']' within the first
+	 * 32 bytes is a stamp whatever follows; anything else takes the full
+	 * parse (a small share of lines in dmesg output). */
+	if (len > 3 && buf[0] == '[') {
+		size_t i = 1, lim = len < 32 ? len : 32;
+		while (i < lim && buf[i] == ' ')
+			i++;
+		size_t d0 = i;
+		while (i < lim && is_digit(buf[i]))
+			i++;
+		if (i > d0 && i < lim && buf[i] == '.') {
+			size_t f0 = ++i;
+			while (i < lim && is_digit(buf[i]))
+				i++;
+			if (i > f0 && i < lim && buf[i] == ']')
+				return true;
+		}
+	}
+	struct hr_logline ll;
+	logline_parse(buf, len, &ll);
+	return ll.kernel;
 }

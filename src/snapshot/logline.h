@@ -63,11 +63,18 @@ struct hr_logline {
 	char caller[12];	/* "T3124" / "C3" from PRINTK_CALLER, else "" */
 	struct hr_span host;	/* syslog host name, or empty */
 	bool not_kernel;	/* syslog line of another program: ignore */
+	bool kernel;		/* it had a kernel log prefix: a "[...]" stamp or
+				 * caller id, "<N>", a "kernel:" syslog tag, or it is
+				 * a journalctl "-- ... --" marker; and !not_kernel */
 };
 
 /* Strips the prefixes of one line (no '\n'; a trailing '\r' is dropped).
  * Always succeeds: a line without any known prefix is all text. */
 void logline_parse(const char *buf, size_t len, struct hr_logline *out);
+
+/* Same as logline_parse(buf, len, &ll).kernel, faster for the common
+ * "[  785.581198] " form: what `explain` calls on lines it otherwise skips. */
+bool logline_is_kernel(const char *buf, size_t len);
 
 /* One record read from /dev/kmsg (Documentation/ABI/testing/dev-kmsg):
  *   "6,1234,5678901,-;text\n KEY=VAL\n"   (prio,seq,usec,flags[,more];text)

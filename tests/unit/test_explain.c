@@ -824,6 +824,83 @@ static void test_seen_times(void **state)
 	}
 }
 
+/* Which lines count as kernel log lines (explain's "not a kernel log"). */
+static void test_kernel_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		bool kernel;
+	} t[] = {
+		{ "[  785.581198] kworker/3:2: page allocation failure", true },
+		{ "[  659.105948][ T3124] x", true },
+		{ "[Thu May  9 14:52:38 2024] CPU 11/KVM invoked", true },
+		{ "[  +0.000004]       Not tainted 5.7.0-rc2+ #2", true },
+		{ "[May 7 20:30] x", true },
+		{ "<4>[ 1.5] hi", true },
+		{ "<6>Linux version 2.6.18", true },
+		{ "Sep  8 16:40:44 knalp3 kernel: chrome: page", true },
+		{ "2019-02-25T03:45:03.778502+00:00 hostname kernel: [1.2] x", true },
+		{ "kernel: [759720.237846] TCP: out of memory", true },
+		{ "-- No entries --", true },
+		{ "-- Boot 3f2a5c0e1d2b4a69b2e1f0c3d4e5f607 --", true },
+		{ "Sep  8 16:40:44 host sshd[12]: Accepted publickey", false },
+		{ "web-01.example.net", false },
+		{ "[Unit]", false },
+		{ "[INFO] started", false },
+		{ "<4>\x01\x02\x03\x04", false },
+		{ "", false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hr_logline ll;
+		logline_parse(t[i].in, strlen(t[i].in), &ll);
+		if (ll.kernel != t[i].kernel || logline_is_kernel(t[i].in, strlen(t[i].in)) != t[i].kernel)
+			fail_msg("case %zu '%s': kernel %d/%d want %d", i, t[i].in, ll.kernel,
+				 logline_is_kernel(t[i].in, strlen(t[i].in)), t[i].kernel);
+	}
+	/* The prefilter's skipped lines are counted like parsed ones. */
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text = "[ 1.0] a\nnoise\n[ 2.0] b\nSep  8 16:40:44 h kernel: c\n";
+	explain_feed(x, text, strlen(text));
+	explain_finish(x);
+	assert_int_equal(x->st.kernel_lines, 3);
+	free(x);
+	free(c);
+}
+
+/* A live input gone quiet: reports printed in one go are complete after
+ * EXPLAIN_IDLE_USEC; bursts only after their window. */
+static void test_idle(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text =
+		"[ 1.0] nf_conntrack: table full, dropping packet\n"
+		"[ 2.0] swapper/0: page allocation failure: order:4, mode:0x20\n"
+		"[ 2.0] Call Trace:\n";
+	explain_feed(x, text, strlen(text));
+	explain_idle(x, EXPLAIN_IDLE_USEC - 1);
+	assert_int_equal(c->n, 0);
+	explain_idle(x, EXPLAIN_IDLE_USEC);
+	assert_int_equal(c->n, 1);
+	assert_string_equal(c->f[0].kind, "alloc_failure");
+	explain_idle(x, 59 * 1000000LL);
+	assert_int_equal(c->n, 1);
+	explain_idle(x, 60 * 1000000LL);
+	assert_int_equal(c->n, 2);
+	assert_string_equal(c->f[1].kind, "conntrack_full");
+	explain_finish(x);
+	assert_int_equal(c->n, 2);
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -843,6 +920,8 @@ int main(void)
 		cmocka_unit_test(test_logline_wall),
 		cmocka_unit_test(test_btime),
 		cmocka_unit_test(test_seen_times),
+		cmocka_unit_test(test_kernel_lines),
+		cmocka_unit_test(test_idle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
