@@ -91,6 +91,17 @@ static int wall_to_utc(void *arg, const struct hr_wall *w, int64_t *utc_sec)
 	return 0;
 }
 
+/* Opens one --json-lines document: {"schema":...,"type":TYPE */
+static void line_begin(struct jsonw *w, const char *type)
+{
+	jw_init(w, stdout, false);
+	jw_obj_begin(w);
+	jw_key(w, "schema");
+	jw_str(w, HR_SCHEMA);
+	jw_key(w, "type");
+	jw_str(w, type);
+}
+
 static void emit(void *arg, const struct hr_finding *f)
 {
 	struct out_ctx *c = arg;
@@ -101,12 +112,7 @@ static void emit(void *arg, const struct hr_finding *f)
 		/* One self-contained document per line, flushed at once, so a
 		 * log shipper tailing the output sees each incident as it ends. */
 		struct jsonw w;
-		jw_init(&w, stdout, false);
-		jw_obj_begin(&w);
-		jw_key(&w, "schema");
-		jw_str(&w, HR_SCHEMA);
-		jw_key(&w, "type");
-		jw_str(&w, "incident");
+		line_begin(&w, "incident");
 		jw_key(&w, "input");
 		jw_str(&w, c->input);
 		jw_key(&w, "incident");
@@ -411,12 +417,7 @@ int cmd_explain(int argc, char **argv)
 		jw_finish(&c.w);
 	} else if (c.json_lines) {
 		struct jsonw w;
-		jw_init(&w, stdout, false);
-		jw_obj_begin(&w);
-		jw_key(&w, "schema");
-		jw_str(&w, HR_SCHEMA);
-		jw_key(&w, "type");
-		jw_str(&w, "summary");
+		line_begin(&w, "summary");
 		jw_key(&w, "command");
 		jw_str(&w, "explain");
 		jw_key(&w, "version");
