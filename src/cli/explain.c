@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,6 +254,10 @@ static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool f
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			if (errno == EPIPE) {	/* /dev/kmsg given as FILE: records overwritten */
+				x->st.lost_records++;
+				continue;
+			}
 			return -errno;
 		}
 		if (n == 0)
@@ -382,6 +387,14 @@ int cmd_explain(int argc, char **argv)
 		struct stat st;
 		bool regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
 		c.ref_sec = regular ? st.st_mtime : time(NULL);
+		/* /dev/kmsg itself (char 1:11) as FILE: followed like dmesg -w,
+		 * its records dated by this host's boot time. */
+		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 11) {
+			struct hr_root host = { .is_host = true };
+			int64_t boot;
+			if (!kmsg_boot_usec(&host, &boot))
+				x->boot_usec = boot;
+		}
 		uint64_t kl0 = kernel_evidence(x), b0 = x->st.bytes;
 		int e = feed_fd(x, fd, buf, regular, strcmp(path, "-") && S_ISFIFO(st.st_mode));
 		if (e == -ETIMEDOUT) {

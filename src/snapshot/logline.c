@@ -368,6 +368,18 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 	memset(out, 0, sizeof(*out));
 	if (len && buf[len - 1] == '\r')
 		len--;
+	/* A raw /dev/kmsg record line ("cat /dev/kmsg > file", or the device
+	 * itself given as FILE): its header is the prefix. */
+	struct hr_kmsg_rec rec;
+	if (len && is_digit(buf[0]) && !kmsg_record_parse(buf, len, &rec) &&
+	    rec.text.p + rec.text.len == buf + len && rec.usec <= (uint64_t)INT64_MAX / 2) {
+		out->kernel = rec.facility == 0;
+		out->not_kernel = rec.facility != 0;
+		out->ts_kind = HR_TS_MONO;
+		out->ts_usec = (int64_t)rec.usec;
+		memcpy(out->caller, rec.caller, sizeof(out->caller));
+		i = (size_t)(rec.text.p - buf);
+	}
 	/* Bounded: each pass strips one prefix; a line has at most a few. */
 	for (int pass = 0; pass < 6 && i < len; pass++) {
 		const char *s = buf + i;
