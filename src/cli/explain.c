@@ -92,6 +92,26 @@ static int wall_to_utc(void *arg, const struct hr_wall *w, int64_t *utc_sec)
 	return 0;
 }
 
+/* glibc reads an unknown zone name ("Europe/Berln") as UTC without a
+ * word: a typo would shift every date. A name must be a tz database file;
+ * POSIX rules ("EST5EDT", "<+03>-3") carry a digit and are taken as is. */
+static bool tz_known(const char *tz)
+{
+	char path[4096];
+	const char *dir = getenv("TZDIR");
+
+	if (!tz[0] || strstr(tz, ".."))
+		return false;
+	if (tz[0] == ':')
+		tz++;
+	if (tz[0] == '/')
+		return access(tz, R_OK) == 0;
+	if (strpbrk(tz, "0123456789") || !strcmp(tz, "UTC") || !strcmp(tz, "GMT"))
+		return true;	/* UTC/GMT: what glibc falls back to, so right without tzdata */
+	snprintf(path, sizeof(path), "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo", tz);
+	return access(path, R_OK) == 0;
+}
+
 /* Opens one --json-lines document: {"schema":...,"type":TYPE */
 static void line_begin(struct jsonw *w, const char *type)
 {
@@ -294,8 +314,9 @@ int cmd_explain(int argc, char **argv)
 		case 'r': root_path = optarg; break;
 		case 'C': c.colour = false; break;
 		case 'z':
-			if (!optarg[0]) {
-				cli_err("explain", "--tz wants a zone name, e.g. UTC or Europe/Berlin");
+			if (!tz_known(optarg)) {
+				cli_err("explain", "--tz '%s': no such time zone (want e.g. UTC, Europe/Berlin or EST5EDT)",
+					optarg);
 				return HR_EXIT_USAGE;
 			}
 			setenv("TZ", optarg, 1);
