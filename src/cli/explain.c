@@ -178,18 +178,21 @@ static void summary_json(struct jsonw *w, const struct out_ctx *c, const struct 
 	jw_obj_end(w);
 	jw_key(w, "input");
 	jw_obj_begin(w);
-	jw_key(w, "bytes");
-	jw_u64(w, st->bytes);
-	jw_key(w, "kernel_lines");
-	jw_u64(w, st->kernel_lines);
-	jw_key(w, "lines_truncated");
-	jw_u64(w, st->lines_truncated);
-	jw_key(w, "lost_records");
-	jw_u64(w, st->lost_records);
-	jw_key(w, "evicted_open_reports");
-	jw_u64(w, st->evicted);
-	jw_key(w, "hung_tasks_not_netstorage");
-	jw_u64(w, st->hung_other);
+	const struct {
+		const char *key;
+		uint64_t v;
+	} in[] = {
+		{ "bytes", st->bytes },
+		{ "kernel_lines", st->kernel_lines },
+		{ "lines_truncated", st->lines_truncated },
+		{ "lost_records", st->lost_records },
+		{ "evicted_open_reports", st->evicted },
+		{ "hung_tasks_not_netstorage", st->hung_other },
+	};
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		jw_key(w, in[i].key);
+		jw_u64(w, in[i].v);
+	}
 	jw_obj_end(w);
 	jw_key(w, "not_read");
 	report_json_notes(w, notes);
