@@ -1,7 +1,9 @@
 # headroom - build, test, fuzz, bench.
 #   make            build ./headroom (release)
-#   make check      every test under ASan+UBSan, clang -Werror build, fuzzers briefly,
+#   make check      every test under ASan+UBSan, clang -Werror build, fuzzers (corpus
+#                   replay + fixed-seed bounded run),
 #                   golden outputs, real-kernel integration tests (root)
+#   make fuzz-long  open-ended fuzzing, random seeds, FUZZ_SECONDS per target
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
 #   make golden-update   regenerate golden outputs for review
 # Dependencies are Debian packages; tools/install-deps.sh installs them (root).
@@ -14,7 +16,15 @@ CFLAGS  ?= -O2
 HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS  := -linih -lm
-FUZZ_SECONDS ?= 10
+# make check: each fuzzer replays its corpus, then FUZZ_RUNS mutations from
+# FUZZ_SEED (same verdict on every machine); make fuzz-long: FUZZ_SECONDS each,
+# random seeds.
+FUZZ_RUNS ?= 30000
+FUZZ_SEED ?= 1
+FUZZ_SECONDS ?= 600
+# Test-only code (hooks that pause or fake the host) exists only in the
+# ASan build the tests run, never in ./headroom.
+TEST_HOOKS := -DHR_TEST_HOOKS
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
@@ -57,7 +67,7 @@ build/asan/libheadroom.a: $(ASAN_OBJS)
 	ar rcs $@ $^
 build/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) -c -o $@ $<
+	$(CC) $(BASE) -O1 $(SAN) $(TEST_HOOKS) -c -o $@ $<
 build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) -o $@ $^ $(LDLIBS)
 build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a $(HDRS) tests/unit/testutil.h
@@ -91,15 +101,15 @@ golden: test-deps build/asan/headroom
 golden-update: build/asan/headroom
 	@HR_GOLDEN_UPDATE=1 tests/run.sh golden build/asan/headroom
 fuzz: test-deps $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz $(FUZZ_BINS)
+	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh fuzz $(FUZZ_BINS)
 fuzz-long: $(FUZZ_BINS)
-	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/run.sh fuzz $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz $(FUZZ_BINS)
 integration: test-deps headroom build/asan/headroom
 	@tests/run.sh integration
 
 # Everything, one summary line at the end ("N passed, N failed").
 check: test-deps headroom clang $(UNIT_BINS) build/asan/headroom $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh all $(UNIT_BINS) -- $(FUZZ_BINS)
+	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh all $(UNIT_BINS) -- $(FUZZ_BINS)
 test: check
 
 bench: headroom $(BENCH_BINS)
