@@ -381,7 +381,7 @@ void daemon_write_status(struct hr_ctx *c)
 
 int daemon_reload(struct hr_ctx *c)
 {
-	struct hr_config_err err;
+	struct hr_config_err err = { 0 };
 	int rc;
 
 	c->st.reloads++;
@@ -392,13 +392,18 @@ int daemon_reload(struct hr_ctx *c)
 	} else {
 		rc = config_load(c->opts.config_path, &c->newcfg, &err);
 	}
+	for (size_t i = 0; i < err.ndiag; i++) {
+		char line[HR_CFG_STR + sizeof(err.msg) + 32];
+		config_diag_format(&err.diag[i], c->opts.config_path, line, sizeof(line));
+		hr_log(c, err.diag[i].warning ? 4 : 3, "reload: %s", line);
+	}
 	if (rc) {
-		if (err.line)
-			hr_log(c, 3, "reload: %s:%u: %s; keeping the old configuration",
-			       c->opts.config_path, err.line, err.msg);
-		else
+		if (!err.ndiag)
 			hr_log(c, 3, "reload: %s: %s; keeping the old configuration", c->opts.config_path,
 			       err.msg[0] ? err.msg : strerror(-rc));
+		else
+			hr_log(c, 3, "reload: %u errors in %s; keeping the old configuration", err.nerrors,
+			       c->opts.config_path);
 		daemon_notify(c, "READY=1");
 		return rc;
 	}
