@@ -157,8 +157,8 @@ int cmd_run(int argc, char **argv)
 		return HR_EXIT_FAIL;
 	}
 	if (defaults) {
-		fprintf(stderr, "<5>headroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
-			path);
+		fprintf(stderr, "%sheadroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
+			log_stderr_is_journal() ? "<5>" : "", path);
 	}
 	rc = daemon_init(c, &cfg, &o);
 	if (rc == 0)
