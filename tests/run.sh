@@ -5,7 +5,8 @@
 #   golden HEADROOM        tests/golden/*.cmd: args; .ok: expected stdout; .rc: exit code
 #   fuzz BIN...            libFuzzer targets over tests/fuzz/corpus/NAME: FUZZ_RUNS
 #                          mutations from FUZZ_SEED, or FUZZ_SECONDS of random fuzzing
-#   integration            tests/integration/*.sh (root; exit 77 = skipped with a reason)
+#   integration [NAME...]  tests/integration/*.sh, or only NAME.sh (root; exit 77 =
+#                          skipped with a reason)
 #   all UNIT... -- FUZZ... everything above
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -93,9 +94,10 @@ run_fuzz() {
 }
 
 run_integration() {
-	local t rc out
+	local t rc out only=" $* "
 	for t in tests/integration/*.sh; do
 		[ -e "$t" ] || continue
+		[ "$only" = "  " ] || [[ $only == *" $(basename "$t" .sh) "* ]] || continue
 		out=$(HEADROOM="$PWD/headroom" HEADROOM_ASAN="$PWD/build/asan/headroom" \
 			timeout 900 bash "$t" 2>&1); rc=$?
 		case $rc in
@@ -113,7 +115,7 @@ case $mode in
 unit) run_unit "$@" ;;
 golden) run_golden "$1" ;;
 fuzz) run_fuzz "$@" ;;
-integration) run_integration ;;
+integration) run_integration "$@" ;;
 all)
 	units=(); fuzzers=(); seen=0
 	for a in "$@"; do
