@@ -142,18 +142,19 @@ test: check
 bench: headroom $(BENCH_BINS)
 	@bench/run.sh
 
-build/headroom.service: dist/headroom.service.in
-	@mkdir -p $(dir $@)
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@
+UNIT_SED := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 
 # The configuration and /etc/default file are installed only where none is:
 # an administrator's edits are never overwritten (the Debian package ships
 # them as conffiles instead).
-install: headroom build/headroom.service
+install: headroom
 	install -D -m 0755 headroom $(DESTDIR)$(SBINDIR)/headroom
 	for m in doc/*.[58]; do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
-	install -D -m 0644 build/headroom.service $(DESTDIR)$(UNITDIR)/headroom.service
+	install -d $(DESTDIR)$(UNITDIR)
+	$(UNIT_SED) dist/headroom.service.in >$(DESTDIR)$(UNITDIR)/headroom.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/headroom.service
+	install -D -m 0644 dist/bash-completion/headroom $(DESTDIR)$(BASHCOMPDIR)/headroom
 	[ -e $(DESTDIR)$(SYSCONFDIR)/headroom/headroom.conf ] || \
 		install -D -m 0644 dist/headroom.conf $(DESTDIR)$(SYSCONFDIR)/headroom/headroom.conf
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/headroom ] || \
