@@ -15,7 +15,8 @@ CLANG   ?= clang
 # does not fail the build.
 WERROR  ?= 1
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wundef -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
-# -MMD -MP: each object depends on the headers it includes (build/**/*.d).
+# -MMD -MP: each object depends on the headers it includes (build/**/*.d),
+# and on this Makefile (its flags).
 BASE    := -std=c17 $(WARN) -Isrc -Ibuild/gen -pthread -MMD -MP
 # CFLAGS, CPPFLAGS and LDFLAGS are the builder's (dpkg-buildflags sets them);
 # the release build adds hardening and full RELRO on top.
@@ -85,14 +86,14 @@ headroom: build/rel/cli/main.o build/rel/libheadroom.a
 build/rel/libheadroom.a: $(REL_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-build/rel/%.o: src/%.c
+build/rel/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(CPPFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
 
 build/asan/libheadroom.a: $(ASAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-build/asan/%.o: src/%.c
+build/asan/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -O1 $(SAN) $(TEST_HOOKS) -c -o $@ $<
 build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
@@ -102,12 +103,12 @@ build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) $(TEST_HOOKS) -Itests/unit -o $@ $< build/asan/libheadroom.a -lcmocka $(LDLIBS)
 
 # clang -Werror over every file: both compilers must accept the code.
-build/clang/%.o: src/%.c
+build/clang/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BASE) -O2 -c -o $@ $<
 clang: $(CLANG_OBJS)
 
-build/fuzz/%.o: src/%.c
+build/fuzz/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BASE) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build/fuzz/libheadroom.a: $(FUZZ_OBJS)

@@ -121,7 +121,7 @@ struct hr_ctx {
 	/* Scratch, reused everywhere; sized for the largest file we read. */
 	char path[HR_CFG_STR + HR_CG_PATH_MAX + 64];
 	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
-	char dents[16384];
+	_Alignas(8) char dents[16384];	/* getdents64 records: struct linux_dirent64 needs 8 */
 	char ino[8192];
 	char logbuf[1024];
 	char line[512];
