@@ -17,7 +17,7 @@ WERROR  ?= 1
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wundef -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
 # -MMD -MP: each object depends on the headers it includes (build/**/*.d),
 # and on this Makefile (its flags).
-BASE    := -std=c17 $(WARN) -Isrc -Ibuild/gen -pthread -MMD -MP
+BASE    := -std=c17 $(WARN) -Isrc -pthread -MMD -MP
 # CFLAGS, CPPFLAGS and LDFLAGS are the builder's (dpkg-buildflags sets them);
 # the release build adds hardening and full RELRO on top.
 CFLAGS  ?= -O2 -g
@@ -65,6 +65,8 @@ BENCH_BINS:= $(BENCH_SRCS:bench/%.c=build/rel/bench/%)
 BUILD_VERSION := $(shell tools/version.sh)
 $(shell mkdir -p build/gen; v='#define HR_BUILD_VERSION "$(BUILD_VERSION)"'; \
 	[ "$$(cat build/gen/version.h 2>/dev/null)" = "$$v" ] || echo "$$v" >build/gen/version.h)
+# Forced (-include), so src/ has no #include of a generated file.
+build/rel/cli/main.o build/asan/cli/main.o build/clang/cli/main.o: VERSION_H := -include build/gen/version.h
 ifneq ($(shell grep -c '^[#]define HR_VERSION "$(shell cat VERSION)"' src/report/report.h),1)
 $(error VERSION ($(shell cat VERSION)) differs from HR_VERSION in src/report/report.h)
 endif
@@ -88,14 +90,14 @@ build/rel/libheadroom.a: $(REL_OBJS)
 	ar rcs $@ $^
 build/rel/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(CPPFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(BASE) $(VERSION_H) $(CPPFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
 
 build/asan/libheadroom.a: $(ASAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 build/asan/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) $(TEST_HOOKS) -c -o $@ $<
+	$(CC) $(BASE) $(VERSION_H) -O1 $(SAN) $(TEST_HOOKS) -c -o $@ $<
 build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) -o $@ $^ $(LDLIBS)
 build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a
@@ -105,7 +107,7 @@ build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a
 # clang -Werror over every file: both compilers must accept the code.
 build/clang/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) -O2 -c -o $@ $<
+	$(CLANG) $(BASE) $(VERSION_H) -O2 -c -o $@ $<
 clang: $(CLANG_OBJS)
 
 build/fuzz/%.o: src/%.c Makefile

@@ -9,7 +9,12 @@
 
 #include "cli/cli.h"
 #include "report/report.h"
-#include "version.h"	/* build/gen: HR_BUILD_VERSION, from git describe or VERSION */
+
+/* The Makefile force-includes build/gen/version.h for this file only:
+ * HR_BUILD_VERSION from git describe, or the VERSION file. */
+#ifndef HR_BUILD_VERSION
+#define HR_BUILD_VERSION HR_VERSION
+#endif
 
 static const struct {
 	const char *name;
