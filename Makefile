@@ -65,6 +65,9 @@ BENCH_BINS:= $(BENCH_SRCS:bench/%.c=build/rel/bench/%)
 BUILD_VERSION := $(shell tools/version.sh)
 $(shell mkdir -p build/gen; v='#define HR_BUILD_VERSION "$(BUILD_VERSION)"'; \
 	[ "$$(cat build/gen/version.h 2>/dev/null)" = "$$v" ] || echo "$$v" >build/gen/version.h)
+# A test or fuzz binary's dependency file is hidden (.NAME.d), so that
+# build/fuzz/bin/* and build/asan/tests/* are only programs.
+BIN_DEP = -MF $(dir $@).$(notdir $@).d
 # Forced (-include), so src/ has no #include of a generated file.
 build/rel/cli/main.o build/asan/cli/main.o build/clang/cli/main.o: VERSION_H := -include build/gen/version.h
 ifneq ($(shell grep -c '^[#]define HR_VERSION "$(shell cat VERSION)"' src/report/report.h),1)
@@ -102,7 +105,7 @@ build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) -o $@ $^ $(LDLIBS)
 build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) $(TEST_HOOKS) -Itests/unit -o $@ $< build/asan/libheadroom.a -lcmocka $(LDLIBS)
+	$(CC) $(BASE) $(BIN_DEP) -O1 $(SAN) $(TEST_HOOKS) -Itests/unit -o $@ $< build/asan/libheadroom.a -lcmocka $(LDLIBS)
 
 # clang -Werror over every file: both compilers must accept the code.
 build/clang/%.o: src/%.c Makefile
@@ -118,7 +121,7 @@ build/fuzz/libheadroom.a: $(FUZZ_OBJS)
 	ar rcs $@ $^
 build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libheadroom.a
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libheadroom.a $(LDLIBS)
+	$(CLANG) $(BASE) $(BIN_DEP) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libheadroom.a $(LDLIBS)
 
 build/rel/bench/%: bench/%.c build/rel/libheadroom.a
 	@mkdir -p $(dir $@)
