@@ -48,11 +48,18 @@ static int load(const char *path, bool explicit_path, struct hr_config *cfg)
 		config_defaults(cfg);
 		return 1;	/* defaults */
 	}
+	/* Every error and warning, so one --check-config run shows them all. */
+	for (size_t i = 0; i < err.ndiag; i++) {
+		char line[HR_CFG_STR + sizeof(err.msg) + 32];
+		config_diag_format(&err.diag[i], path, line, sizeof(line));
+		cli_err("run", "%s", line);
+	}
+	if (err.nerrors + err.nwarnings > err.ndiag)
+		cli_err("run", "%s: %zu more errors and warnings not shown", path,
+			(size_t)err.nerrors + err.nwarnings - err.ndiag);
 	if (rc) {
-		if (err.line)
-			fprintf(stderr, "headroom: run: %s:%u: %s\n", path, err.line, err.msg);
-		else
-			fprintf(stderr, "headroom: run: %s: %s\n", path, err.msg[0] ? err.msg : strerror(-rc));
+		if (!err.ndiag)
+			cli_err("run", "%s: %s", path, err.msg[0] ? err.msg : strerror(-rc));
 		return rc;
 	}
 	return 0;
@@ -150,8 +157,8 @@ int cmd_run(int argc, char **argv)
 		return HR_EXIT_FAIL;
 	}
 	if (defaults) {
-		fprintf(stderr, "<5>headroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
-			path);
+		fprintf(stderr, "%sheadroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
+			log_stderr_is_journal() ? "<5>" : "", path);
 	}
 	rc = daemon_init(c, &cfg, &o);
 	if (rc == 0)

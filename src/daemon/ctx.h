@@ -114,12 +114,14 @@ struct hr_ctx {
 	struct sockaddr_un notify_addr;
 	socklen_t notify_len;
 	uint64_t watchdog_usec;
+	char notify_status[160];	/* last STATUS= sent */
+	bool log_journal;		/* stderr is the journal: "<N>" prefixes */
 	char status_path[HR_CFG_STR + 32];
 	char status_tmp[HR_CFG_STR + 40];
 	/* Scratch, reused everywhere; sized for the largest file we read. */
 	char path[HR_CFG_STR + HR_CG_PATH_MAX + 64];
 	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
-	char dents[16384];
+	_Alignas(8) char dents[16384];	/* getdents64 records: struct linux_dirent64 needs 8 */
 	char ino[8192];
 	char logbuf[1024];
 	char line[512];
@@ -132,6 +134,8 @@ void daemon_fini(struct hr_ctx *c);
 void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void daemon_write_status(struct hr_ctx *c);
 void daemon_notify(struct hr_ctx *c, const char *msg);
+/* True when stderr is the stream $JOURNAL_STREAM names (dev:ino). */
+bool log_stderr_is_journal(void);
 int daemon_reload(struct hr_ctx *c);
 uint64_t hr_now_ns(void);
 /* Builds "<base><cg path>/<file>" in c->path and returns it. */

@@ -45,9 +45,24 @@ const char *backend_name(enum hr_backend b)
 	return "?";
 }
 
-/* One line to stderr with a syslog priority prefix that journald reads
- * ("<6>headroom: run: ..."). vsnprintf into a ctx buffer and one write(2):
- * no stdio buffering, no allocation. Debug (7) only with -v. */
+bool log_stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	/* "DEV:INO" of the stream journald gave us (systemd.exec(5)); stderr
+	 * redirected elsewhere by a wrapper keeps the variable but not the inode. */
+	if (!js || sscanf(js, "%llu:%llu%c", &dev, &ino, &tail) != 2 || fstat(STDERR_FILENO, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/* One line to stderr, with a syslog priority prefix ("<6>headroom: run: ...")
+ * only when stderr is the journal: journald reads it as the priority, a
+ * terminal or a log file would show it as noise. vsnprintf into a ctx buffer
+ * and one write(2): no stdio buffering, no allocation. Debug (7) only with -v. */
 void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
 {
 	va_list ap;
@@ -55,7 +70,10 @@ void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
 
 	if (prio >= 7 && !c->opts.verbose)
 		return;
-	n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
+	if (c->log_journal)
+		n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
+	else
+		n = snprintf(c->logbuf, sizeof(c->logbuf), "headroom: run: ");
 	va_start(ap, fmt);
 	n += vsnprintf(c->logbuf + n, sizeof(c->logbuf) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
@@ -178,6 +196,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		c->cfg.dry_run = true;
 	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = -1;
 	c->journal.fd = -1;
+	c->log_journal = log_stderr_is_journal();
 	c->start_ns = hr_now_ns();
 	rc = root_open(&c->root, o->root ? o->root : "/");
 	if (rc) {
@@ -342,6 +361,22 @@ int daemon_ready(struct hr_ctx *c)
 	return 0;
 }
 
+/* The line `systemctl status` shows, sent when it changes (the tick calls
+ * this every second; an unchanged line is not resent). */
+static void daemon_notify_status(struct hr_ctx *c, unsigned tracked, unsigned lim, unsigned rec)
+{
+	char msg[sizeof(c->notify_status)];
+
+	snprintf(msg, sizeof(msg), "STATUS=%s%u cgroups watched, %u limited, %u reclaiming; "
+		 "%llu squeezes, %llu MiB reclaimed",
+		 c->cfg.dry_run ? "dry run: " : "", tracked, lim, rec, (unsigned long long)c->st.squeezes,
+		 (unsigned long long)(c->st.reclaimed_bytes >> 20));
+	if (!strcmp(msg, c->notify_status))
+		return;
+	memcpy(c->notify_status, msg, sizeof(msg));
+	daemon_notify(c, msg);
+}
+
 void daemon_write_status(struct hr_ctx *c)
 {
 	unsigned tracked = 0, lim = 0, rec = 0;
@@ -369,6 +404,7 @@ void daemon_write_status(struct hr_ctx *c)
 			 (unsigned long long)c->st.polls, (unsigned long long)c->st.throttled,
 			 c->journal.open_entries, (unsigned long long)c->st.dropped_cgroups,
 			 c->cfg.dry_run ? " dry_run=1" : "");
+	daemon_notify_status(c, tracked, lim, rec);
 	/* Atomic for readers: write a temp file, then rename over. */
 	fd = open(c->status_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
@@ -381,22 +417,30 @@ void daemon_write_status(struct hr_ctx *c)
 
 int daemon_reload(struct hr_ctx *c)
 {
-	struct hr_config_err err;
+	struct hr_config_err err = { 0 };
 	int rc;
 
 	c->st.reloads++;
-	daemon_notify(c, "RELOADING=1");
+	/* Type=notify-reload (systemd 253) waits for RELOADING=1 with the
+	 * CLOCK_MONOTONIC time of the reload's start, then READY=1. */
+	char msg[64];
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(hr_now_ns() / 1000u));
+	daemon_notify(c, msg);
 	if (!c->opts.config_path) {
 		config_defaults(&c->newcfg);
 		rc = 0;
 	} else {
 		rc = config_load(c->opts.config_path, &c->newcfg, &err);
 	}
+	/* Every error and warning; the last says what happens. */
+	for (size_t i = 0; i < err.ndiag; i++) {
+		char line[HR_CFG_STR + sizeof(err.msg) + 32];
+		config_diag_format(&err.diag[i], c->opts.config_path, line, sizeof(line));
+		hr_log(c, err.diag[i].warning ? 4 : 3, "reload: %s%s", line,
+		       rc && i + 1 == err.ndiag ? "; keeping the old configuration" : "");
+	}
 	if (rc) {
-		if (err.line)
-			hr_log(c, 3, "reload: %s:%u: %s; keeping the old configuration",
-			       c->opts.config_path, err.line, err.msg);
-		else
+		if (!err.ndiag)
 			hr_log(c, 3, "reload: %s: %s; keeping the old configuration", c->opts.config_path,
 			       err.msg[0] ? err.msg : strerror(-rc));
 		daemon_notify(c, "READY=1");
