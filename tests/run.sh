@@ -3,6 +3,7 @@
 # "N passed, N failed[, N skipped]" that CI reads.
 #   unit BIN...            cmocka binaries (every test case counts)
 #   golden HEADROOM        tests/golden/*.cmd: args; .ok: expected stdout; .rc: exit code
+#   static                 the layering rule of src/ (tests/include_graph.py; needs make)
 #   fuzz BIN...            libFuzzer targets over tests/fuzz/corpus/NAME: FUZZ_RUNS
 #                          mutations from FUZZ_SEED, or FUZZ_SECONDS of random fuzzing
 #   integration [NAME...]  tests/integration/*.sh, or only NAME.sh (root; exit 77 =
@@ -110,10 +111,21 @@ run_integration() {
 	done
 }
 
+# Source-level checks: the layering rule of src/ (tests/include_graph.py).
+run_static() {
+	local out
+	if out=$(python3 tests/include_graph.py 2>&1); then
+		passed=$((passed + 1)); echo "static $(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("static include_graph"); printf '%s\n' "$out"
+	fi
+}
+
 mode=${1:-all}; shift || true
 case $mode in
 unit) run_unit "$@" ;;
 golden) run_golden "$1" ;;
+static) run_static ;;
 fuzz) run_fuzz "$@" ;;
 integration) run_integration "$@" ;;
 all)
@@ -122,11 +134,12 @@ all)
 		if [ "$a" = "--" ]; then seen=1; elif [ $seen = 0 ]; then units+=("$a"); else fuzzers+=("$a"); fi
 	done
 	run_unit "${units[@]}"
+	run_static
 	run_golden build/asan/headroom
 	run_fuzz "${fuzzers[@]}"
 	run_integration
 	;;
-*) echo "usage: $0 unit|golden|fuzz|integration|all ..." >&2; exit 2 ;;
+*) echo "usage: $0 unit|golden|static|fuzz|integration|all ..." >&2; exit 2 ;;
 esac
 [ ${#failures[@]} -gt 0 ] && printf 'FAILED: %s\n' "${failures[@]}"
 if [ "$skipped" -gt 0 ]; then
