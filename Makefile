@@ -57,7 +57,7 @@ build/asan/libheadroom.a: $(ASAN_OBJS)
 	ar rcs $@ $^
 build/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) -c -o $@ $<
+	$(CC) $(BASE) -O1 $(SAN) -DHR_TEST_HOOKS -c -o $@ $<
 build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) -o $@ $^ $(LDLIBS)
 build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a $(HDRS) tests/unit/testutil.h

@@ -16,6 +16,7 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
+	res->kept_slot = -1;
 	if (o->dry_run)
 		return 0;
 	for (unsigned i = 0; i < o->max_chunks; i++) {
@@ -49,11 +50,14 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	int slot, rc, wr;
 
 	memset(res, 0, sizeof(*res));
+	res->kept_slot = -1;
 	if (o->dry_run)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
+	e.dev = f->dev;
+	e.ino = f->ino;
 	snprintf(e.file, sizeof(e.file), "memory.high");
 	snprintf(e.orig, sizeof(e.orig), "%s", orig_high);
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->target_bytes);
@@ -74,8 +78,10 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	}
 	res->chunks = 1;
 	res->stop = wr;
-	if (rc && rc != -ENODEV && rc != -ENOENT)
-		return rc;	/* record kept: replay restores it */
+	if (rc && rc != -ENODEV && rc != -ENOENT) {
+		res->kept_slot = slot;
+		return rc;	/* record kept: the retry or replay restores it */
+	}
 	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
 		res->usage_after_bytes = usage;
 		/* memory.high throttles rather than caps: count the net drop. */

@@ -62,6 +62,7 @@ static void on_tick(struct hr_ctx *c)
 		daemon_notify(c, "WATCHDOG=1");
 	if (c->inofd < 0 && c->tick_count % 10 == 0)
 		watch_scan(c);
+	watch_retry_dropped(c);
 }
 
 int loop_once(struct hr_ctx *c, int timeout_ms)
