@@ -11,6 +11,9 @@
 #     with the same path is not raised
 #   5 two agents (different run dirs) on one cgroup: limit unchanged
 #   6 kill -9 storm during active reclaim: every limit restored, no slot left
+#   7 not root: observes, says why, claims nothing
+#   8 cgroup table full: dropped cgroups counted, picked up when room appears
+#   9 RLIMIT_NOFILE too low for max_cgroups: refused with the numbers
 # Needs the test build (HEADROOM_ASAN): the pause hook lives only there.
 # TWO_AGENTS_S (default 60) and KILLS (default 50) size parts 5 and 6.
 set -uo pipefail
@@ -312,4 +315,43 @@ slots=$(active_slots "$WORK/rd/journal")
 echo "measured: 6: $((k - 1)) kill -9 in $((SECONDS - t0)) s: $inside inside a lowered window, $removals during cgroup removal; limits after every replay wrong: $restored_fail; final $jo, $slots slots left"
 rmcg "$cga"
 rmcg "$cgb"
+# ---- 7: not root ---------------------------------------------------------
+cg=$(mkcg nr $((256 * MiB))) || fail "mkcg"
+mkdir -m 0700 "$WORK/rnr" && chown 65534 "$WORK/rnr"
+conf "$WORK/rnr" "$M" "$PFX-nr"
+chmod 0755 "$WORK"
+timeout 5 setpriv --reuid 65534 --regid 65534 --clear-groups "$HR" run -c "$WORK/conf" >"$WORK/7.log" 2>&1
+grep -q "ready: .* 0 reclaimed" "$WORK/7.log" || { cat "$WORK/7.log"; bad "not root: claims to reclaim"; }
+grep -q "not writable (Permission denied; run as root): observing" "$WORK/7.log" || bad "not root: no clear reason"
+grep -q "Illegal seek" "$WORK/7.log" && bad "not root: 'Illegal seek'"
+echo "measured: 7: as uid 65534: $(grep -o '[0-9]* limited, [0-9]* reclaimed' "$WORK/7.log")"
+rmcg "$cg"
+
+# ---- 8: table full, then room ---------------------------------------------
+tab=$(mkcg tab $((512 * MiB))) || fail "mkcg"
+for i in $(seq 1 12); do mkdir "$tab/c$i"; done
+rm -rf "$WORK/rd8" && mkdir -m 0700 "$WORK/rd8"
+conf "$WORK/rd8" "$tab" "none"
+sed -i 's/^max_cgroups = 256/max_cgroups = 8/' "$WORK/conf"
+start_agent "$WORK/8.log"
+wait_for "$WORK/8.log" "ready:" 20 || bad "agent not ready with a full table"
+sleep 1.5
+d1=$(grep -o " dropped=[0-9]*" "$WORK/rd8/status"); t1=$(grep -o "tracked=[0-9]*" "$WORK/rd8/status")
+for i in $(seq 1 6); do rmdir "$tab/c$i"; done
+sleep 2.5
+d2=$(grep -o " dropped=[0-9]*" "$WORK/rd8/status"); t2=$(grep -o "tracked=[0-9]*" "$WORK/rd8/status")
+stop_agent
+[ "$d1" = " dropped=5" ] && [ "$t1" = tracked=8 ] || bad "full table: want dropped=5 tracked=8, got$d1 $t1"
+[ "$d2" = " dropped=0" ] && [ "$t2" = tracked=7 ] || { cat "$WORK/8.log"; bad "dropped cgroups not picked up: got$d2 $t2"; }
+grep -q "room again" "$WORK/8.log" || bad "no log line when the table has room again"
+echo "measured: 8: 13 cgroups, max_cgroups 8:$d1 $t1; after 6 removed:$d2 $t2"
+for i in $(seq 7 12); do rmdir "$tab/c$i"; done
+rmcg "$tab"
+
+# ---- 9: RLIMIT_NOFILE ------------------------------------------------------
+conf "$WORK/rd8" "$M" "none"
+( ulimit -n 100; exec timeout 10 "$HR" run -c "$WORK/conf" ) >"$WORK/9.log" 2>&1; e=$?
+grep -q "max_cgroups = 256 needs at least 576 file descriptors .* RLIMIT_NOFILE is 100" "$WORK/9.log" && [ $e -ne 0 ] ||
+	{ cat "$WORK/9.log"; bad "RLIMIT_NOFILE too low not refused with the numbers"; }
+echo "measured: 9: RLIMIT_NOFILE 100 with max_cgroups 256: refused (exit $e)"
 exit $rc
