@@ -73,6 +73,7 @@ struct hr_cg {
 	bool limit_rw;		/* limit_fd is open for writing */
 	int limit_err;		/* why not (-errno), 0 when it is */
 	bool owned;		/* dir_fd is flock()ed by us */
+	bool foreign;		/* another process holds the lock: retried at slow polls */
 	int kept_slot;		/* journal slot of a restore that failed, -1 none */
 	bool regular;		/* files are regular files (a test fixture tree) */
 	enum hr_backend backend;

@@ -161,8 +161,9 @@ void watch_configure(struct hr_ctx *c, int idx)
 	}
 	int pol = (int)(p - c->cfg.policy);
 	uint64_t high = mark_bytes(&p->high, limit), low = mark_bytes(&p->low, limit);
-	if (g->limited && pol == g->pol && limit == g->limit && high == g->high && low == g->low)
-		return;		/* nothing changed */
+	if (g->limited && pol == g->pol && limit == g->limit && high == g->high && low == g->low &&
+	    !g->foreign)
+		return;		/* nothing changed (a foreign lock is tried again) */
 	g->pol = pol;
 	g->limit = limit;
 	g->high = high;
@@ -192,16 +193,23 @@ void watch_configure(struct hr_ctx *c, int idx)
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
 	g->backend = choose(c, g, p);
+	bool was_foreign = g->foreign;
+	g->foreign = false;
 	if (g->backend != HR_BE_OBSERVE && !c->cfg.dry_run && !own(c, g)) {
 		if (g->dir_fd >= 0) {
-			c->st.foreign_owner++;
-			hr_log(c, 4, "%s: another process holds the lock on this cgroup (another headroom "
-			       "agent? see /proc/locks): observing it only", g->path);
+			g->foreign = true;
+			if (!was_foreign) {
+				c->st.foreign_owner++;
+				hr_log(c, 4, "%s: another process holds the lock on this cgroup (another "
+				       "headroom agent? see /proc/locks): observing it only", g->path);
+			}
 			g->why = "another agent owns this cgroup: observing";
 		} else {
 			g->why = "cannot open the cgroup directory: observing";
 		}
 		g->backend = HR_BE_OBSERVE;
+	} else if (was_foreign) {
+		hr_log(c, 5, "%s: the other agent let go of this cgroup: taking it over", g->path);
 	}
 	close_fd(&g->ctl_fd);
 	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
