@@ -87,6 +87,12 @@ active_slots() {
 devino() { stat -c '%d|%i' "$1"; }
 rel() { echo "${1#/}"; }
 
+# ---- 0: the pause hook is in the test build only --------------------------
+if [ -x "${HEADROOM:-}" ]; then
+	grep -q HEADROOM_DEBUG_SQUEEZE_PAUSE_MS "$HEADROOM" && bad "release binary $HEADROOM has the pause hook"
+	grep -q HEADROOM_DEBUG_SQUEEZE_PAUSE_MS "$HR" || bad "test binary $HR lacks the pause hook"
+fi
+
 # ---- 1: hostile run dir, journal, config ---------------------------------
 mkdir -p "$WORK/ww" && chmod 1777 "$WORK/ww"
 conf "$WORK/ww" "$M" "$PFX-none"
