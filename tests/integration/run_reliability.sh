@@ -43,23 +43,10 @@ stop_agent() {
 	wait "$AGENT_PID" 2>/dev/null
 	AGENT_PID=
 }
-# conf RUN_DIR CGROUP_ROOT MATCH
+# conf RUN_DIR CGROUP_ROOT MATCH: $WORK/conf, mode 0644, a 256-entry table
 conf() {
-	cat >"$WORK/conf" <<CONF
-[agent]
-cgroup_root = $2
-run_dir = $1
-mlock = no
-max_cgroups = 256
-[policy test]
-match = /$3
-high = 90%
-low = 80%
-mode = reclaim
-max_rate = 16G
-max_cpu = 100%
-chunk = 32M
-CONF
+	agent_config "$WORK/conf" "$3" "$1" "$2"
+	sed -i '/^\[agent\]/a max_cgroups = 256' "$WORK/conf"
 	chmod 0644 "$WORK/conf"
 }
 # journal FILE RECORD...: writes a v2 journal; RECORD = "cgroup_rel|file|orig|lowered|dev|ino".
