@@ -107,5 +107,49 @@ echo "measured: v2-high fallback: memory.events max $hmax (without agent $base),
 [ "$base" -gt 0 ] || fail "the workload never hit memory.max without the agent"
 [ "$with" -eq 0 ] || fail "memory.events max grew with the agent: $with"
 [ $arc -eq 0 ] || fail "agent exit $arc"
+
+# Journal replay on v2: records a killed agent would leave (written by
+# hr_jrec with the agent's encoder), some genuine, some forged. Only the
+# genuine one below cgroup_root, for a file the agent writes, naming the
+# same cgroup, is restored.
+M60=$((60 << 20))
+mkdir $CG/hr-jroot $CG/hr-jout || fail "mkdir hr-jroot"
+echo +memory >$CG/hr-jroot/cgroup.subtree_control || fail "memory for hr-jroot children"
+mkdir $CG/hr-jroot/a $CG/hr-jroot/b $CG/hr-jroot/c || fail "mkdir hr-jroot/*"
+for d in $CG/hr-jroot/a $CG/hr-jroot/b $CG/hr-jroot/c $CG/hr-jout; do echo $M60 >$d/memory.high; done
+echo $M60 >$CG/hr-jroot/c/memory.max
+mkdir -m 0700 /tmp/hr-jrun
+R=sys/fs/cgroup
+./hr_jrec /tmp/hr-jrun \
+	$R/hr-jroot/a memory.high max $((50 << 20)) 0 \
+	$R/hr-jroot/b memory.high max $((50 << 20)) 0x10000 \
+	$R/hr-jout memory.high max $((50 << 20)) 0 \
+	$R/hr-jroot/c memory.max max $((50 << 20)) 0 || fail "hr_jrec"
+cat >/tmp/hrj.conf <<CONF
+[agent]
+cgroup_root = /sys/fs/cgroup/hr-jroot
+run_dir = /tmp/hr-jrun
+max_cgroups = 64
+[policy none]
+match = /nothing
+CONF
+./headroom run -c /tmp/hrj.conf >/tmp/agentj.log 2>&1 &
+agent=$!
+i=0
+while ! grep -q "ready:" /tmp/agentj.log; do
+	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agentj.log; fail "agent not ready with a planted journal"; }
+	sleep 0.1
+done
+kill $agent; wait $agent
+grep "journal:" /tmp/agentj.log | sed 's/^/note: /'
+ja=$(cat $CG/hr-jroot/a/memory.high) jb=$(cat $CG/hr-jroot/b/memory.high)
+jo=$(cat $CG/hr-jout/memory.high) jc=$(cat $CG/hr-jroot/c/memory.max)
+echo "measured: v2 journal: genuine a -> $ja, replaced b -> $jb, outside root -> $jo, memory.max (not a file the agent writes) -> $jc"
+[ "$ja" = max ] || fail "genuine v2 record not restored ($ja)"
+[ "$jb" = $M60 ] || fail "record for a replaced cgroup written ($jb)"
+[ "$jo" = $M60 ] || fail "record outside cgroup_root written ($jo)"
+[ "$jc" = $M60 ] || fail "record for memory.max written ($jc)"
+grep -q "2 refused" /tmp/agentj.log || fail "refusals not counted"
+rmdir $CG/hr-jroot/a $CG/hr-jroot/b $CG/hr-jroot/c $CG/hr-jroot $CG/hr-jout
 echo "guest: ok"
 exit 0
