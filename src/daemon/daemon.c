@@ -286,6 +286,14 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		       c->root.path, c->base);
 		return rc;
 	}
+	int bfd = root_openat_strict(c->root.fd, c->base[0] ? c->base : ".", O_PATH | O_DIRECTORY);
+	if (bfd < 0) {
+		hr_log(c, 3, "cgroup_root /%s: %s%s; not starting", c->base, strerror(-bfd),
+		       bfd == -ELOOP || bfd == -EXDEV ? " (a symlink on the path: name the real directory, "
+						       "the agent follows no symlink where it writes)" : "");
+		return bfd;
+	}
+	close(bfd);
 	rc = check_nofile(c);
 	if (rc)
 		return rc;

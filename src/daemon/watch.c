@@ -39,9 +39,12 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Every cgroup file, read or written, resolves without symlinks below the
+ * root (cgroupfs has none; daemon_init refuses a cgroup_root reached
+ * through one), so no path the agent writes can be redirected. */
 static int open_cg(struct hr_ctx *c, const struct hr_cg *g, const char *file, int flags)
 {
-	return root_openat(&c->root, cg_file(c, g, file), flags);
+	return root_openat_strict(c->root.fd, cg_file(c, g, file), flags);
 }
 
 static void close_limited(struct hr_cg *g)
@@ -338,7 +341,7 @@ struct linux_dirent64 {
  * DIR*, no allocation). New children are scanned by the caller's walk. */
 static int scan_children(struct hr_ctx *c, int idx)
 {
-	int fd = root_openat(&c->root, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
+	int fd = root_openat_strict(c->root.fd, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return fd;

@@ -133,16 +133,16 @@ n=$(grep -c "journal: .*REFUSED" "$WORK/2.log")
 [ "$n" -eq 2 ] || { cat "$WORK/2.log"; bad "want 2 refused records logged, got $n"; }
 grep -q "a different cgroup now" "$WORK/2.log" || bad "replaced cgroup not logged"
 grep -q "2 refused" "$WORK/2.log" || bad "refusals not counted"
-# Through a symlinked directory: cgroup_root is reached through a link,
-# the record names the cgroup through it.
+# Through a symlinked directory: cgroup_root is reached through a link and
+# the record names the cgroup through it. The agent follows no symlink where
+# it writes, so it refuses that cgroup_root before replaying anything.
 echo $((32 * MiB)) >"$root/child2/memory.limit_in_bytes"
 journal "$WORK/rd/journal" "$(rel "$WORK/cglink/child2")|memory.limit_in_bytes|$((256 * MiB))|$((32 * MiB))|$(devino "$root/child2")"
 conf "$WORK/rd" "$WORK/cglink" "$PFX-none"
-start_agent "$WORK/2b.log"
-wait_for "$WORK/2b.log" "ready:|not starting" 20
-stop_agent
+timeout 20 "$HR" run -c "$WORK/conf" >"$WORK/2b.log" 2>&1; e=$?
 [ "$(limit_of "$root/child2")" -eq $((32 * MiB)) ] || bad "wrote through a symlinked directory"
-grep -q "REFUSED.*symlink" "$WORK/2b.log" || { cat "$WORK/2b.log"; bad "symlinked record not refused"; }
+grep -q "cgroup_root .*symlink on the path.*not starting" "$WORK/2b.log" && [ $e -ne 0 ] ||
+	{ cat "$WORK/2b.log"; bad "cgroup_root through a symlink not refused"; }
 # --dry-run: reports, writes nothing, leaves the record.
 journal "$WORK/rd/journal" "$(rel "$root/child2")|memory.limit_in_bytes|$((256 * MiB))|$((32 * MiB))|$(devino "$root/child2")"
 conf "$WORK/rd" "$root" "$PFX-none"
@@ -177,6 +177,24 @@ echo "measured: 3: FIFO status.tmp and FIFO config at SIGHUP: agent stopped $(((
 rm -f "$WORK/conf" && mv "$WORK/conf.real" "$WORK/conf"
 mkdir -m 0700 "$WORK/sd" && mkfifo "$WORK/sd/status"
 timeout 10 "$HR" status --run-dir "$WORK/sd" >/dev/null 2>&1; [ $? -ne 124 ] || bad "status hangs on a FIFO"
+# planted status files: pid 1 (alive, not headroom), escape bytes, 0666
+rm -f "$WORK/sd/status"
+printf 'pid=1 uptime_s=5 \033]0;owned\007\n' >"$WORK/sd/status"
+timeout 10 "$HR" status --run-dir "$WORK/sd" >"$WORK/3s.out" 2>&1 && bad "status believed pid=1"
+grep -q "is not headroom" "$WORK/3s.out" || bad "status: pid=1 not called out"
+chmod 0666 "$WORK/sd/status"
+timeout 10 "$HR" status --run-dir "$WORK/sd" --json >"$WORK/3s.json" 2>&1; [ $? -eq 3 ] || bad "status believed a 0666 file"
+grep -q '"state":"untrusted"' "$WORK/3s.json" || bad "status --json: no untrusted state"
+# a symlink planted as status.tmp: the agent neither follows nor keeps it
+ln -s "$WORK/victim" "$WORK/rd/status.tmp"
+start_agent "$WORK/3b.log"
+wait_for "$WORK/3b.log" "ready:" 20 || bad "agent not ready with a symlink status.tmp"
+sleep 1.5
+[ -e "$WORK/victim" ] && bad "agent wrote through a planted status.tmp symlink"
+timeout 5 "$HR" status --run-dir "$WORK/rd" >"$WORK/3s2.out" 2>&1 || { cat "$WORK/3s2.out"; bad "no status past a planted symlink"; }
+timeout 5 "$HR" status --run-dir "$WORK/rd" --json | grep -q '"state":"running"' || bad "status --json: not running"
+stop_agent
+echo "measured: 3: status: pid=1, 0666 file, FIFO refused; planted status.tmp symlink not followed"
 rm -rf "$WORK/fx" && cp -a tests/fixtures/6.18.44-vm-x86_64 "$WORK/fx"
 nf=0
 for f in proc/meminfo proc/vmstat proc/zoneinfo proc/net/snmp; do
