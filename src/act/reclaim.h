@@ -108,7 +108,9 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 /* cgroup v2 without memory.reclaim (4.5-5.18): lowers memory.high to the
  * target for one write (memory_high_write reclaims the excess in the writer:
  * mm/memcontrol.c in 4.19 and 6.1; the earliest v2 kernels only set it)
- * and restores the journaled original at once. ctl_fd is memory.high. */
+ * and restores the journaled original at once, compare-and-swap as the v1
+ * squeeze (res->lost when someone else's value is there). ctl_fd is
+ * memory.high. */
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		    const char *orig_high, const struct reclaim_plan *p,
 		    const struct reclaim_opts *o, struct reclaim_res *res);

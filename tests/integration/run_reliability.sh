@@ -270,18 +270,14 @@ killcg() { local p; for p in $(cat "$1/cgroup.procs" 2>/dev/null); do kill "$p" 
 # cgroup that reads it first, so a shared file would be split between them)
 loadloop() { run_in "$1" bash -c "end=\$((SECONDS + $2)); while [ \$SECONDS -lt \$end ]; do '$WORK/hr_load' seq '$3' >/dev/null; done" & }
 "$WORK/hr_load" create "$WORK/fileb" 240 >/dev/null || fail "cannot create the second test file"
-inside=0 removals=0 restored_fail=0 t0=$SECONDS
+sed 's|^match = .*|match = /nothing|' "$WORK/conf" >"$WORK/conf.v" && chmod 0644 "$WORK/conf.v"
+inside=0 removals=0 restored_fail=0 replayed=0 t0=$SECONDS
 for ((k = 1; k <= KILLS; k++)); do
 	# even k: inside the window (pause hook, kill once it is lowered);
 	# odd k: at a random point of the round, no pause
 	pause=$((k % 2 ? 0 : 300 + RANDOM % 300))
 	start_agent "$WORK/6.log" HEADROOM_DEBUG_SQUEEZE_PAUSE_MS=$pause
 	wait_for "$WORK/6.log" "ready:" 20 || { cat "$WORK/6.log"; bad "storm: agent $k not ready"; break; }
-	# every limit must be back after the replay at start
-	for c in "$cga" "$cgb"; do
-		[ -d "$c" ] || continue
-		[ "$(limit_of "$c")" -eq $((256 * MiB)) ] || { restored_fail=$((restored_fail + 1)); bad "storm $k: $c at $(limit_of "$c") after replay"; }
-	done
 	loadloop "$cga" 3 "$WORK/file"; la=$!
 	loadloop "$cgb" 3 "$WORK/fileb"; lb=$!
 	if [ $((k % 10)) -eq 5 ]; then
@@ -310,6 +306,20 @@ for ((k = 1; k <= KILLS; k++)); do
 	done
 	AGENT_PID=
 	kill "$la" "$lb" 2>/dev/null; killcg "$cga"; killcg "$cgb"; wait 2>/dev/null
+	# The next start replays what the kill left. Checked with an agent
+	# that only observes (a reclaiming one may be inside its next window
+	# when we look): once it is ready and stopped, every limit is back and
+	# no slot is left.
+	"$HR" run -c "$WORK/conf.v" >"$WORK/6v.log" 2>&1 &
+	AGENT_PID=$!
+	wait_for "$WORK/6v.log" "ready:" 20 || { cat "$WORK/6v.log"; bad "storm: replay agent $k not ready"; }
+	stop_agent
+	for c in "$cga" "$cgb"; do
+		[ -d "$c" ] || continue
+		[ "$(limit_of "$c")" -eq $((256 * MiB)) ] || { restored_fail=$((restored_fail + 1)); bad "storm $k: $c at $(limit_of "$c") after replay"; }
+	done
+	[ "$(active_slots "$WORK/rd/journal")" -eq 0 ] || bad "storm $k: journal slots left after replay"
+	grep -q "journal: .*restored" "$WORK/6v.log" && replayed=$((replayed + 1))
 done
 start_agent "$WORK/6z.log"
 wait_for "$WORK/6z.log" "ready:" 20 || bad "storm: final agent not ready"
@@ -323,7 +333,7 @@ slots=$(active_slots "$WORK/rd/journal")
 [ "$slots" -eq 0 ] || bad "storm: $slots journal slots left after a clean stop"
 [ "$jo" = journal_open=0 ] || bad "storm: final agent had $jo"
 [ "$inside" -gt 0 ] || bad "storm: no kill landed inside a lowered window (the test did not test it)"
-echo "measured: 6: $((k - 1)) kill -9 in $((SECONDS - t0)) s: $inside inside a lowered window, $removals during cgroup removal; limits after every replay wrong: $restored_fail; final $jo, $slots slots left"
+echo "measured: 6: $((k - 1)) kill -9 in $((SECONDS - t0)) s: $inside inside a lowered window, $removals during cgroup removal, $replayed replays restored a limit; limits wrong after a replay: $restored_fail; final $jo, $slots slots left"
 rmcg "$cga"
 rmcg "$cgb"
 # ---- 7: not root ---------------------------------------------------------
