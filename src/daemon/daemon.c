@@ -526,14 +526,11 @@ int daemon_reload(struct hr_ctx *c)
 
 	c->st.reloads++;
 	daemon_notify(c, "RELOADING=1");
-	memset(&err, 0, sizeof(err));
 	if (!c->opts.config_path) {
 		config_defaults(&c->newcfg);
 		rc = 0;
 	} else {
-		rc = daemon_check_config(c->opts.config_path, err.msg, sizeof(err.msg));
-		if (rc == 0)
-			rc = config_load(c->opts.config_path, &c->newcfg, &err);
+		rc = config_load(c->opts.config_path, &c->newcfg, &err);
 	}
 	if (rc) {
 		if (err.line)

@@ -211,7 +211,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 			g->why = "cannot open the cgroup directory: observing";
 		}
 		g->backend = HR_BE_OBSERVE;
-	} else if (was_foreign) {
+	} else if (was_foreign && g->backend != HR_BE_OBSERVE) {
 		hr_log(c, 5, "%s: the other agent let go of this cgroup: taking it over", g->path);
 	}
 	close_fd(&g->ctl_fd);
