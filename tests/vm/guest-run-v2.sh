@@ -12,6 +12,14 @@ grep -q memory $CG/cgroup.subtree_control || echo +memory >$CG/cgroup.subtree_co
 echo "guest: kernel $(uname -r)"
 ./hr_load create $D/file 384 >/dev/null || fail "create"
 run_in() { cg=$1; shift; ( echo $$ >/dev/null; sh -c 'echo $$ > '"$cg"'/cgroup.procs; exec "$@"' sh "$@" ); }
+# wait_log FILE REGEX WHAT: up to 10 s for REGEX in FILE, else fail WHAT.
+wait_log() {
+	i=0
+	while ! grep -q "$2" "$1"; do
+		i=$((i + 1)); [ $i -gt 100 ] && { cat "$1"; fail "$3"; }
+		sleep 0.1
+	done
+}
 maxev() { sed -n 's/^max //p' "$1/memory.events"; }
 
 # Without the agent.
@@ -48,11 +56,7 @@ CONF
 ./headroom run -c /tmp/hr.conf -v >/tmp/agent.log 2>&1 &
 agent=$!
 mkdir $CG/hr-agent && echo $LIMIT >$CG/hr-agent/memory.max || fail "mkdir hr-agent"
-i=0
-while ! grep -q "hr-agent: limit" /tmp/agent.log; do
-	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agent.log; fail "agent did not pick up hr-agent"; }
-	sleep 0.1
-done
+wait_log /tmp/agent.log "hr-agent: limit" "agent did not pick up hr-agent"
 grep "hr-agent: limit" /tmp/agent.log | sed 's/^/note: /'
 grep -q "backend v2-reclaim" /tmp/agent.log || fail "backend is not v2-reclaim"
 grep "PSI" /tmp/agent.log | sed 's/^/note: /'
@@ -88,11 +92,7 @@ echo "measured: v2: time without $(sed -n 's/.*ns=//p' /tmp/base.out) ns, with $
 mkdir $CG/hr-agent-high && echo $LIMIT >$CG/hr-agent-high/memory.max || fail "mkdir hr-agent-high"
 ./headroom run -c /tmp/hr.conf -v >/tmp/agent2.log 2>&1 &
 agent=$!
-i=0
-while ! grep -q "hr-agent-high: limit" /tmp/agent2.log; do
-	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agent2.log; fail "agent did not pick up hr-agent-high"; }
-	sleep 0.1
-done
+wait_log /tmp/agent2.log "hr-agent-high: limit" "agent did not pick up hr-agent-high"
 grep -q "hr-agent-high: .*backend v2-high" /tmp/agent2.log || fail "backend is not v2-high"
 run_in $CG/hr-agent-high ./hr_load seq $D/file >/tmp/high.out || fail "workload"
 hmax=$(maxev $CG/hr-agent-high)
@@ -135,11 +135,7 @@ match = /nothing
 CONF
 ./headroom run -c /tmp/hrj.conf >/tmp/agentj.log 2>&1 &
 agent=$!
-i=0
-while ! grep -q "ready:" /tmp/agentj.log; do
-	i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/agentj.log; fail "agent not ready with a planted journal"; }
-	sleep 0.1
-done
+wait_log /tmp/agentj.log "ready:" "agent not ready with a planted journal"
 kill $agent; wait $agent
 grep "journal:" /tmp/agentj.log | sed 's/^/note: /'
 ja=$(cat $CG/hr-jroot/a/memory.high) jb=$(cat $CG/hr-jroot/b/memory.high)
