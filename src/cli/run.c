@@ -102,6 +102,14 @@ int cmd_run(int argc, char **argv)
 		cli_err("run", "unexpected argument '%s'", argv[optind]);
 		return HR_EXIT_USAGE;
 	}
+	if (!check) {
+		char why[160];
+		int t = daemon_check_config(path, why, sizeof(why));
+		if (t && !(t == -ENOENT && !explicit_path)) {
+			cli_err("run", "%s: %s; not starting", path, why);
+			return HR_EXIT_USAGE;
+		}
+	}
 	rc = load(path, explicit_path, &cfg);
 	if (rc < 0)
 		return HR_EXIT_USAGE;
@@ -139,6 +147,10 @@ int cmd_run(int argc, char **argv)
 		}
 		return 0;
 	}
+#ifdef HR_TEST_HOOKS
+	/* Test builds only (the ASan build): a sleep inside the lowered-limit
+	 * window, so the integration tests can kill the agent there. A release
+	 * binary must never hold a limit lowered on request. */
 	const char *pause = getenv("HEADROOM_DEBUG_SQUEEZE_PAUSE_MS");
 	if (pause && *pause) {
 		uint64_t v;
@@ -148,6 +160,7 @@ int cmd_run(int argc, char **argv)
 		}
 		o.debug_pause_ms = (unsigned)v;
 	}
+#endif
 	o.root = root;
 	o.config_path = defaults ? NULL : path;
 	/* The context is big (tables, buffers): heap, once, before ready. */
