@@ -1,27 +1,54 @@
 # headroom - build, test, fuzz, bench.
 #   make            build ./headroom (release)
-#   make check      every test under ASan+UBSan, clang -Werror build, fuzzers briefly,
+#   make check      every test under ASan+UBSan, clang -Werror build, fuzzers (corpus
+#                   replay + fixed-seed bounded run),
 #                   golden outputs, real-kernel integration tests (root)
+#   make fuzz-long  open-ended fuzzing, random seeds, FUZZ_SECONDS per target
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
 #   make golden-update   regenerate golden outputs for review
 # Dependencies are Debian packages; tools/install-deps.sh installs them (root).
 
 CC      ?= gcc
 CLANG   ?= clang
-WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wpointer-arith
-BASE    := -std=c17 -g $(WARN) -Isrc -pthread
-CFLAGS  ?= -O2
-HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2
-SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# -Werror in developer and CI builds (the default); a distribution building
+# with a newer compiler sets WERROR=0 (debian/rules does) so a new warning
+# does not fail the build.
+WERROR  ?= 1
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wundef -Wpointer-arith $(if $(filter 1,$(WERROR)),-Werror)
+# -MMD -MP: each object depends on the headers it includes (build/**/*.d),
+# and on this Makefile (its flags).
+BASE    := -std=c17 $(WARN) -Isrc -pthread -MMD -MP
+# CFLAGS, CPPFLAGS and LDFLAGS are the builder's (dpkg-buildflags sets them);
+# the release build adds hardening and full RELRO on top.
+CFLAGS  ?= -O2 -g
+HARDEN  := -fstack-protector-strong $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-D_FORTIFY_SOURCE=2)
+RELRO   := -Wl,-z,relro -Wl,-z,now
+SAN     := -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS  := -linih -lm
-FUZZ_SECONDS ?= 10
+# make check: each fuzzer replays its corpus, then FUZZ_RUNS mutations from
+# FUZZ_SEED (same verdict on every machine); make fuzz-long: FUZZ_SECONDS each,
+# random seeds.
+FUZZ_RUNS ?= 30000
+FUZZ_SEED ?= 1
+FUZZ_SECONDS ?= 600
+# Test-only code (hooks that pause or fake the host) exists only in the
+# ASan build the tests run, never in ./headroom.
+TEST_HOOKS := -DHR_TEST_HOOKS
+
+# make install (GNU names; DESTDIR for staging). The binary's default config
+# path is /etc/headroom/headroom.conf, hence SYSCONFDIR /etc for any PREFIX.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
 UNIT_SRCS:= $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
-HDRS     := $(shell find src -name '*.h')
 
 REL_OBJS  := $(LIB_SRCS:src/%.c=build/rel/%.o)
 ASAN_OBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
@@ -31,10 +58,26 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=build/rel/bench/%)
 
+# The build's version (tools/version.sh: git describe, or VERSION without
+# .git) for --version; build/gen/version.h is rewritten only when it changes,
+# so only main.c recompiles. HR_VERSION in src/report/report.h is the release
+# (JSON "version", goldens) and must equal VERSION.
+BUILD_VERSION := $(shell tools/version.sh)
+$(shell mkdir -p build/gen; v='#define HR_BUILD_VERSION "$(BUILD_VERSION)"'; \
+	[ "$$(cat build/gen/version.h 2>/dev/null)" = "$$v" ] || echo "$$v" >build/gen/version.h)
+# A test or fuzz binary's dependency file is hidden (.NAME.d), so that
+# build/fuzz/bin/* and build/asan/tests/* are only programs.
+BIN_DEP = -MF $(dir $@).$(notdir $@).d
+# Forced (-include), so src/ has no #include of a generated file.
+build/rel/cli/main.o build/asan/cli/main.o build/clang/cli/main.o: VERSION_H := -include build/gen/version.h
+ifneq ($(shell grep -c '^[#]define HR_VERSION "$(shell cat VERSION)"' src/report/report.h),1)
+$(error VERSION ($(shell cat VERSION)) differs from HR_VERSION in src/report/report.h)
+endif
+
 .SECONDARY:
 .DELETE_ON_ERROR:
 .PHONY: all deps test-deps check test unit golden golden-update fuzz integration \
-	bench clang clean install fuzz-long
+	bench clang clean install fuzz-long deb-check
 all: headroom
 
 deps:
@@ -43,46 +86,46 @@ test-deps:
 	@tools/install-deps.sh test
 
 headroom: build/rel/cli/main.o build/rel/libheadroom.a
-	$(CC) $(BASE) $(CFLAGS) $(HARDEN) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(RELRO) -pthread -o $@ $^ $(LDLIBS)
 
 build/rel/libheadroom.a: $(REL_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-build/rel/%.o: src/%.c $(HDRS)
+build/rel/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(CFLAGS) $(HARDEN) -c -o $@ $<
+	$(CC) $(BASE) $(VERSION_H) $(CPPFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
 
 build/asan/libheadroom.a: $(ASAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-build/asan/%.o: src/%.c $(HDRS)
+build/asan/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) -c -o $@ $<
+	$(CC) $(BASE) $(VERSION_H) -O1 $(SAN) $(TEST_HOOKS) -c -o $@ $<
 build/asan/headroom: build/asan/cli/main.o build/asan/libheadroom.a
 	$(CC) $(BASE) -O1 $(SAN) -o $@ $^ $(LDLIBS)
-build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a $(HDRS) tests/unit/testutil.h
+build/asan/tests/%: tests/unit/%.c build/asan/libheadroom.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 $(SAN) -Itests/unit -o $@ $< build/asan/libheadroom.a -lcmocka $(LDLIBS)
+	$(CC) $(BASE) $(BIN_DEP) -O1 $(SAN) $(TEST_HOOKS) -Itests/unit -o $@ $< build/asan/libheadroom.a -lcmocka $(LDLIBS)
 
 # clang -Werror over every file: both compilers must accept the code.
-build/clang/%.o: src/%.c $(HDRS)
+build/clang/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) -O2 -c -o $@ $<
+	$(CLANG) $(BASE) $(VERSION_H) -O2 -c -o $@ $<
 clang: $(CLANG_OBJS)
 
-build/fuzz/%.o: src/%.c $(HDRS)
+build/fuzz/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+	$(CLANG) $(BASE) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build/fuzz/libheadroom.a: $(FUZZ_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libheadroom.a $(HDRS)
+build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libheadroom.a
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BASE) -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libheadroom.a $(LDLIBS)
+	$(CLANG) $(BASE) $(BIN_DEP) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libheadroom.a $(LDLIBS)
 
-build/rel/bench/%: bench/%.c build/rel/libheadroom.a $(HDRS)
+build/rel/bench/%: bench/%.c build/rel/libheadroom.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O2 -o $@ $< build/rel/libheadroom.a $(LDLIBS)
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/rel/libheadroom.a $(LDLIBS)
 
 unit: test-deps $(UNIT_BINS)
 	@tests/run.sh unit $(UNIT_BINS)
@@ -91,23 +134,44 @@ golden: test-deps build/asan/headroom
 golden-update: build/asan/headroom
 	@HR_GOLDEN_UPDATE=1 tests/run.sh golden build/asan/headroom
 fuzz: test-deps $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz $(FUZZ_BINS)
+	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh fuzz $(FUZZ_BINS)
 fuzz-long: $(FUZZ_BINS)
-	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/run.sh fuzz $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz $(FUZZ_BINS)
 integration: test-deps headroom build/asan/headroom
 	@tests/run.sh integration
 
 # Everything, one summary line at the end ("N passed, N failed").
 check: test-deps headroom clang $(UNIT_BINS) build/asan/headroom $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh all $(UNIT_BINS) -- $(FUZZ_BINS)
+	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh all $(UNIT_BINS) -- $(FUZZ_BINS)
 test: check
 
 bench: headroom $(BENCH_BINS)
 	@bench/run.sh
 
+UNIT_SED := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+# The configuration and /etc/default file are installed only where none is:
+# an administrator's edits are never overwritten (the Debian package ships
+# them as conffiles instead).
 install: headroom
-	install -D -m 0755 headroom $(DESTDIR)/usr/local/sbin/headroom
-	for m in doc/*.8; do install -D -m 0644 $$m $(DESTDIR)/usr/local/share/man/man8/$$(basename $$m); done
+	install -D -m 0755 headroom $(DESTDIR)$(SBINDIR)/headroom
+	for m in doc/*.[58]; do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	install -d $(DESTDIR)$(UNITDIR)
+	$(UNIT_SED) dist/headroom.service.in >$(DESTDIR)$(UNITDIR)/headroom.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/headroom.service
+	install -D -m 0644 dist/bash-completion/headroom $(DESTDIR)$(BASHCOMPDIR)/headroom
+	[ -e $(DESTDIR)$(SYSCONFDIR)/headroom/headroom.conf ] || \
+		install -D -m 0644 dist/headroom.conf $(DESTDIR)$(SYSCONFDIR)/headroom/headroom.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/headroom ] || \
+		install -D -m 0644 dist/default.headroom $(DESTDIR)$(SYSCONFDIR)/default/headroom
+
+# The Debian package built, linted, unpacked and run (also part of make check,
+# as tests/integration/deb_package.sh).
+deb-check:
+	@HEADROOM=$(CURDIR)/headroom tests/run.sh integration deb_package
 
 clean:
 	rm -rf build headroom
+
+-include $(shell find build -name '*.d' 2>/dev/null)

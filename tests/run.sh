@@ -3,8 +3,11 @@
 # "N passed, N failed[, N skipped]" that CI reads.
 #   unit BIN...            cmocka binaries (every test case counts)
 #   golden HEADROOM        tests/golden/*.cmd: args; .ok: expected stdout; .rc: exit code
-#   fuzz BIN...            libFuzzer targets, FUZZ_SECONDS each, seeds tests/fuzz/corpus/NAME
-#   integration            tests/integration/*.sh (root; exit 77 = skipped with a reason)
+#   static                 the layering rule of src/ (tests/include_graph.py; needs make)
+#   fuzz BIN...            libFuzzer targets over tests/fuzz/corpus/NAME: FUZZ_RUNS
+#                          mutations from FUZZ_SEED, or FUZZ_SECONDS of random fuzzing
+#   integration [NAME...]  tests/integration/*.sh, or only NAME.sh (root; exit 77 =
+#                          skipped with a reason)
 #   all UNIT... -- FUZZ... everything above
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,29 +70,52 @@ run_fixcheck() {
 	done
 }
 
+# The fuzz step of `make check` must give the same verdict on every machine:
+# it replays the committed corpus, then runs a fixed number of mutations
+# (FUZZ_RUNS, not a time) from a fixed seed (FUZZ_SEED). Two libFuzzer
+# features make a fixed-seed run differ between two runs of the same binary,
+# so the check turns them off: -reload (re-reads the corpus directory every
+# second, so the schedule depends on speed) and -use_cmp (the comparison
+# tables also record pointer values, which differ with ASLR and allocation
+# order). Measured with fuzz_config, -seed=1 -runs=100000: three runs gave
+# three different corpora with the defaults and the same corpus with both off.
+# New inputs go to a scratch directory under build/, crashes to
+# build/fuzz/artifacts/; nothing is written into the tree.
+# FUZZ_SECONDS set (make fuzz-long): random seed, every feature on, bounded by
+# time, and the corpus grows in build/fuzz/long/NAME for review.
 run_fuzz() {
-	local bin name seeds work rc
+	local bin name seeds work log rc opts
+	mkdir -p build/fuzz/artifacts build/fuzz/work
 	for bin in "$@"; do
 		name=$(basename "$bin")
 		seeds="tests/fuzz/corpus/${name#fuzz_}"
-		work=$(mktemp -d)
 		[ -d "$seeds" ] || seeds=""
-		"$bin" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=2048 -timeout=10 \
-			-print_final_stats=0 "$work" $seeds >"$work.log" 2>&1; rc=$?
+		if [ -n "${FUZZ_SECONDS:-}" ]; then
+			work="build/fuzz/long/${name#fuzz_}"; mkdir -p "$work"
+			opts=(-max_total_time="$FUZZ_SECONDS")
+		else
+			work=$(mktemp -d -p build/fuzz/work "${name#fuzz_}.XXXXXX")
+			opts=(-seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-30000}" -reload=0 -use_cmp=0)
+		fi
+		log="build/fuzz/$name.log"
+		"$bin" "${opts[@]}" -rss_limit_mb=2048 -timeout=25 -print_final_stats=0 \
+			-artifact_prefix="build/fuzz/artifacts/$name-" "$work" $seeds >"$log" 2>&1; rc=$?
 		if [ "$rc" -eq 0 ]; then
 			passed=$((passed + 1))
-			echo "fuzz  $name: $(grep -Eo '#[0-9]+ *DONE.*' "$work.log" | head -1) ok"
+			echo "fuzz  $name: $(grep -Eo '#[0-9]+[[:space:]]*DONE.*' "$log" | head -1) ok"
 		else
-			failed=$((failed + 1)); failures+=("fuzz $name"); tail -60 "$work.log"
+			failed=$((failed + 1)); failures+=("fuzz $name"); tail -60 "$log"
+			echo "fuzz  $name: FAILED (log $log, inputs build/fuzz/artifacts/$name-*)"
 		fi
-		rm -rf "$work" "$work.log"
+		[ -n "${FUZZ_SECONDS:-}" ] || rm -rf "$work"
 	done
 }
 
 run_integration() {
-	local t rc out
+	local t rc out only=" $* "
 	for t in tests/integration/*.sh; do
 		[ -e "$t" ] || continue
+		[ "$only" = "  " ] || [[ $only == *" $(basename "$t" .sh) "* ]] || continue
 		out=$(HEADROOM="$PWD/headroom" HEADROOM_ASAN="$PWD/build/asan/headroom" \
 			timeout 900 bash "$t" 2>&1); rc=$?
 		case $rc in
@@ -102,23 +128,35 @@ run_integration() {
 	done
 }
 
+# Source-level checks: the layering rule of src/ (tests/include_graph.py).
+run_static() {
+	local out
+	if out=$(python3 tests/include_graph.py 2>&1); then
+		passed=$((passed + 1)); echo "static $(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("static include_graph"); printf '%s\n' "$out"
+	fi
+}
+
 mode=${1:-all}; shift || true
 case $mode in
 unit) run_unit "$@" ;;
 golden) run_golden "$1" ;;
+static) run_static ;;
 fuzz) run_fuzz "$@" ;;
-integration) run_integration ;;
+integration) run_integration "$@" ;;
 all)
 	units=(); fuzzers=(); seen=0
 	for a in "$@"; do
 		if [ "$a" = "--" ]; then seen=1; elif [ $seen = 0 ]; then units+=("$a"); else fuzzers+=("$a"); fi
 	done
 	run_unit "${units[@]}"
+	run_static
 	run_golden build/asan/headroom
 	run_fuzz "${fuzzers[@]}"
 	run_integration
 	;;
-*) echo "usage: $0 unit|golden|fuzz|integration|all ..." >&2; exit 2 ;;
+*) echo "usage: $0 unit|golden|static|fuzz|integration|all ..." >&2; exit 2 ;;
 esac
 [ ${#failures[@]} -gt 0 ] && printf 'FAILED: %s\n' "${failures[@]}"
 if [ "$skipped" -gt 0 ]; then

@@ -21,8 +21,10 @@ FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 def validator_for(doc):
     """The whole schema, or for a document that names its command the
     branch for it, so an error message points at the field, not at anyOf."""
-    branch = {"check": "check_document", "explain": "explain_document"}.get(
-        doc.get("command") if isinstance(doc, dict) else None)
+    branch = None
+    if isinstance(doc, dict):
+        branch = "explain_line" if "type" in doc else {
+            "check": "check_document", "explain": "explain_document"}.get(doc.get("command"))
     schema = SCHEMA if not branch else {
         "$schema": SCHEMA["$schema"], "$defs": SCHEMA["$defs"], "$ref": f"#/$defs/{branch}"}
     return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,13 +12,17 @@
 
 #include "util/parse.h"
 
-#define MAGIC 0x314a5248u	/* "HRJ1" little-endian */
+/* "HRJ2": version 2 added the cgroup identity. A version 1 slot fails the
+ * magic and is cleared as torn: its record cannot be checked. */
+#define MAGIC 0x324a5248u
 #define STATE_ACTIVE 1u
 /* Slot layout (little-endian host order; the file never leaves the host). */
 #define OFF_MAGIC 0
 #define OFF_STATE 4
 #define OFF_SEQ 8
-#define OFF_CGROUP 16
+#define OFF_DEV 16
+#define OFF_INO 24
+#define OFF_CGROUP 32
 #define OFF_FILE (OFF_CGROUP + JOURNAL_PATH_MAX)
 #define OFF_ORIG (OFF_FILE + JOURNAL_FILE_MAX)
 #define OFF_LOWERED (OFF_ORIG + JOURNAL_VAL_MAX)
@@ -74,6 +79,8 @@ int journal_encode(const struct journal_entry *e, uint64_t seq, const char *boot
 	    put_str(slot, OFF_LOWERED, JOURNAL_VAL_MAX, e->lowered) ||
 	    put_str(slot, OFF_BOOT, JOURNAL_BOOT_MAX, boot_id))
 		return -E2BIG;
+	memcpy(slot + OFF_DEV, &e->dev, 8);
+	memcpy(slot + OFF_INO, &e->ino, 8);
 	v = MAGIC;
 	memcpy(slot + OFF_MAGIC, &v, 4);
 	v = STATE_ACTIVE;
@@ -94,6 +101,7 @@ static bool all_zero(const unsigned char *p, size_t n)
 
 int journal_decode(const unsigned char *slot, struct journal_entry *e, uint64_t *seq, char *boot)
 {
+	unsigned char again[JOURNAL_SLOT_SIZE];
 	uint32_t magic, state, crc;
 
 	if (all_zero(slot, JOURNAL_SLOT_SIZE))
@@ -109,39 +117,84 @@ int journal_decode(const unsigned char *slot, struct journal_entry *e, uint64_t 
 	    get_str(slot, OFF_LOWERED, JOURNAL_VAL_MAX, e->lowered) ||
 	    get_str(slot, OFF_BOOT, JOURNAL_BOOT_MAX, boot))
 		return -EBADMSG;
+	memcpy(&e->dev, slot + OFF_DEV, 8);
+	memcpy(&e->ino, slot + OFF_INO, 8);
+	memcpy(seq, slot + OFF_SEQ, 8);
+	/* Canonical or nothing: bytes after a string's NUL or in the padding
+	 * are covered by the CRC but would be dropped by encode, so such a
+	 * slot was not written by journal_encode (fuzz_journal found one). */
+	if (journal_encode(e, *seq, boot, again) || memcmp(again, slot, JOURNAL_SLOT_SIZE))
+		return -EBADMSG;
 	/* A record that could escape the root is not ours to replay. */
 	if (e->cgroup[0] == '/' || strstr(e->cgroup, "..") || strchr(e->file, '/'))
 		return -EBADMSG;
-	memcpy(seq, slot + OFF_SEQ, 8);
 	return 1;
 }
 
-int journal_open(struct hr_journal *j, const char *path, const char *boot_id, bool sync)
+/* The files act/ writes: reclaim_v1.c, reclaim_v2.c (memory.high) and
+ * wmark.c. memory.reclaim is not journaled (nothing to undo). */
+static const char *const limit_files[] = {
+	"memory.limit_in_bytes", "memory.high", "memory.wmark_ratio", "memory.wmark_scale_factor",
+};
+
+const char *journal_check(const struct journal_entry *e, const char *base)
+{
+	size_t bl = strlen(base);
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(limit_files) / sizeof(limit_files[0]); i++)
+		known |= !strcmp(e->file, limit_files[i]);
+	if (!known)
+		return "not a limit file the agent writes";
+	if (e->cgroup[0] == '/' || strstr(e->cgroup, "..") || strstr(e->cgroup, "//") ||
+	    strstr(e->cgroup, "/./") || !strncmp(e->cgroup, "./", 2))
+		return "not a plain cgroup path";
+	if (bl && (strncmp(e->cgroup, base, bl) || (e->cgroup[bl] && e->cgroup[bl] != '/')))
+		return "outside the configured cgroup_root";
+	if (!e->ino)
+		return "no cgroup identity";
+	return NULL;
+}
+
+int journal_open(struct hr_journal *j, int dirfd, const char *name, const char *boot_id, bool sync)
 {
 	struct stat st;
+	int rc;
 
 	memset(j, 0, sizeof(*j));
+	j->fd = -1;
 	if (!boot_id[0] || strlen(boot_id) >= sizeof(j->boot_id))
 		return -EINVAL;
 	snprintf(j->boot_id, sizeof(j->boot_id), "%s", boot_id);
 	j->sync = sync;
-	j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (j->fd < 0)
+	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd < 0)
 		return -errno;
-	if (fstat(j->fd, &st) || !S_ISREG(st.st_mode)) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
-		close(j->fd);
-		j->fd = -1;
-		return -e;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		goto fail;
 	}
-	if (st.st_size < (off_t)JOURNAL_SLOTS * JOURNAL_SLOT_SIZE &&
-	    ftruncate(j->fd, (off_t)JOURNAL_SLOTS * JOURNAL_SLOT_SIZE)) {
-		int e = errno;
-		close(j->fd);
-		j->fd = -1;
-		return -e;
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto fail;
 	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		rc = -EPERM;
+		goto fail;
+	}
+	/* posix_fallocate returns the error (not -1 and errno). */
+	rc = posix_fallocate(fd, 0, (off_t)JOURNAL_SLOTS * JOURNAL_SLOT_SIZE);
+	if (rc == EOPNOTSUPP || rc == EINVAL)
+		rc = ftruncate(fd, (off_t)JOURNAL_SLOTS * JOURNAL_SLOT_SIZE) ? errno : 0;
+	if (rc) {
+		rc = -rc;
+		goto fail;
+	}
+	j->fd = fd;
 	return 0;
+fail:
+	close(fd);
+	return rc;
 }
 
 void journal_close(struct hr_journal *j)
@@ -223,59 +276,127 @@ static int value_u64(const char *s, size_t len, uint64_t *out)
 	return parse_u64_field(sp, out);
 }
 
-int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, int slot,
-			 const struct journal_entry *e, enum journal_outcome *o)
+static bool gone(int err)
 {
-	char rel[JOURNAL_PATH_MAX + JOURNAL_FILE_MAX + 2];
+	return err == -ENOENT || err == -ENODEV;
+}
+
+int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+			 int slot, const struct journal_entry *e, enum journal_outcome *o,
+			 const char **why)
+{
 	char cur[64];
 	uint64_t vc, vo, vl;
-	long n;
-	int rc;
+	struct stat st;
+	int dfd = -1, fd, rc = 0;
+	ssize_t n;
 
-	snprintf(rel, sizeof(rel), "%s/%s", e->cgroup, e->file);
-	n = root_read(r, rel, cur, sizeof(cur));
-	if (n == -ENOENT || n == -ENODEV) {
-		*o = JOURNAL_GONE;	/* cgroup removed since: nothing left to restore */
-		return journal_end(j, slot);
+	*why = journal_check(e, sc->base);
+	if (*why) {
+		*o = JOURNAL_REFUSED;
+		goto end;
 	}
-	if (n < 0) {
+	dfd = root_openat_strict(r->fd, e->cgroup, O_PATH | O_DIRECTORY);
+	if (gone(dfd)) {
+		*o = JOURNAL_GONE;	/* cgroup removed since: nothing left to restore */
+		goto end;
+	}
+	if (dfd == -ELOOP || dfd == -EXDEV || dfd == -ENOTDIR || dfd == -EINVAL) {
+		*o = JOURNAL_REFUSED;
+		*why = "a symlink or non-directory on the cgroup path";
+		goto end;
+	}
+	if (dfd < 0) {
 		*o = JOURNAL_FAILED;
-		return (int)n;
+		return dfd;
+	}
+	if (fstat(dfd, &st)) {
+		rc = -errno;
+		*o = JOURNAL_FAILED;
+		close(dfd);
+		return rc;
+	}
+	if ((uint64_t)st.st_dev != e->dev || (uint64_t)st.st_ino != e->ino) {
+		*o = JOURNAL_REPLACED;
+		goto end;
+	}
+	fd = root_openat_strict(dfd, e->file, O_RDONLY);
+	if (fd < 0) {
+		*o = gone(fd) ? JOURNAL_GONE : JOURNAL_REFUSED;
+		*why = gone(fd) ? NULL : "the limit file is not a plain file";
+		goto end;
+	}
+	n = pread(fd, cur, sizeof(cur) - 1, 0);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (gone(rc)) {
+		*o = JOURNAL_GONE;
+		rc = 0;
+		goto end;
+	}
+	if (rc) {
+		*o = JOURNAL_FAILED;
+		close(dfd);
+		return rc;
 	}
 	if (value_u64(cur, (size_t)n, &vc) || value_u64(e->orig, strlen(e->orig), &vo) ||
 	    value_u64(e->lowered, strlen(e->lowered), &vl)) {
 		*o = JOURNAL_CHANGED;
-		return journal_end(j, slot);
+		goto end;
 	}
 	uint64_t lo = vo < vl ? vo : vl, hi = vo < vl ? vl : vo;
 	if (vc == vo) {
 		*o = JOURNAL_ALREADY;
 	} else if (vc >= lo && vc <= hi) {
-		rc = root_write(r, rel, e->orig);
-		if (rc == -ENOENT || rc == -ENODEV) {
+		*o = JOURNAL_RESTORED;
+		rc = sc->dry_run ? 0 : root_write_strict(dfd, e->file, e->orig);
+		if (gone(rc)) {
 			*o = JOURNAL_GONE;
+			rc = 0;
 		} else if (rc) {
 			*o = JOURNAL_FAILED;
+			close(dfd);
 			return rc;
-		} else {
-			*o = JOURNAL_RESTORED;
 		}
 	} else {
 		*o = JOURNAL_CHANGED;
 	}
-	return journal_end(j, slot);
+end:
+	if (dfd >= 0)
+		close(dfd);
+	return sc->dry_run ? 0 : journal_end(j, slot);
 }
 
-int journal_replay(struct hr_journal *j, const struct hr_root *r,
-		   journal_report_fn report, void *arg, unsigned *torn, unsigned *stale)
+int journal_retry_slot(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+		       int slot, enum journal_outcome *o, const char **why)
 {
 	unsigned char buf[JOURNAL_SLOT_SIZE];
 	char boot[JOURNAL_BOOT_MAX];
 	struct journal_entry e;
 	uint64_t seq;
-	int seen = 0;
 
-	*torn = *stale = 0;
+	*why = NULL;
+	*o = JOURNAL_GONE;
+	if (slot < 0 || slot >= JOURNAL_SLOTS || j->fd < 0 || !j->active[slot])
+		return -ENOENT;
+	ssize_t n = pread(j->fd, buf, sizeof(buf), (off_t)slot * JOURNAL_SLOT_SIZE);
+	if (n != (ssize_t)sizeof(buf) || journal_decode(buf, &e, &seq, boot) != 1) {
+		*o = JOURNAL_REFUSED;
+		*why = "slot unreadable";
+		return journal_end(j, slot);
+	}
+	return journal_restore_slot(j, r, sc, slot, &e, o, why);
+}
+
+int journal_replay(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+		   journal_report_fn report, void *arg, struct journal_counts *cnt)
+{
+	unsigned char buf[JOURNAL_SLOT_SIZE];
+	char boot[JOURNAL_BOOT_MAX];
+	struct journal_entry e;
+	uint64_t seq;
+
+	memset(cnt, 0, sizeof(*cnt));
 	if (j->fd < 0)
 		return -EBADF;
 	for (int i = 0; i < JOURNAL_SLOTS; i++) {
@@ -289,27 +410,32 @@ int journal_replay(struct hr_journal *j, const struct hr_root *r,
 			continue;
 		if (d > 0 && strcmp(boot, j->boot_id)) {
 			d = -ESTALE;	/* written before a reboot: void */
-			(*stale)++;
+			cnt->stale++;
 		} else if (d < 0) {
-			(*torn)++;
+			cnt->torn++;
 		}
 		if (d < 0) {
-			j->active[i] = false;
-			memset(buf, 0, sizeof(buf));
-			write_slot(j, i, buf);
+			if (!sc->dry_run) {
+				j->active[i] = false;
+				memset(buf, 0, sizeof(buf));
+				write_slot(j, i, buf);
+			}
 			continue;
 		}
 		if (seq > j->seq)
 			j->seq = seq;
-		if (!j->active[i]) {
+		if (!j->active[i] && !sc->dry_run) {
 			j->active[i] = true;
 			j->open_entries++;
 		}
-		seen++;
+		cnt->seen++;
 		enum journal_outcome o;
-		int rc = journal_restore_slot(j, r, i, &e, &o);
+		const char *why = NULL;
+		int rc = journal_restore_slot(j, r, sc, i, &e, &o, &why);
+		if (o == JOURNAL_REFUSED)
+			cnt->refused++;
 		if (report)
-			report(arg, &e, o, rc);
+			report(arg, &e, o, rc, why);
 	}
-	return seen;
+	return 0;
 }

@@ -14,9 +14,17 @@
  * CRC and is ignored: the host write it announced was never made, because it
  * is made only after the record's fsync returned.
  *
+ * A record is a request from the past, and whoever could write the file
+ * could have forged it, so replay checks it like one from a stranger: a slot
+ * must be canonical (decode then encode gives the same bytes), the file must
+ * be one of the limit files act/ writes (journal_file_ok), the cgroup must
+ * lie below the configured cgroup root, every path component is opened
+ * without following symlinks (root_openat_strict), and the cgroup directory
+ * must still be the one recorded (st_dev and st_ino: a new cgroup created
+ * later under the same path is not the one we lowered).
+ *
  * Nothing here logs or allocates. Paths are relative to the hr_root the
- * caller passes (e.g. "sys/fs/cgroup/memory/app"), so a replay after a
- * config change still finds the cgroup.
+ * caller passes (e.g. "sys/fs/cgroup/memory/app").
  */
 #ifndef HR_ACT_JOURNAL_H
 #define HR_ACT_JOURNAL_H
@@ -29,12 +37,13 @@
 
 #define JOURNAL_SLOTS 64
 #define JOURNAL_SLOT_SIZE 512
-#define JOURNAL_PATH_MAX 360
+#define JOURNAL_PATH_MAX 344
 #define JOURNAL_BOOT_MAX 40
 #define JOURNAL_FILE_MAX 40
 #define JOURNAL_VAL_MAX 24
 
 struct journal_entry {
+	uint64_t dev, ino;		/* the cgroup directory's st_dev, st_ino */
 	char cgroup[JOURNAL_PATH_MAX];	/* cgroup directory, root-relative */
 	char file[JOURNAL_FILE_MAX];	/* "memory.limit_in_bytes" */
 	char orig[JOURNAL_VAL_MAX];	/* value to restore, as the kernel printed it */
@@ -50,8 +59,14 @@ struct hr_journal {
 	unsigned open_entries;
 };
 
-/* Opens (creating, mode 0600) the journal file at path. The file is sized to
- * JOURNAL_SLOTS * JOURNAL_SLOT_SIZE. Returns 0 or -errno. Does not replay.
+/* Opens (creating, mode 0600) the journal file name in the directory dirfd,
+ * without following a symlink and without blocking on a FIFO. The file must
+ * be a regular file owned by root or by the calling user and writable by
+ * neither group nor others (-EPERM otherwise: whoever can write it can make
+ * replay write limits). Its blocks are allocated now (posix_fallocate of
+ * JOURNAL_SLOTS * JOURNAL_SLOT_SIZE), so a full file system fails here, at
+ * start, and never in the middle of a squeeze. Returns 0 or -errno (-ENOSPC
+ * for a full file system). Does not replay.
  *
  * boot_id (/proc/sys/kernel/random/boot_id) is stored in every record:
  * cgroups do not survive a reboot, so a record from another boot must never
@@ -62,7 +77,7 @@ struct hr_journal {
  * adds fdatasync per record for those who want it anyway; on a disk-backed
  * run_dir it costs 0.3-1.5 ms per record (measured on ext4/virtio here), which
  * lands inside the reaction time. */
-int journal_open(struct hr_journal *j, const char *path, const char *boot_id, bool sync);
+int journal_open(struct hr_journal *j, int dirfd, const char *name, const char *boot_id, bool sync);
 void journal_close(struct hr_journal *j);
 
 /* Records e in a free slot (and fdatasyncs it when sync). Returns the slot index
@@ -81,32 +96,60 @@ enum journal_outcome {
 	JOURNAL_CHANGED,	/* someone else changed the value since: left alone */
 	JOURNAL_GONE,		/* cgroup removed: nothing to restore */
 	JOURNAL_FAILED,		/* write failed: record kept for the next try */
+	JOURNAL_REPLACED,	/* the path is another cgroup now (other inode): left alone */
+	JOURNAL_REFUSED,	/* not a record the agent writes: refused, cleared */
 };
 typedef void (*journal_report_fn)(void *arg, const struct journal_entry *e,
-				  enum journal_outcome o, int err);
+				  enum journal_outcome o, int err, const char *why);
 
-/* Reads every slot; for each active, intact record restores the original
- * value below root r and clears the slot. Restoring is skipped when the
- * file's current value is outside [lowered, orig] (a third party changed it
- * after the crash; numbers are compared, "max" counts as 2^64-1). Torn slots
- * are counted in *torn and cleared, records of another boot too (*stale). report (optional) hears each record.
- * Returns the number of records seen, or -errno if the file is unreadable.
- * Writes the host (root_write). */
-int journal_replay(struct hr_journal *j, const struct hr_root *r,
-		   journal_report_fn report, void *arg, unsigned *torn, unsigned *stale);
+/* Where replay may write and whether it may. */
+struct journal_scope {
+	const char *base;	/* root-relative cgroup root; "" = the whole root */
+	bool dry_run;		/* decide and report, write nothing, clear nothing */
+};
+
+struct journal_counts {
+	unsigned seen, torn, stale, refused;
+};
+
+/* Reads every slot; for each active, canonical record that passes the checks
+ * above, restores the original value below root r and clears the slot.
+ * Restoring is skipped when the file's current value is outside
+ * [lowered, orig] (a third party changed it after the crash; numbers are
+ * compared, "max" counts as 2^64-1). Torn and non-canonical slots are
+ * counted in torn and cleared, records of another boot too (stale), records
+ * that fail the checks too (refused). With dry_run nothing is written or
+ * cleared: report hears what would happen. report (optional) hears each
+ * record; why (may be NULL) says why a record was refused.
+ * Returns 0 or -errno if the file is unreadable. Writes the host
+ * (root_write_strict). */
+int journal_replay(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+		   journal_report_fn report, void *arg, struct journal_counts *n);
 
 /* Same decision as journal_replay but for one slot while running (used at
- * clean shutdown for records that are still open, e.g. watermark settings). */
-int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, int slot,
-			 const struct journal_entry *e, enum journal_outcome *o);
+ * clean shutdown for records that are still open, e.g. watermark settings,
+ * and for a restore that failed during a round). *why as in report. */
+int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+			 int slot, const struct journal_entry *e, enum journal_outcome *o,
+			 const char **why);
+
+/* Reads slot back from the file and restores it as journal_restore_slot.
+ * -ENOENT (and *o JOURNAL_GONE) if the slot is no longer active. */
+int journal_retry_slot(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
+		       int slot, enum journal_outcome *o, const char **why);
+
+/* NULL if e names a file act/ writes, in a cgroup below base, with an
+ * identity; else a static reason ("not a limit file", ...). Pure. */
+const char *journal_check(const struct journal_entry *e, const char *base);
 
 /* Pure helpers, exposed for the unit tests. */
 uint32_t journal_crc32(const void *buf, size_t len);
 /* Encodes e into a JOURNAL_SLOT_SIZE buffer; -E2BIG if a field is too long. */
 int journal_encode(const struct journal_entry *e, uint64_t seq, const char *boot_id,
 		   unsigned char *slot);
-/* Decodes a slot: 1 active and intact (e, *seq, boot[JOURNAL_BOOT_MAX]
- * filled), 0 free, -EBADMSG torn. */
+/* Decodes a slot: 1 active, intact and canonical (e, *seq,
+ * boot[JOURNAL_BOOT_MAX] filled), 0 free, -EBADMSG torn or not exactly
+ * what journal_encode writes (bytes after a string's NUL, in the padding). */
 int journal_decode(const unsigned char *slot, struct journal_entry *e, uint64_t *seq, char *boot);
 
 #endif

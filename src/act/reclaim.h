@@ -56,11 +56,18 @@ struct reclaim_res {
 	uint64_t window_ns;		/* v1: total time a lowered limit was in place */
 	uint64_t max_window_ns;		/* v1: longest single lowered window */
 	int stop;			/* 0, -EBUSY, -EAGAIN, ... what ended the round */
+	/* Compare-and-swap restore lost: the limit held neither our value nor
+	 * the original, so someone else wrote it inside the window and their
+	 * value was left in place (lost_to). */
+	bool lost;
+	uint64_t lost_to;
+	int kept_slot;			/* journal slot still open (restore failed), or -1 */
 };
 
 /* Files of one cgroup a backend works on (fds owned by the caller). */
 struct reclaim_files {
 	const char *cgroup;	/* root-relative directory, for the journal */
+	uint64_t dev, ino;	/* its identity (fstat of the directory), for the journal */
 	int usage_fd;		/* memory.usage_in_bytes / memory.current, O_RDONLY */
 	int ctl_fd;		/* v1: memory.limit_in_bytes O_RDWR; v2: memory.reclaim or memory.high */
 	bool ctl_is_regular;	/* fixture tree: truncate after writing */
@@ -80,7 +87,15 @@ struct reclaim_opts {
  * kernel reclaims synchronously in this thread, and writes the original limit
  * back at once after each chunk, so the workload sees the lowered limit only
  * between the two writes. The original limit is journaled (one record for the
- * round) before the first lowering and cleared after the last restore. */
+ * round) before the first lowering and cleared after the last restore.
+ *
+ * The restore is compare-and-swap: the original goes back only if the limit
+ * still holds the value this round wrote. Holding the original already (the
+ * lowering failed with EBUSY) needs no write; any other value was written by
+ * someone else inside the window (an administrator, another tool) and wins:
+ * res->lost, res->lost_to, the record is closed and the round ends. A
+ * cgroup removed under us (ENODEV/ENOENT) closes the record too. Only a
+ * failed restore write keeps it open (res->kept_slot). */
 int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		       uint64_t orig_limit, const struct reclaim_plan *p,
 		       const struct reclaim_opts *o, struct reclaim_res *res);
@@ -93,7 +108,9 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 /* cgroup v2 without memory.reclaim (4.5-5.18): lowers memory.high to the
  * target for one write (memory_high_write reclaims the excess in the writer:
  * mm/memcontrol.c in 4.19 and 6.1; the earliest v2 kernels only set it)
- * and restores the journaled original at once. ctl_fd is memory.high. */
+ * and restores the journaled original at once, compare-and-swap as the v1
+ * squeeze (res->lost when someone else's value is there). ctl_fd is
+ * memory.high. */
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		    const char *orig_high, const struct reclaim_plan *p,
 		    const struct reclaim_opts *o, struct reclaim_res *res);
@@ -116,7 +133,7 @@ int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *
  * memory.wmark_scale_factor): configure them for high/low in percent of the
  * limit, journaling the originals; the kernel then reclaims by itself.
  * Returns the journal slots used (out_slots[0..1]) or -errno. */
-int wmark_configure(struct hr_journal *j, const struct hr_root *r, const char *cgroup,
+int wmark_configure(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
 		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2]);
 /* Pure: the two values to write. ratio = high %, scale = (high-low) % in
  * 1/10000 of the limit, clamped to the kernel's [1, 1000]. */

@@ -98,23 +98,48 @@ static int restore(int fd, bool reg, const char *orig)
 	return rc;
 }
 
+/* 0: the original is in place (written back, or never left); 1: someone
+ * else's value is in place (*cur), left alone; -errno otherwise. v1 keeps
+ * the limit in pages, so a read returns what we wrote rounded down to
+ * PAGE_SIZE; lower is page-aligned already. There is no atomic
+ * compare-and-swap on a cgroup file: the read and the write are ~2 us apart,
+ * a race window smaller than the one it closes. */
+static int restore_cas(const struct reclaim_files *f, uint64_t lower, uint64_t orig,
+		       const char *orig_s, uint64_t *cur)
+{
+	int rc = reclaim_read_u64(f->ctl_fd, cur);
+
+	if (rc)
+		return rc == -ENODEV || rc == -ENOENT ? rc : restore(f->ctl_fd, f->ctl_is_regular, orig_s);
+	if (*cur == orig)
+		return 0;
+	if (*cur != lower)
+		return 1;
+	return restore(f->ctl_fd, f->ctl_is_regular, orig_s);
+}
+
 int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		       uint64_t orig_limit, const struct reclaim_plan *p,
 		       const struct reclaim_opts *o, struct reclaim_res *res)
 {
 	struct journal_entry e;
 	char low[32];
-	uint64_t usage = 0;
+	uint64_t usage = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
 	int slot, rc = 0;
 
 	memset(res, 0, sizeof(*res));
+	res->kept_slot = -1;
 	if (p->target_bytes < p->floor_bytes || p->target_bytes >= orig_limit)
 		return -EINVAL;
 	if (o->dry_run)
 		return 0;
+	if (page < 4096)
+		page = 4096;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
+	e.dev = f->dev;
+	e.ino = f->ino;
 	snprintf(e.file, sizeof(e.file), "memory.limit_in_bytes");
 	snprintf(e.orig, sizeof(e.orig), "%llu", (unsigned long long)orig_limit);
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->floor_bytes);
@@ -123,19 +148,20 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		return slot;
 
 	for (unsigned i = 0; i < o->max_chunks; i++) {
-		uint64_t step = 0;
+		uint64_t step = 0, cur = 0;
 		rc = reclaim_next_step(f, p, o, res, &usage, &step);
 		if (rc <= 0)
 			break;
 		rc = 0;
-		uint64_t lower = (usage - step) / 4096 * 4096;
+		uint64_t lower = (usage - step) / page * page;
 		if (lower < p->floor_bytes)
-			lower = p->floor_bytes;
-		if (lower >= usage)
+			lower = (p->floor_bytes + page - 1) / page * page;
+		if (lower >= usage || lower >= orig_limit)
 			break;
 		snprintf(low, sizeof(low), "%llu", (unsigned long long)lower);
 		int wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, low);
 		uint64_t t1 = now_ns();
+#ifdef HR_TEST_HOOKS
 		if (wr == 0 && o->pause_ms && i == 0) {
 			if (o->on_pause)
 				o->on_pause(o->pause_arg);
@@ -143,9 +169,8 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 			while (nanosleep(&ts, &ts) && errno == EINTR)
 				;
 		}
-		/* Restore even after EBUSY: harmless, and a concurrent partial
-		 * change must not survive us. */
-		rc = restore(f->ctl_fd, f->ctl_is_regular, e.orig);
+#endif
+		rc = restore_cas(f, wr == 0 ? lower : orig_limit, orig_limit, e.orig, &cur);
 		uint64_t w = now_ns() - t1;
 		res->chunks++;
 		if (wr == 0) {
@@ -156,21 +181,32 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 			if (w > res->max_window_ns)
 				res->max_window_ns = w;
 		}
+		if (rc == 1) {
+			res->lost = true;
+			res->lost_to = cur;
+			rc = 0;
+			break;
+		}
+		if (rc == -ENODEV || rc == -ENOENT) {
+			res->stop = rc;
+			break;	/* removed under us: the record is closed below */
+		}
 		if (rc) {
 			/* Limit possibly still lowered: keep the record so the
-			 * next start (or the caller's retry) restores it. */
+			 * caller's retry (or the next start) restores it. */
 			res->stop = rc;
+			res->kept_slot = slot;
 			return rc;
 		}
 		if (wr) {
 			res->stop = wr;	/* EBUSY: nothing more reclaimable; EINTR: signal */
+			if (wr != -EBUSY && wr != -EINTR && wr != -EAGAIN)
+				rc = wr;	/* EACCES, EBADF...: a real failure, not an outcome */
 			break;
 		}
 	}
 	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
 	int rc2 = journal_end(j, slot);
-	if (rc == -ENODEV || rc == -ENOENT)
-		return rc;	/* cgroup removed under us: a normal race */
 	return rc ? rc : rc2;
 }

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "snapshot/memcg.h"
 #include "util/parse.h"
 
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
@@ -16,6 +18,7 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
+	res->kept_slot = -1;
 	if (o->dry_run)
 		return 0;
 	for (unsigned i = 0; i < o->max_chunks; i++) {
@@ -40,6 +43,18 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 	return rc == -EAGAIN ? 0 : rc;
 }
 
+/* memory.high as reclaim_read_u64 reports it: "max" is UINT64_MAX. */
+static int high_value(const char *s, uint64_t *out)
+{
+	uint64_t v;
+	int rc = memcg_limit_parse(s, strlen(s), &v);
+
+	if (rc)
+		return rc;
+	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
+	return 0;
+}
+
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		    const char *orig_high, const struct reclaim_plan *p,
 		    const struct reclaim_opts *o, struct reclaim_res *res)
@@ -49,14 +64,23 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	int slot, rc, wr;
 
 	memset(res, 0, sizeof(*res));
+	res->kept_slot = -1;
 	if (o->dry_run)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
+	e.dev = f->dev;
+	e.ino = f->ino;
 	snprintf(e.file, sizeof(e.file), "memory.high");
 	snprintf(e.orig, sizeof(e.orig), "%s", orig_high);
-	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->target_bytes);
+	/* Page-aligned, so the value read back is the value written (the
+	 * kernel keeps memory.high in pages). */
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), lowered;
+	if (page < 4096)
+		page = 4096;
+	lowered = p->target_bytes / page * page;
+	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)lowered);
 	slot = journal_begin(j, &e);
 	if (slot < 0)
 		return slot;
@@ -66,16 +90,31 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	 * until usage is below the new value or progress stops; the workload is
 	 * throttled meanwhile, so the original goes back immediately. */
 	wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, e.lowered);
-	rc = 0;
-	for (int i = 0; i < 5; i++) {
-		rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, orig_high);
-		if (!rc || rc == -ENODEV || rc == -ENOENT)
-			break;
+	/* Compare-and-swap, as on v1 (reclaim.h): put the original back only
+	 * over our own value. The original already there (the write failed)
+	 * needs nothing; any other value was written by someone else
+	 * meanwhile and stays. */
+	uint64_t cur = 0;
+	rc = reclaim_read_u64(f->ctl_fd, &cur);
+	if (rc == 0 && cur != lowered) {
+		uint64_t vo;
+		if (high_value(orig_high, &vo) || cur != vo) {
+			res->lost = true;
+			res->lost_to = cur;
+		}
+	} else if (rc != -ENODEV && rc != -ENOENT) {
+		for (int i = 0; i < 5; i++) {
+			rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, orig_high);
+			if (!rc || rc == -ENODEV || rc == -ENOENT)
+				break;
+		}
 	}
 	res->chunks = 1;
 	res->stop = wr;
-	if (rc && rc != -ENODEV && rc != -ENOENT)
-		return rc;	/* record kept: replay restores it */
+	if (rc && rc != -ENODEV && rc != -ENOENT) {
+		res->kept_slot = slot;
+		return rc;	/* record kept: the retry or replay restores it */
+	}
 	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
 		res->usage_after_bytes = usage;
 		/* memory.high throttles rather than caps: count the net drop. */

@@ -27,7 +27,7 @@ void wmark_values(unsigned high_pct, unsigned low_pct, unsigned *ratio, unsigned
 		*scale = 1000;
 }
 
-static int set_one(struct hr_journal *j, const struct hr_root *r, const char *cgroup,
+static int set_one(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
 		   const char *file, unsigned val, bool dry_run)
 {
 	struct journal_entry e;
@@ -35,15 +35,17 @@ static int set_one(struct hr_journal *j, const struct hr_root *r, const char *cg
 	long n;
 	int slot, rc;
 
-	snprintf(rel, sizeof(rel), "%s/%s", cgroup, file);
+	snprintf(rel, sizeof(rel), "%s/%s", f->cgroup, file);
 	n = root_read(r, rel, cur, sizeof(cur));
 	if (n < 0)
 		return (int)n;
 	memset(&e, 0, sizeof(e));
 	struct hr_span s = span_trim((struct hr_span){ cur, (size_t)n });
 	span_copy(s, e.orig, sizeof(e.orig));
-	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", cgroup) >= sizeof(e.cgroup))
+	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
+	e.dev = f->dev;
+	e.ino = f->ino;
 	snprintf(e.file, sizeof(e.file), "%s", file);
 	snprintf(e.lowered, sizeof(e.lowered), "%u", val);
 	if (!strcmp(e.orig, e.lowered) || dry_run)
@@ -59,7 +61,7 @@ static int set_one(struct hr_journal *j, const struct hr_root *r, const char *cg
 	return slot;
 }
 
-int wmark_configure(struct hr_journal *j, const struct hr_root *r, const char *cgroup,
+int wmark_configure(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
 		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2])
 {
 	unsigned ratio, scale;
@@ -68,11 +70,11 @@ int wmark_configure(struct hr_journal *j, const struct hr_root *r, const char *c
 	wmark_values(high_pct, low_pct, &ratio, &scale);
 	out_slots[0] = out_slots[1] = -1;
 	/* Scale first: the ratio switches the mechanism on. */
-	s = set_one(j, r, cgroup, "memory.wmark_scale_factor", scale, dry_run);
+	s = set_one(j, r, f, "memory.wmark_scale_factor", scale, dry_run);
 	if (s < 0 && s != -EALREADY)
 		return s;
 	out_slots[1] = s >= 0 ? s : -1;
-	s = set_one(j, r, cgroup, "memory.wmark_ratio", ratio, dry_run);
+	s = set_one(j, r, f, "memory.wmark_ratio", ratio, dry_run);
 	if (s < 0 && s != -EALREADY)
 		return s;
 	out_slots[0] = s >= 0 ? s : -1;

@@ -25,6 +25,11 @@ int cmd_status(int argc, char **argv);
 /* "headroom: CMD: message\n" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* After getopt_long reported a bad option (main.c makes its prefix
+ * "headroom: CMD:"): one hint line instead of the whole help on stderr.
+ * Returns HR_EXIT_USAGE. */
+int cli_usage_hint(const char *cmd);
+
 /* Colour on a terminal only, and never with NO_COLOR set (no-color.org). */
 bool cli_want_colour(FILE *f);
 

@@ -64,3 +64,9 @@ int cli_root_open(const char *cmd, struct hr_root *root, const char *path)
 	root_close(root);
 	return -ENOENT;
 }
+
+int cli_usage_hint(const char *cmd)
+{
+	fprintf(stderr, "headroom: %s: see 'headroom help %s'\n", cmd, cmd);
+	return HR_EXIT_USAGE;
+}

@@ -4,9 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,7 +23,10 @@
 #define EXPLAIN_BLOCK (1u << 20)
 
 struct out_ctx {
-	bool json, colour, verbose;
+	bool json, json_lines, colour, verbose;
+	const char *input;	/* the input being read: a path, "-" or "/dev/kmsg" */
+	int year;		/* --year, 0: chosen from ref_sec */
+	time_t ref_sec;		/* the input's mtime (regular file) or now */
 	struct jsonw w;
 	size_t sev[3];
 	enum hr_severity worst;
@@ -35,10 +42,85 @@ static void help(FILE *out)
 	      "with what happened, why, and what to change. '-' is stdin; with no FILE\n"
 	      "the live kernel ring buffer (/dev/kmsg) is read to its end.\n\n"
 	      "  --json        JSON document (schema headroom/1); incidents carry \"kind\"\n"
+	      "  --json-lines  one JSON document per line: each incident as it completes\n"
+	      "                ({\"type\":\"incident\",...}), then {\"type\":\"summary\",...}\n"
 	      "  --root DIR    read DIR/dev/kmsg instead of /dev/kmsg (no FILE given)\n"
+	      "  --tz ZONE     time zone of local times in the log (dmesg -T, classic\n"
+	      "                syslog); default TZ, else this machine's zone\n"
+	      "  --year YYYY   year of classic syslog dates (\"Mar  5 10:11:12\"); default:\n"
+	      "                the year that is not after the file's modification time\n"
 	      "  --no-color    no ANSI colour even on a terminal\n\n"
-	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 headroom failed,\n"
-	      "      4 usage error\n", out);
+	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 nothing explained\n"
+	      "      (an input could not be read, or no line of it looked like a kernel\n"
+	      "      log) and nothing found in the rest, 4 usage error\n", out);
+}
+
+/* Local times (dmesg -T, classic syslog, ISO without offset) are in the
+ * zone of the machine that printed them, which the log does not say: TZ
+ * (or --tz) names it, the local zone of this machine by default. A
+ * classic syslog date has no year: --year gives it, else the year that
+ * puts it at most one day after the input's modification time (the time
+ * its last line was written; now for pipes), as logrotate'd
+ * /var/log/messages.1 from last December, read in January, needs. */
+static int wall_to_utc(void *arg, const struct hr_wall *w, int64_t *utc_sec)
+{
+	const struct out_ctx *c = arg;
+	struct tm tm = { .tm_mon = w->mon - 1, .tm_mday = w->day, .tm_hour = w->hour,
+			 .tm_min = w->min, .tm_sec = w->sec, .tm_isdst = -1 };
+	int year = w->year;
+
+	if (w->kind == HR_WALL_NOYEAR) {
+		struct tm ref;
+		if (c->year)
+			year = c->year;
+		else if (!localtime_r(&c->ref_sec, &ref))
+			return -ERANGE;
+		else {
+			year = ref.tm_year + 1900;
+			struct tm t2 = tm;
+			t2.tm_year = year - 1900;
+			time_t t = mktime(&t2);
+			if (t != (time_t)-1 && t > c->ref_sec + 86400)
+				year--;
+		}
+	}
+	tm.tm_year = year - 1900;
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -ERANGE;
+	*utc_sec = (int64_t)t;
+	return 0;
+}
+
+/* glibc reads an unknown zone name ("Europe/Berln") as UTC without a
+ * word: a typo would shift every date. A name must be a tz database file;
+ * POSIX rules ("EST5EDT", "<+03>-3") carry a digit and are taken as is. */
+static bool tz_known(const char *tz)
+{
+	char path[4096];
+	const char *dir = getenv("TZDIR");
+
+	if (!tz[0] || strstr(tz, ".."))
+		return false;
+	if (tz[0] == ':')
+		tz++;
+	if (tz[0] == '/')
+		return access(tz, R_OK) == 0;
+	if (strpbrk(tz, "0123456789") || !strcmp(tz, "UTC") || !strcmp(tz, "GMT"))
+		return true;	/* UTC/GMT: what glibc falls back to, so right without tzdata */
+	snprintf(path, sizeof(path), "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo", tz);
+	return access(path, R_OK) == 0;
+}
+
+/* Opens one --json-lines document: {"schema":...,"type":TYPE */
+static void line_begin(struct jsonw *w, const char *type)
+{
+	jw_init(w, stdout, false);
+	jw_obj_begin(w);
+	jw_key(w, "schema");
+	jw_str(w, HR_SCHEMA);
+	jw_key(w, "type");
+	jw_str(w, type);
 }
 
 static void emit(void *arg, const struct hr_finding *f)
@@ -47,12 +129,75 @@ static void emit(void *arg, const struct hr_finding *f)
 	c->sev[f->severity]++;
 	if (f->severity > c->worst)
 		c->worst = f->severity;
-	if (c->json)
+	if (c->json_lines) {
+		/* One self-contained document per line, flushed at once, so a
+		 * log shipper tailing the output sees each incident as it ends. */
+		struct jsonw w;
+		line_begin(&w, "incident");
+		jw_key(&w, "input");
+		jw_str(&w, c->input);
+		jw_key(&w, "incident");
+		report_json_finding(&w, f);
+		jw_obj_end(&w);
+		jw_finish(&w);
+		fflush(stdout);
+	} else if (c->json)
 		report_json_finding(&c->w, f);
 	else {
 		report_text_finding(stdout, f, c->colour, true);
 		fputc('\n', stdout);
 	}
+}
+
+/* The summary keys of --json (after "findings") and of the --json-lines
+ * summary line. */
+static void summary_json(struct jsonw *w, const struct out_ctx *c, const struct hr_explain *x,
+			 const struct hr_findings *notes, int rc)
+{
+	const struct hr_explain_stats *st = &x->st;
+
+	jw_key(w, "kernel_seen");
+	jw_str(w, x->kernel_seen[0] ? x->kernel_seen : NULL);
+	jw_key(w, "worst");
+	jw_str(w, severity_name(c->worst));
+	jw_key(w, "exit_code");
+	jw_i64(w, rc);
+	jw_key(w, "counts");
+	jw_obj_begin(w);
+	for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
+		jw_key(w, severity_name((enum hr_severity)s));
+		jw_u64(w, c->sev[s]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "kinds");
+	jw_obj_begin(w);
+	for (int k = 0; k < HR_INC_NKINDS; k++) {
+		jw_key(w, incident_kind_name((enum hr_incident_kind)k));
+		jw_u64(w, st->incidents[k]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "input");
+	jw_obj_begin(w);
+	const struct {
+		const char *key;
+		uint64_t v;
+	} in[] = {
+		{ "bytes", st->bytes },
+		{ "kernel_lines", st->kernel_lines },
+		{ "lines_truncated", st->lines_truncated },
+		{ "lost_records", st->lost_records },
+		{ "evicted_open_reports", st->evicted },
+		{ "hung_tasks_not_netstorage", st->hung_other },
+	};
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		jw_key(w, in[i].key);
+		jw_u64(w, in[i].v);
+	}
+	jw_obj_end(w);
+	jw_key(w, "not_read");
+	report_json_notes(w, notes);
+	jw_key(w, "dropped_findings");
+	jw_u64(w, 0);
 }
 
 static void kmsg_line(void *arg, const char *line, size_t len)
@@ -62,18 +207,85 @@ static void kmsg_line(void *arg, const char *line, size_t len)
 	explain_line(x, line, len);
 }
 
-/* Reads fd to EOF through the engine. Returns 0 or -errno. */
-static int feed_fd(struct hr_explain *x, int fd, char *buf)
+/* Lines with a kernel log prefix, plus reports recognised in text pasted
+ * without any prefix: when an input adds none, it was no kernel log. */
+static uint64_t kernel_evidence(const struct hr_explain *x)
 {
+	uint64_t n = x->st.kernel_lines + x->st.hung_other;
+	for (int k = 0; k < HR_INC_NKINDS; k++)
+		n += x->st.incidents[k];
+	return n;
+}
+
+/* An input in which no line had a kernel log prefix was not explained,
+ * whatever "0 incidents" would suggest (random bytes, /etc/hostname, an
+ * application log, dmesg's error message instead of its output): note it
+ * and say so once. Returns true when that is the case. */
+static bool not_kernel_log(struct hr_findings *notes, const char *path, uint64_t evidence,
+			   uint64_t bytes)
+{
+	if (evidence)
+		return false;
+	const char *what = bytes ? "not explained: no line looked like kernel log output"
+				 : "not explained: empty";
+	findings_note(notes, path, ENODATA, "%s", what);
+	cli_err("explain", "%s: %s%s", path, what,
+		bytes ? " (dmesg, journalctl -k, syslog 'kernel:' lines or /dev/kmsg records)" : "");
+	return true;
+}
+
+static int64_t mono_usec(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* A FIFO named on the command line that no writer ever opens would block
+ * open() for good, and poll() on it without a writer never wakes: after
+ * this long with neither data nor a writer that came and went, give up. */
+#define EXPLAIN_FIFO_WAIT_USEC (10 * 1000000LL)
+
+/* Reads fd to EOF through the engine. A regular file is read straight;
+ * anything else (pipe, FIFO, terminal, socket) is polled, so that when a
+ * live source goes quiet, reports it finished are emitted and flushed
+ * after EXPLAIN_IDLE_USEC (explain_idle) instead of being held until the
+ * next line arrives. fd may be O_NONBLOCK. Returns 0 or -errno
+ * (-ETIMEDOUT: a FIFO without a writer). */
+static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool fifo)
+{
+	int64_t start = mono_usec(), last = start;
+	bool woke = !fifo;	/* a FIFO: has a writer shown up yet? */
+
 	for (;;) {
+		if (!regular) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			int r = poll(&p, 1, 250);
+			if (r < 0 && errno != EINTR)
+				return -errno;
+			if (r <= 0) {
+				int64_t now = mono_usec();
+				if (!woke && now - start > EXPLAIN_FIFO_WAIT_USEC)
+					return -ETIMEDOUT;
+				explain_idle(x, now - last);
+				fflush(stdout);
+				continue;
+			}
+			woke = true;
+		}
 		ssize_t n = read(fd, buf, EXPLAIN_BLOCK);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			if (errno == EPIPE) {	/* /dev/kmsg given as FILE: records overwritten */
+				x->st.lost_records++;
+				continue;
+			}
 			return -errno;
 		}
 		if (n == 0)
 			return 0;
+		last = mono_usec();
 		explain_feed(x, buf, (size_t)n);
 	}
 }
@@ -82,8 +294,11 @@ int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, 0, 'j' },
+		{ "json-lines", no_argument, 0, 'L' },
 		{ "root", required_argument, 0, 'r' },
 		{ "no-color", no_argument, 0, 'C' },
+		{ "tz", required_argument, 0, 'z' },
+		{ "year", required_argument, 0, 'y' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -98,11 +313,34 @@ int cmd_explain(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': c.json = true; break;
+		case 'L': c.json_lines = true; break;
 		case 'r': root_path = optarg; break;
 		case 'C': c.colour = false; break;
+		case 'z':
+			if (!tz_known(optarg)) {
+				cli_err("explain", "--tz '%s': no such time zone (want e.g. UTC, Europe/Berlin or EST5EDT)",
+					optarg);
+				return HR_EXIT_USAGE;
+			}
+			setenv("TZ", optarg, 1);
+			break;
+		case 'y': {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			if (*end || end == optarg || y < 1970 || y > 9999) {
+				cli_err("explain", "--year '%s': want a year 1970..9999", optarg);
+				return HR_EXIT_USAGE;
+			}
+			c.year = (int)y;
+			break;
+		}
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return HR_EXIT_USAGE;
 		}
+	}
+	if (c.json && c.json_lines) {
+		cli_err("explain", "--json and --json-lines exclude each other");
+		return HR_EXIT_USAGE;
 	}
 	if (root_path && optind < argc) {
 		cli_err("explain", "--root reads DIR/dev/kmsg; it cannot be combined with FILE arguments");
@@ -119,6 +357,10 @@ int cmd_explain(int argc, char **argv)
 		return HR_EXIT_FAIL;
 	}
 	explain_init(x, emit, &c);
+	tzset();
+	x->wall_fn = wall_to_utc;
+	x->wall_arg = &c;
+	c.ref_sec = time(NULL);
 
 	struct hr_report_meta m = { .command = "explain", .root = root_path };
 	if (c.json) {
@@ -131,11 +373,21 @@ int cmd_explain(int argc, char **argv)
 
 	if (optind == argc) {
 		struct hr_root root;
+		char kmsg_name[4096];
+		snprintf(kmsg_name, sizeof(kmsg_name), "%s/dev/kmsg", root_path ? root_path : "");
+		c.input = kmsg_name;
 		int e = root_open(&root, root_path ? root_path : "/");
 		long n = e;
 		if (!e) {
+			int64_t boot;
+			if (!kmsg_boot_usec(&root, &boot))
+				x->boot_usec = boot;
 			n = kmsg_drain(&root, kmsg_line, x, &x->st.lost_records);
 			root_close(&root);
+		}
+		if (n >= 0) {
+			explain_finish(x);
+			failed |= not_kernel_log(&notes, kmsg_name, kernel_evidence(x), x->st.bytes);
 		}
 		if (n < 0) {
 			findings_note(&notes, "/dev/kmsg", (int)n, "kernel log not explained");
@@ -147,21 +399,42 @@ int cmd_explain(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
-		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+		c.input = path;
+		/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
+		int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : 0;
 		if (fd < 0) {
 			findings_note(&notes, path, errno, "not explained");
 			cli_err("explain", "%s: %s, skipping", path, strerror(errno));
 			failed = true;
 			continue;
 		}
-		int e = feed_fd(x, fd, buf);
-		if (e)
+		struct stat st;
+		bool regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
+		c.ref_sec = regular ? st.st_mtime : time(NULL);
+		/* /dev/kmsg itself (char 1:11) as FILE: followed like dmesg -w,
+		 * its records dated by this host's boot time. */
+		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 11) {
+			struct hr_root host = { .is_host = true };
+			int64_t boot;
+			if (!kmsg_boot_usec(&host, &boot))
+				x->boot_usec = boot;
+		}
+		uint64_t kl0 = kernel_evidence(x), b0 = x->st.bytes;
+		int e = feed_fd(x, fd, buf, regular, strcmp(path, "-") && S_ISFIFO(st.st_mode));
+		if (e == -ETIMEDOUT) {
+			findings_note(&notes, path, e, "not explained (a FIFO no writer opened within %lld s)",
+				      EXPLAIN_FIFO_WAIT_USEC / 1000000);
+			cli_err("explain", "%s: FIFO without a writer for %lld s, skipping", path,
+				EXPLAIN_FIFO_WAIT_USEC / 1000000);
+		} else if (e) {
 			findings_note(&notes, path, e, "partly explained (read error)");
-		if (e)
 			cli_err("explain", "%s: read: %s; the rest of it is not explained", path, strerror(-e));
+		}
 		failed |= e != 0;
 		/* Reports do not span files: each file ends its open incidents. */
 		explain_finish(x);
+		if (!e)
+			failed |= not_kernel_log(&notes, path, kernel_evidence(x) - kl0, x->st.bytes - b0);
 		if (fd)
 			close(fd);
 	}
@@ -176,46 +449,27 @@ int cmd_explain(int argc, char **argv)
 		total += st->incidents[k];
 	if (c.json) {
 		jw_arr_end(&c.w);
-		jw_key(&c.w, "kernel_seen");
-		jw_str(&c.w, x->kernel_seen[0] ? x->kernel_seen : NULL);
-		jw_key(&c.w, "worst");
-		jw_str(&c.w, severity_name(c.worst));
-		jw_key(&c.w, "exit_code");
-		jw_i64(&c.w, rc);
-		jw_key(&c.w, "counts");
-		jw_obj_begin(&c.w);
-		for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
-			jw_key(&c.w, severity_name((enum hr_severity)s));
-			jw_u64(&c.w, c.sev[s]);
-		}
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "kinds");
-		jw_obj_begin(&c.w);
-		for (int k = 0; k < HR_INC_NKINDS; k++) {
-			jw_key(&c.w, incident_kind_name((enum hr_incident_kind)k));
-			jw_u64(&c.w, st->incidents[k]);
-		}
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "input");
-		jw_obj_begin(&c.w);
-		jw_key(&c.w, "bytes");
-		jw_u64(&c.w, st->bytes);
-		jw_key(&c.w, "lines_truncated");
-		jw_u64(&c.w, st->lines_truncated);
-		jw_key(&c.w, "lost_records");
-		jw_u64(&c.w, st->lost_records);
-		jw_key(&c.w, "evicted_open_reports");
-		jw_u64(&c.w, st->evicted);
-		jw_key(&c.w, "hung_tasks_not_netstorage");
-		jw_u64(&c.w, st->hung_other);
-		jw_obj_end(&c.w);
-		jw_key(&c.w, "not_read");
-		report_json_notes(&c.w, &notes);
-		jw_key(&c.w, "dropped_findings");
-		jw_u64(&c.w, 0);
+		summary_json(&c.w, &c, x, &notes, rc);
 		jw_obj_end(&c.w);
 		jw_finish(&c.w);
+	} else if (c.json_lines) {
+		struct jsonw w;
+		line_begin(&w, "summary");
+		jw_key(&w, "command");
+		jw_str(&w, "explain");
+		jw_key(&w, "version");
+		jw_str(&w, HR_VERSION);
+		summary_json(&w, &c, x, &notes, rc);
+		jw_obj_end(&w);
+		jw_finish(&w);
 	} else {
+		for (size_t i = 0; i < notes.nnotes; i++) {
+			const struct hr_note *n = &notes.notes[i];
+			if (n->err == ENODATA)
+				printf("note  %s: %s\n", n->path, n->what);
+			else
+				printf("note  %s: %s: %s\n", n->path, strerror(n->err), n->what);
+		}
 		if (st->lost_records)
 			printf("note  %" PRIu64 " kernel log records were overwritten before they could be read\n",
 			       st->lost_records);

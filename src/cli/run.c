@@ -48,11 +48,18 @@ static int load(const char *path, bool explicit_path, struct hr_config *cfg)
 		config_defaults(cfg);
 		return 1;	/* defaults */
 	}
+	/* Every error and warning, so one --check-config run shows them all. */
+	for (size_t i = 0; i < err.ndiag; i++) {
+		char line[HR_CFG_STR + sizeof(err.msg) + 32];
+		config_diag_format(&err.diag[i], path, line, sizeof(line));
+		cli_err("run", "%s", line);
+	}
+	if (err.nerrors + err.nwarnings > err.ndiag)
+		cli_err("run", "%s: %zu more errors and warnings not shown", path,
+			(size_t)err.nerrors + err.nwarnings - err.ndiag);
 	if (rc) {
-		if (err.line)
-			fprintf(stderr, "headroom: run: %s:%u: %s\n", path, err.line, err.msg);
-		else
-			fprintf(stderr, "headroom: run: %s: %s\n", path, err.msg[0] ? err.msg : strerror(-rc));
+		if (!err.ndiag)
+			cli_err("run", "%s: %s", path, err.msg[0] ? err.msg : strerror(-rc));
 		return rc;
 	}
 	return 0;
@@ -95,6 +102,14 @@ int cmd_run(int argc, char **argv)
 		cli_err("run", "unexpected argument '%s'", argv[optind]);
 		return HR_EXIT_USAGE;
 	}
+	if (!check) {
+		char why[160];
+		int t = daemon_check_config(path, why, sizeof(why));
+		if (t && !(t == -ENOENT && !explicit_path)) {
+			cli_err("run", "%s: %s; not starting", path, why);
+			return HR_EXIT_USAGE;
+		}
+	}
 	rc = load(path, explicit_path, &cfg);
 	if (rc < 0)
 		return HR_EXIT_USAGE;
@@ -132,6 +147,10 @@ int cmd_run(int argc, char **argv)
 		}
 		return 0;
 	}
+#ifdef HR_TEST_HOOKS
+	/* Test builds only (the ASan build): a sleep inside the lowered-limit
+	 * window, so the integration tests can kill the agent there. A release
+	 * binary must never hold a limit lowered on request. */
 	const char *pause = getenv("HEADROOM_DEBUG_SQUEEZE_PAUSE_MS");
 	if (pause && *pause) {
 		uint64_t v;
@@ -141,6 +160,7 @@ int cmd_run(int argc, char **argv)
 		}
 		o.debug_pause_ms = (unsigned)v;
 	}
+#endif
 	o.root = root;
 	o.config_path = defaults ? NULL : path;
 	/* The context is big (tables, buffers): heap, once, before ready. */
@@ -150,8 +170,8 @@ int cmd_run(int argc, char **argv)
 		return HR_EXIT_FAIL;
 	}
 	if (defaults) {
-		fprintf(stderr, "<5>headroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
-			path);
+		fprintf(stderr, "%sheadroom: run: %s not found: built-in defaults, observing every limited cgroup\n",
+			log_stderr_is_journal() ? "<5>" : "", path);
 	}
 	rc = daemon_init(c, &cfg, &o);
 	if (rc == 0)

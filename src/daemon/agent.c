@@ -61,12 +61,35 @@ static void refill(struct hr_cg *g, const struct hr_policy *p, uint64_t now)
 	g->tokens_ns = now;
 }
 
+#ifdef HR_TEST_HOOKS
 static void on_pause(void *arg)
 {
 	struct hr_ctx *c = arg;
 
 	hr_log(c, 5, "debug: pausing %u ms inside the lowered-limit window (HEADROOM_DEBUG_SQUEEZE_PAUSE_MS)",
 	       c->opts.debug_pause_ms);
+}
+#endif
+
+/* A restore that failed during a round left its record open: try again
+ * before anything else, through the same checks as replay. true when the
+ * record is closed (restored, or no longer ours to restore). */
+static bool retry_kept(struct hr_ctx *c, struct hr_cg *g)
+{
+	struct journal_scope sc = { .base = c->base, .dry_run = false };
+	enum journal_outcome o;
+	const char *why = NULL;
+	int rc = journal_retry_slot(&c->journal, &c->root, &sc, g->kept_slot, &o, &why);
+
+	if (rc && o == JOURNAL_FAILED)
+		return false;
+	hr_log(c, o == JOURNAL_RESTORED || o == JOURNAL_ALREADY ? 5 : 4,
+	       "%s: journaled limit %s on retry%s%s", g->path,
+	       o == JOURNAL_RESTORED ? "restored" : o == JOURNAL_ALREADY ? "already back" :
+	       o == JOURNAL_GONE ? "not restored (cgroup gone)" : "left alone (changed by someone else)",
+	       why ? ": " : "", why ? why : "");
+	g->kept_slot = -1;
+	return true;
 }
 
 /* Returns true when it is worth looking again soon: the round reclaimed
@@ -137,12 +160,15 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		return true;
 	}
 	struct reclaim_files f = {
-		.cgroup = cg_file(c, g, NULL), .usage_fd = g->usage_fd, .ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
+		.cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
+		.ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
 		.ctl_is_regular = g->regular,
 	};
 	struct reclaim_opts o = {
-		.chunk_bytes = p->chunk_bytes, .max_chunks = 64, .pause_ms = c->opts.debug_pause_ms,
-		.on_pause = on_pause, .pause_arg = c,
+		.chunk_bytes = p->chunk_bytes, .max_chunks = 64,
+#ifdef HR_TEST_HOOKS
+		.pause_ms = c->opts.debug_pause_ms, .on_pause = on_pause, .pause_arg = c,
+#endif
 	};
 	hr_log(c, 7, "%s: squeeze by=%s t_ns=%llu usage=%llu target=%llu floor=%llu", g->path,
 	       c->trigger ? c->trigger : "poll", (unsigned long long)hr_now_ns(), (unsigned long long)usage,
@@ -185,7 +211,24 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	} else if (res.stop == -EAGAIN) {
 		c->st.eagain++;
 	}
-	if (rc == -ENODEV || rc == -ENOENT) {
+	if (res.kept_slot >= 0)
+		g->kept_slot = res.kept_slot;
+	if (res.lost) {
+		c->st.lost_restores++;
+		hr_log(c, 4, "%s: the limit changed inside our window (now %llu, we had written a lower "
+		       "value, the original was %llu): someone else wrote it and wins; left as it is",
+		       g->path, (unsigned long long)res.lost_to, (unsigned long long)g->limit);
+		watch_configure(c, idx);	/* their value is the limit now */
+	}
+	if (rc == -ENOSPC) {
+		c->st.journal_full++;
+		c->st.errors++;
+		if (now - g->last_log_ns > LOG_EVERY_NS) {
+			g->last_log_ns = now;
+			hr_log(c, 3, "%s: journal full (%u records open): not reclaiming until records close",
+			       g->path, c->journal.open_entries);
+		}
+	} else if (rc == -ENODEV || rc == -ENOENT) {
 		c->st.races++;	/* removed under us; inotify removes the entry */
 	} else if (rc) {
 		c->st.errors++;
@@ -236,6 +279,10 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 
 	if (!g->used)
 		return;
+	if (g->kept_slot >= 0 && !retry_kept(c, g)) {
+		g->next_poll_ns = now + NSEC;	/* our value may still be in place: retry soon */
+		return;
+	}
 	if (!g->limited) {
 		watch_configure(c, idx);	/* a limit may have been set since */
 		if (!g->limited) {

@@ -122,68 +122,249 @@ static int parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 	return 0;
 }
 
-/* State shared by the reader and the handler. */
+/* Debian's libinih (55-1, checked against its behaviour, not only
+ * /usr/include/ini.h) is built with INI_ALLOW_MULTILINE=1,
+ * INI_ALLOW_INLINE_COMMENTS=1 with ';' only, INI_CALL_HANDLER_ON_NEW_SECTION=0,
+ * INI_STOP_ON_FIRST_ERROR=0, INI_MAX_LINE=200 and ':' as a second delimiter.
+ * With those a typo is silent: "[polcy web]" with nothing below it never
+ * reaches the handler, "match = /app/web-? # web" keeps " # web" in the glob,
+ * "  high = 80%" after "low = 70%" makes "high = 80%" a second value of low,
+ * "high: 80%" is a key, and a line past 200 bytes is cut into two lines.
+ * So the grammar is ours: the reader below lexes every line itself and hands
+ * libinih only lines it has checked, in one canonical shape ("[name]",
+ * "key=value" or an empty line, so line numbers stay right); libinih then only
+ * splits them and calls the handler. Errors are collected, not stopped at. */
 struct pstate {
 	const char *buf;
 	size_t len, pos;
 	unsigned line;		/* line the reader returned last */
-	unsigned section_line;	/* line of the last "[...]" header */
-	unsigned handled_line;	/* section_line the handler last saw */
-	bool too_long;
 	bool nul;
+	bool skip_section;	/* its header was wrong: its keys would only repeat that */
+	bool in_agent;
+	bool saw_policy;
 	struct hr_config *c;
 	struct hr_config_err *err;
-	bool failed;
-	bool saw_policy;
 	struct hr_policy *cur;	/* policy of the current section */
-	char section[HR_CFG_STR];
 };
 
+static void diag(struct pstate *st, bool warning, unsigned line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void diag(struct pstate *st, bool warning, unsigned line, const char *fmt, va_list ap)
+{
+	struct hr_config_err *e = st->err;
+	char msg[sizeof(e->msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (warning)
+		e->nwarnings++;
+	else if (e->nerrors++ == 0) {
+		e->line = line;
+		memcpy(e->msg, msg, sizeof(msg));
+	}
+	if (e->ndiag < HR_CONFIG_DIAG_MAX) {
+		struct hr_config_diag *d = &e->diag[e->ndiag++];
+		d->line = line;
+		d->warning = warning;
+		memcpy(d->msg, msg, sizeof(msg));
+	}
+}
+
+/* An error on the current line; returns 0 so a handler can return it. */
 static int fail(struct pstate *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct pstate *st, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!st->failed) {
-		st->failed = true;
-		st->err->line = st->line;
-		va_start(ap, fmt);
-		vsnprintf(st->err->msg, sizeof(st->err->msg), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	diag(st, false, st->line, fmt, ap);
+	va_end(ap);
 	return 0;
 }
 
-/* fgets over our buffer: one line per call, so the handler knows its line.
- * A line longer than inih's buffer is an error, not two lines. */
+static void warn(struct pstate *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct pstate *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(st, true, st->line, fmt, ap);
+	va_end(ap);
+}
+
+static void fail_at(struct pstate *st, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(struct pstate *st, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(st, false, line, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/* A comment starts with '#' or ';' at the start of a line or after a blank,
+ * so "match = /a/web-? # web" is the glob "/a/web-?" and "/a/b#c" keeps its '#'. */
+static size_t comment_at(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] == '#' || s[i] == ';') && (i == 0 || is_blank(s[i - 1])))
+			return i;
+	return n;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && is_blank(**s))
+		(*s)++, (*n)--;
+	while (*n && is_blank((*s)[*n - 1]))
+		(*n)--;
+}
+
+/* "[agent]" or "[policy NAME]": sets the section state. Returns false when
+ * the header is wrong (already reported). */
+static bool section_start(struct pstate *st, const char *nm, size_t n)
+{
+	struct hr_config *c = st->c;
+
+	st->cur = NULL;
+	st->in_agent = false;
+	if (n == 5 && !memcmp(nm, "agent", 5)) {
+		st->in_agent = true;
+		return true;
+	}
+	if (n < 6 || memcmp(nm, "policy", 6) || (n > 6 && !is_blank(nm[6]))) {
+		fail(st, "unknown section [%.*s] (want [agent] or [policy NAME])", (int)n, nm);
+		return false;
+	}
+	nm += 6, n -= 6;
+	trim(&nm, &n);
+	if (!n) {
+		fail(st, "[policy] needs a name: [policy NAME]");
+		return false;
+	}
+	if (n >= sizeof(c->policy[0].name)) {
+		fail(st, "policy name longer than %zu bytes", sizeof(c->policy[0].name) - 1);
+		return false;
+	}
+	if (!st->saw_policy) {
+		st->saw_policy = true;
+		c->npolicy = 0;	/* the file's policies replace the built-in one */
+	}
+	for (size_t i = 0; i < c->npolicy; i++)
+		if (strlen(c->policy[i].name) == n && !memcmp(c->policy[i].name, nm, n)) {
+			fail(st, "duplicate [policy %.*s] (first on line %u)", (int)n, nm, c->policy[i].line);
+			return false;
+		}
+	if (c->npolicy == HR_POLICY_MAX) {
+		fail(st, "too many policies (at most %d)", HR_POLICY_MAX);
+		return false;
+	}
+	struct hr_config d;
+	config_defaults(&d);
+	st->cur = &c->policy[c->npolicy++];
+	*st->cur = d.policy[0];
+	st->cur->match[0] = '\0';
+	memcpy(st->cur->name, nm, n);
+	st->cur->name[n] = '\0';
+	st->cur->line = st->line;
+	return true;
+}
+
+static bool is_key_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-';
+}
+
+/* Lexes one line s[0..n) (no newline) into out (cap bytes, inih's buffer):
+ * "[name]\n", "key=value\n" or "\n" for a comment, a blank line or a line in
+ * error (reported here). */
+static void lex_line(struct pstate *st, const char *s, size_t n, char *out, size_t cap)
+{
+	bool indented = n && is_blank(s[0]);
+
+	strcpy(out, "\n");
+	n = comment_at(s, n);
+	trim(&s, &n);
+	if (!n)
+		return;
+	if (indented)
+		warn(st, "indented line read as its own line (there are no continuation lines)");
+	if (n + 2 > cap) {
+		fail(st, "line too long (at most %zu bytes)", cap - 2);
+		return;
+	}
+	if (s[0] == '[') {
+		const char *end = memchr(s, ']', n);
+		if (!end) {
+			fail(st, "syntax error: '[' without ']' (want [section])");
+			st->skip_section = true;
+			return;
+		}
+		if ((size_t)(end - s) != n - 1) {
+			fail(st, "syntax error: text after ']'");
+			st->skip_section = true;
+			return;
+		}
+		const char *nm = s + 1;
+		size_t nl = n - 2;
+		trim(&nm, &nl);
+		st->skip_section = !section_start(st, nm, nl);
+		if (!st->skip_section)
+			snprintf(out, cap, "[%.*s]\n", (int)nl, nm);
+		return;
+	}
+	size_t k = 0;
+	while (k < n && is_key_char(s[k]))
+		k++;
+	size_t eq = k;
+	while (eq < n && is_blank(s[eq]))
+		eq++;
+	if (!k || eq == n || s[eq] != '=') {
+		fail(st, "syntax error (want [section] or key = value)");
+		return;
+	}
+	const char *v = s + eq + 1;
+	size_t vn = n - eq - 1;
+	trim(&v, &vn);
+	if (st->skip_section)
+		return;
+	if (!st->cur && !st->in_agent) {
+		fail(st, "key '%.*s' outside a section", (int)k, s);
+		return;
+	}
+	if (!vn) {
+		fail(st, "%.*s: empty value", (int)k, s);
+		return;
+	}
+	snprintf(out, cap, "%.*s=%.*s\n", (int)k, s, (int)vn, v);
+}
+
+/* fgets over our buffer for libinih: one line per call, lexed (above). */
 static char *reader(char *str, int num, void *stream)
 {
 	struct pstate *st = stream;
-	size_t i = 0;
+	size_t start = st->pos;
 
-	if (st->pos >= st->len || st->too_long || st->nul)
+	if (st->pos >= st->len || st->nul || num < 4)
 		return NULL;
 	st->line++;
-	while (st->pos < st->len) {
-		char ch = st->buf[st->pos++];
-		if (ch == '\0') {
+	while (st->pos < st->len && st->buf[st->pos] != '\n') {
+		if (st->buf[st->pos] == '\0') {
 			st->nul = true;
+			fail(st, "NUL byte in the file");
 			return NULL;
 		}
-		if ((int)i >= num - 2) {
-			st->too_long = true;
-			return NULL;
-		}
-		str[i++] = ch;
-		if (ch == '\n')
-			break;
+		st->pos++;
 	}
-	str[i] = '\0';
-	const char *p = str;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '[')
-		st->section_line = st->line;
+	size_t n = st->pos - start;
+	if (st->pos < st->len)
+		st->pos++;	/* the newline */
+	lex_line(st, st->buf + start, n, str, (size_t)num);
 	return str;
 }
 
@@ -281,75 +462,32 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct pstate *st = user;
 
-	if (st->failed)
-		return 0;
-	if (strcmp(section, st->section) || st->section_line != st->handled_line) {
-		st->handled_line = st->section_line;
-		/* Section errors point at the header line. */
-		unsigned key_line = st->line;
-		st->line = st->section_line;
-		/* A new section starts: validate the policy that ended. */
-		snprintf(st->section, sizeof(st->section), "%s", section);
-		st->cur = NULL;
-		if (!strncmp(section, "policy", 6) && (section[6] == ' ' || !section[6])) {
-			const char *nm = section + 6;
-			while (*nm == ' ')
-				nm++;
-			if (!*nm)
-				return fail(st, "[policy] needs a name: [policy NAME]");
-			if (!st->saw_policy) {
-				st->saw_policy = true;
-				st->c->npolicy = 0;	/* the file's policies replace the built-in one */
-			}
-			for (size_t i = 0; i < st->c->npolicy; i++)
-				if (!strcmp(st->c->policy[i].name, nm))
-					return fail(st, "duplicate [policy %s] (first on line %u)", nm,
-						    st->c->policy[i].line);
-			if (st->c->npolicy == HR_POLICY_MAX)
-				return fail(st, "too many policies (at most %d)", HR_POLICY_MAX);
-			if (strlen(nm) >= sizeof(st->c->policy[0].name))
-				return fail(st, "policy name longer than %zu bytes", sizeof(st->c->policy[0].name) - 1);
-			struct hr_config d;
-			config_defaults(&d);
-			st->cur = &st->c->policy[st->c->npolicy++];
-			*st->cur = d.policy[0];
-			st->cur->match[0] = '\0';
-			snprintf(st->cur->name, sizeof(st->cur->name), "%s", nm);
-			st->cur->line = st->section_line;
-		} else if (strcmp(section, "agent")) {
-			return fail(st, "unknown section [%s] (want [agent] or [policy NAME])", section);
-		}
-		st->line = key_line;
-	}
-	if (!name)
-		return 1;	/* section header alone (INI_CALL_HANDLER_ON_NEW_SECTION) */
-	if (!value || !*value)
-		return fail(st, "%s: empty value", name);
+	(void)section;	/* the reader tracks sections (st->cur, st->in_agent) */
+	if (!name || !value)
+		return 1;
 	if (st->cur)
-		return policy_key(st, name, value);
-	if (!strcmp(section, "agent"))
-		return agent_key(st, name, value);
-	return fail(st, "key '%s' outside a section", name);
+		policy_key(st, name, value);
+	else if (st->in_agent)
+		agent_key(st, name, value);
+	return 1;
 }
 
-static int validate(struct pstate *st)
+static void validate(struct pstate *st)
 {
 	struct hr_config *c = st->c;
 
-	st->line = 0;
 	if (c->poll_min_ms > c->poll_max_ms)
-		return fail(st, "poll_min_ms (%u) is above poll_max_ms (%u)", c->poll_min_ms, c->poll_max_ms), -EINVAL;
+		fail_at(st, 0, "poll_min_ms (%u) is above poll_max_ms (%u)", c->poll_min_ms, c->poll_max_ms);
 	for (size_t i = 0; i < c->npolicy; i++) {
 		struct hr_policy *p = &c->policy[i];
-		st->line = p->line;
 		if (!p->match[0])
-			return fail(st, "[policy %s] has no match = GLOB", p->name), -EINVAL;
+			fail_at(st, p->line, "[policy %s] has no match = GLOB", p->name);
 		if (p->high.is_pct != p->low.is_pct)
-			return fail(st, "[policy %s]: high and low must both be percents or both headroom bytes", p->name), -EINVAL;
-		if (p->high.is_pct ? p->low.pct >= p->high.pct : p->low.headroom_bytes <= p->high.headroom_bytes)
-			return fail(st, "[policy %s]: low must be below high (less usage, more headroom)", p->name), -EINVAL;
+			fail_at(st, p->line, "[policy %s]: high and low must both be percents or both headroom bytes",
+				p->name);
+		else if (p->high.is_pct ? p->low.pct >= p->high.pct : p->low.headroom_bytes <= p->high.headroom_bytes)
+			fail_at(st, p->line, "[policy %s]: low must be below high (less usage, more headroom)", p->name);
 	}
-	return 0;
 }
 
 int config_parse(const char *buf, size_t len, struct hr_config *out, struct hr_config_err *err)
@@ -360,27 +498,21 @@ int config_parse(const char *buf, size_t len, struct hr_config *out, struct hr_c
 	memset(err, 0, sizeof(*err));
 	config_defaults(out);
 	rc = ini_parse_stream(reader, &st, handler, &st);
-	if (st.too_long) {
-		st.failed = false;
-		return fail(&st, "line too long"), -EINVAL;
-	}
-	if (st.nul) {
-		st.failed = false;
-		return fail(&st, "NUL byte in the file"), -EINVAL;
-	}
-	if (st.failed)
-		return -EINVAL;
-	if (rc > 0) {
-		/* inih's own syntax error: no '=' or an unclosed '['. */
-		err->line = (unsigned)rc;
-		snprintf(err->msg, sizeof(err->msg), "syntax error (want [section] or key = value)");
-		return -EINVAL;
-	}
-	if (rc < 0) {
-		snprintf(err->msg, sizeof(err->msg), "cannot parse");
-		return -EINVAL;
-	}
-	return validate(&st);
+	if (rc > 0 && !err->nerrors)	/* the reader passes only lines inih accepts */
+		fail_at(&st, (unsigned)rc, "syntax error (want [section] or key = value)");
+	else if (rc < 0)
+		fail_at(&st, 0, "cannot parse");
+	if (!st.nul)
+		validate(&st);
+	return err->nerrors ? -EINVAL : 0;
+}
+
+void config_diag_format(const struct hr_config_diag *d, const char *path, char *buf, size_t cap)
+{
+	if (d->line)
+		snprintf(buf, cap, "%s:%u: %s%s", path, d->line, d->warning ? "warning: " : "", d->msg);
+	else
+		snprintf(buf, cap, "%s: %s%s", path, d->warning ? "warning: " : "", d->msg);
 }
 
 int config_load(const char *path, struct hr_config *out, struct hr_config_err *err)

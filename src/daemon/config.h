@@ -14,6 +14,12 @@
  * Policies are tried in file order; the first match wins. A file with no
  * [policy] gets the built-in one: observe every limited cgroup.
  *
+ * Syntax (ours, not libinih's defaults; see config.c): '#' or ';' starts a
+ * comment at the start of a line or after a blank; no continuation lines (an
+ * indented line is its own line, with a warning); only '=' separates a key
+ * from its value; a line is at most 198 bytes. Every error and warning is
+ * collected with its line, not only the first.
+ *
  * config_parse() is pure (no I/O, no logging; libinih parses from our
  * buffer through a reader callback with its line buffer on the stack).
  */
@@ -68,21 +74,40 @@ struct hr_config {
 	size_t npolicy;
 };
 
+#define HR_CONFIG_DIAG_MAX 32
+
+struct hr_config_diag {
+	unsigned line;		/* 0: not tied to a line */
+	bool warning;		/* false: an error */
+	char msg[160];
+};
+
+/* Everything config_parse() found, in file order (validation of whole
+ * policies last). line/msg repeat the first error; nerrors and nwarnings
+ * count past HR_CONFIG_DIAG_MAX, diag[] holds the first ndiag. */
 struct hr_config_err {
 	unsigned line;		/* 0: not tied to a line */
 	char msg[160];
+	unsigned nerrors, nwarnings;
+	size_t ndiag;
+	struct hr_config_diag diag[HR_CONFIG_DIAG_MAX];
 };
 
 /* Built-in defaults, with the one observe-everything policy. */
 void config_defaults(struct hr_config *c);
 
-/* Parses INI text buf[0..len) over defaults. Returns 0, or -EINVAL with the
- * first error in *err (line and message); *out is then unspecified. */
+/* Parses INI text buf[0..len) over defaults. Returns 0 (warnings may be in
+ * *err), or -EINVAL when *err holds at least one error; *out is then
+ * unspecified. */
 int config_parse(const char *buf, size_t len, struct hr_config *out, struct hr_config_err *err);
 
 /* Reads the file (at most HR_CONFIG_MAX_BYTES) and parses it. -ENOENT when
  * missing (callers fall back to defaults for the default path only). */
 int config_load(const char *path, struct hr_config *out, struct hr_config_err *err);
+
+/* "PATH:LINE: msg" or "PATH:LINE: warning: msg" ("PATH: ..." for line 0)
+ * into buf[0..cap), always NUL-terminated. */
+void config_diag_format(const struct hr_config_diag *d, const char *path, char *buf, size_t cap);
 
 /* First policy whose glob matches cgroup path cg ("/app/web"), or NULL. */
 const struct hr_policy *config_match(const struct hr_config *c, const char *cg);

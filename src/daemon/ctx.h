@@ -5,7 +5,14 @@
  * config), the read, path, log and directory buffers. The steady-state loop
  * never calls malloc (tests/unit/test_daemon.c counts allocations to prove
  * it). Full tables are a state, not a crash: new cgroups are dropped and
- * counted (dropped_cgroups) and the drop is logged once.
+ * counted (st.dropped_cgroups, every drop; unwatched, how many are left out
+ * now), the drop is logged when it starts, and the tree is walked again
+ * when a slot frees up, so a dropped cgroup is picked up later.
+ *
+ * One agent per cgroup: a limited cgroup the agent may write is flock()ed
+ * through an fd on its directory (dir_fd), whoever runs the other agent and
+ * whatever its run_dir. A cgroup locked by another process is observed only.
+ * The lock dies with the process, kill -9 included.
  *
  * Event sources are fds in one epoll set; epoll_data.u32 holds a source id:
  * the fixed ids below, or a kind bit plus a cgroup table index.
@@ -16,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "act/journal.h"
@@ -60,6 +68,13 @@ struct hr_cg {
 	int evfd;		/* v1 threshold eventfd */
 	int events_fd;		/* v2 memory.events */
 	int psi_fd;		/* v2 memory.pressure with a trigger */
+	int dir_fd;		/* the cgroup directory (limited only): flock, identity */
+	uint64_t dev, ino;	/* fstat of dir_fd: the journal's cgroup identity */
+	bool limit_rw;		/* limit_fd is open for writing */
+	int limit_err;		/* why not (-errno), 0 when it is */
+	bool owned;		/* dir_fd is flock()ed by us */
+	bool foreign;		/* another process holds the lock: retried at slow polls */
+	int kept_slot;		/* journal slot of a restore that failed, -1 none */
 	bool regular;		/* files are regular files (a test fixture tree) */
 	enum hr_backend backend;
 	const char *why;	/* why this backend (static string) */
@@ -89,6 +104,7 @@ struct hr_stats {
 	uint64_t events_v1, events_v2, polls, squeezes, reclaimed_bytes, ebusy, eagain;
 	uint64_t would_reclaim, throttled, limit_hits_v2, cgroups_added, cgroups_removed;
 	uint64_t dropped_cgroups, errors, reloads, races;
+	uint64_t journal_refused, journal_full, lost_restores, foreign_owner, fd_short;
 	uint64_t max_window_ns;
 	uint64_t react_ns_last;	/* event -> first reclaim write, last squeeze */
 };
@@ -105,7 +121,10 @@ struct hr_ctx {
 	struct hr_cg *cg;		/* [cfg.max_cgroups], allocated before ready */
 	uint32_t ncg;			/* high-water index + 1 */
 	uint32_t cap;
-	bool ready, stop, dropped_logged;
+	bool ready, stop, dropped_logged, rescan;
+	uint32_t unwatched;		/* cgroups left out by the last walk: table full */
+	uint32_t nused;			/* entries in use */
+	int run_fd;			/* O_DIRECTORY fd of run_dir */
 	uint64_t start_ns, tick_count, armed_poll_ns;
 	struct hr_stats st;
 	const char *trigger;		/* what woke the current check: "event", "poll", ... */
@@ -114,24 +133,34 @@ struct hr_ctx {
 	struct sockaddr_un notify_addr;
 	socklen_t notify_len;
 	uint64_t watchdog_usec;
+	char notify_status[160];	/* last STATUS= sent */
+	bool log_journal;		/* stderr is the journal: "<N>" prefixes */
 	char status_path[HR_CFG_STR + 32];
 	char status_tmp[HR_CFG_STR + 40];
 	/* Scratch, reused everywhere; sized for the largest file we read. */
 	char path[HR_CFG_STR + HR_CG_PATH_MAX + 64];
 	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
-	char dents[16384];
+	_Alignas(8) char dents[16384];	/* getdents64 records: struct linux_dirent64 needs 8 */
 	char ino[8192];
 	char logbuf[1024];
 	char line[512];
 };
 
 /* daemon.c */
+/* NULL if st is owned by root or by us and writable by neither group nor
+ * others; else what is wrong, for a one-line refusal. */
+const char *daemon_untrusted(const struct stat *st);
+/* 0 if path is a regular file passing daemon_untrusted; else -errno with
+ * the reason in msg. */
+int daemon_check_config(const char *path, char *msg, size_t cap);
 int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o);
 int daemon_ready(struct hr_ctx *c);
 void daemon_fini(struct hr_ctx *c);
 void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void daemon_write_status(struct hr_ctx *c);
 void daemon_notify(struct hr_ctx *c, const char *msg);
+/* True when stderr is the stream $JOURNAL_STREAM names (dev:ino). */
+bool log_stderr_is_journal(void);
 int daemon_reload(struct hr_ctx *c);
 uint64_t hr_now_ns(void);
 /* Builds "<base><cg path>/<file>" in c->path and returns it. */
@@ -144,6 +173,7 @@ void loop_arm_poll(struct hr_ctx *c);
 
 /* watch.c */
 int watch_scan(struct hr_ctx *c);
+void watch_retry_dropped(struct hr_ctx *c);	/* tick: walk again if room appeared */
 void watch_inotify(struct hr_ctx *c);
 void watch_remove(struct hr_ctx *c, int idx);
 void watch_configure(struct hr_ctx *c, int idx);	/* (re)read limit, policy, backend */

@@ -45,9 +45,24 @@ const char *backend_name(enum hr_backend b)
 	return "?";
 }
 
-/* One line to stderr with a syslog priority prefix that journald reads
- * ("<6>headroom: run: ..."). vsnprintf into a ctx buffer and one write(2):
- * no stdio buffering, no allocation. Debug (7) only with -v. */
+bool log_stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	/* "DEV:INO" of the stream journald gave us (systemd.exec(5)); stderr
+	 * redirected elsewhere by a wrapper keeps the variable but not the inode. */
+	if (!js || sscanf(js, "%llu:%llu%c", &dev, &ino, &tail) != 2 || fstat(STDERR_FILENO, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/* One line to stderr, with a syslog priority prefix ("<6>headroom: run: ...")
+ * only when stderr is the journal: journald reads it as the priority, a
+ * terminal or a log file would show it as noise. vsnprintf into a ctx buffer
+ * and one write(2): no stdio buffering, no allocation. Debug (7) only with -v. */
 void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
 {
 	va_list ap;
@@ -55,7 +70,10 @@ void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
 
 	if (prio >= 7 && !c->opts.verbose)
 		return;
-	n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
+	if (c->log_journal)
+		n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
+	else
+		n = snprintf(c->logbuf, sizeof(c->logbuf), "headroom: run: ");
 	va_start(ap, fmt);
 	n += vsnprintf(c->logbuf + n, sizeof(c->logbuf) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
@@ -145,17 +163,114 @@ static int find_base(struct hr_ctx *c)
 	return -ENOENT;
 }
 
-static void replay_report(void *arg, const struct journal_entry *e, enum journal_outcome o, int err)
+const char *daemon_untrusted(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "is owned by another user";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "is writable by group or others";
+	return NULL;
+}
+
+static void replay_report(void *arg, const struct journal_entry *e, enum journal_outcome o, int err,
+			  const char *why)
 {
 	struct hr_ctx *c = arg;
 	static const char *const what[] = {
 		[JOURNAL_RESTORED] = "restored", [JOURNAL_ALREADY] = "already in place",
 		[JOURNAL_CHANGED] = "changed by someone else since, left alone",
 		[JOURNAL_GONE] = "cgroup gone", [JOURNAL_FAILED] = "restore FAILED",
+		[JOURNAL_REPLACED] = "the path is a different cgroup now (not the one we lowered), left alone",
+		[JOURNAL_REFUSED] = "REFUSED, not replayed",
 	};
-	hr_log(c, o == JOURNAL_FAILED ? 3 : 5, "journal: /%s/%s = %s (we had set %s): %s%s%s",
-	       e->cgroup, e->file, e->orig, e->lowered, what[o], err ? ": " : "",
+	bool dry = c->cfg.dry_run;
+	if (o == JOURNAL_REFUSED)
+		c->st.journal_refused++;
+	hr_log(c, o == JOURNAL_FAILED || o == JOURNAL_REFUSED ? 3 : 5,
+	       "journal: /%s/%s = %s (we had set %s): %s%s%s%s%s%s", e->cgroup, e->file, e->orig,
+	       e->lowered, dry && o == JOURNAL_RESTORED ? "would be restored" : what[o],
+	       why ? " (" : "", why ? why : "", why ? ")" : "", err ? ": " : "",
 	       err ? strerror(-err) : "");
+	if (dry && o != JOURNAL_ALREADY)
+		hr_log(c, 5, "journal: dry run: record left as it is");
+}
+
+static void replay(struct hr_ctx *c, struct journal_counts *n)
+{
+	struct journal_scope sc = { .base = c->base, .dry_run = c->cfg.dry_run };
+
+	journal_replay(&c->journal, &c->root, &sc, replay_report, c, n);
+}
+
+/* run_dir holds the journal that replay obeys as root: it must be ours.
+ * Created 0700 if absent; never followed through a symlink. */
+static int open_run_dir(struct hr_ctx *c)
+{
+	struct stat st;
+	const char *why;
+
+	if (mkdir(c->cfg.run_dir, 0700) && errno != EEXIST) {
+		int rc = -errno;
+		hr_log(c, 3, "cannot create run_dir %s: %s; not starting", c->cfg.run_dir, strerror(errno));
+		return rc;
+	}
+	c->run_fd = open(c->cfg.run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->run_fd < 0) {
+		int rc = -errno;
+		hr_log(c, 3, "cannot open run_dir %s: %s%s; not starting", c->cfg.run_dir, strerror(errno),
+		       errno == ENOTDIR || errno == ELOOP ? " (a symlink or not a directory)" : "");
+		return rc;
+	}
+	if (fstat(c->run_fd, &st)) {
+		int rc = -errno;
+		hr_log(c, 3, "cannot stat run_dir %s: %s; not starting", c->cfg.run_dir, strerror(errno));
+		return rc;
+	}
+	why = daemon_untrusted(&st);
+	if (why) {
+		hr_log(c, 3, "run_dir %s %s (uid %u, mode %04o): it must be owned by root (or uid %u) and "
+		       "writable by neither group nor others; not starting", c->cfg.run_dir, why,
+		       (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)geteuid());
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Per cgroup: the limit file, and for a limited one the usage, stat,
+ * control, eventfd, memory.events, memory.pressure and directory fds. The
+ * table must fit at 2 each (limit file and directory: every cgroup limited
+ * and watched, events polled instead); 8 each is the worst case. */
+#define FDS_PER_CG_MIN 2
+#define FDS_PER_CG 8
+#define FDS_FIXED 64
+
+static int check_nofile(struct hr_ctx *c)
+{
+	struct rlimit rl;
+	uint64_t need = (uint64_t)c->cfg.max_cgroups * FDS_PER_CG + FDS_FIXED;
+	uint64_t least = (uint64_t)c->cfg.max_cgroups * FDS_PER_CG_MIN + FDS_FIXED;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;	/* the hard limit is what the admin allows */
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < least) {
+		hr_log(c, 3, "max_cgroups = %u needs at least %llu file descriptors (up to %llu) but "
+		       "RLIMIT_NOFILE is %llu (hard %llu): lower max_cgroups or raise the limit "
+		       "(LimitNOFILE=); not starting", c->cfg.max_cgroups, (unsigned long long)least,
+		       (unsigned long long)need, (unsigned long long)rl.rlim_cur,
+		       (unsigned long long)rl.rlim_max);
+		return -EMFILE;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+		hr_log(c, 5, "RLIMIT_NOFILE %llu covers max_cgroups = %u only if fewer than %llu of them are "
+		       "limited; past that, cgroups are observed only and counted (status: fd_short=)",
+		       (unsigned long long)rl.rlim_cur, c->cfg.max_cgroups,
+		       (unsigned long long)((rl.rlim_cur - least) / (FDS_PER_CG - FDS_PER_CG_MIN)));
+	return 0;
 }
 
 static int add_fd(struct hr_ctx *c, int fd, uint32_t id, uint32_t events)
@@ -168,7 +283,6 @@ static int add_fd(struct hr_ctx *c, int fd, uint32_t id, uint32_t events)
 int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o)
 {
 	char jpath[HR_CFG_STR + 32];
-	unsigned torn = 0;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -176,8 +290,9 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	c->cfg = *cfg;
 	if (o->dry_run)
 		c->cfg.dry_run = true;
-	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = -1;
+	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = c->run_fd = -1;
 	c->journal.fd = -1;
+	c->log_journal = log_stderr_is_journal();
 	c->start_ns = hr_now_ns();
 	rc = root_open(&c->root, o->root ? o->root : "/");
 	if (rc) {
@@ -190,13 +305,22 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		       c->root.path, c->base);
 		return rc;
 	}
+	int bfd = root_openat_strict(c->root.fd, c->base[0] ? c->base : ".", O_PATH | O_DIRECTORY);
+	if (bfd < 0) {
+		hr_log(c, 3, "cgroup_root /%s: %s%s; not starting", c->base, strerror(-bfd),
+		       bfd == -ELOOP || bfd == -EXDEV ? " (a symlink on the path: name the real directory, "
+						       "the agent follows no symlink where it writes)" : "");
+		return bfd;
+	}
+	close(bfd);
+	rc = check_nofile(c);
+	if (rc)
+		return rc;
 	/* The journal comes before anything else touches the host: a limit a
 	 * killed predecessor left lowered is restored first. */
-	if (mkdir(c->cfg.run_dir, 0700) && errno != EEXIST) {
-		rc = -errno;
-		hr_log(c, 3, "cannot create %s: %s", c->cfg.run_dir, strerror(errno));
+	rc = open_run_dir(c);
+	if (rc)
 		return rc;
-	}
 	snprintf(jpath, sizeof(jpath), "%s/journal", c->cfg.run_dir);
 	char boot[64];
 	long bn = root_read(&c->root, "proc/sys/kernel/random/boot_id", boot, sizeof(boot));
@@ -204,28 +328,30 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	span_copy(bs, boot, sizeof(boot));
 	if (!boot[0])
 		snprintf(boot, sizeof(boot), "unknown-boot");
-	rc = journal_open(&c->journal, jpath, boot, c->cfg.journal_fsync);
+	rc = journal_open(&c->journal, c->run_fd, "journal", boot, c->cfg.journal_fsync);
 	if (rc) {
-		hr_log(c, 3, "cannot open journal %s: %s", jpath, strerror(-rc));
+		hr_log(c, 3, "cannot open journal %s: %s%s; not starting", jpath, strerror(-rc),
+		       rc == -EPERM ? " (it must be a regular file owned by root or by us, writable by "
+				      "neither group nor others)" :
+		       rc == -ENOSPC ? " (no room for the journal on its file system)" :
+		       rc == -ELOOP ? " (a symlink)" : rc == -EINVAL ? " (not a regular file)" : "");
 		return rc;
 	}
 	/* One agent per run dir: a second one would replay the first one's
-	 * open records in the middle of its rounds. */
+	 * open records in the middle of its rounds. (Two agents with
+	 * different run dirs meet at the per-cgroup lock, see ctx.h.) */
 	if (flock(c->journal.fd, LOCK_EX | LOCK_NB)) {
 		rc = -errno;
 		hr_log(c, 3, "another agent is running with run_dir %s (%s is locked); not starting",
 		       c->cfg.run_dir, jpath);
 		return rc == -EWOULDBLOCK ? -EBUSY : rc;
 	}
-	unsigned stale = 0;
-	rc = journal_replay(&c->journal, &c->root, replay_report, c, &torn, &stale);
-	if (rc < 0) {
-		hr_log(c, 3, "cannot read journal %s: %s", jpath, strerror(-rc));
-		return rc;
-	}
-	if (rc > 0 || torn || stale)
-		hr_log(c, 5, "journal: %d record(s) from a previous run handled, %u torn and %u from "
-		       "an earlier boot ignored", rc, torn, stale);
+	struct journal_counts jc;
+	replay(c, &jc);
+	if (jc.seen || jc.torn || jc.stale)
+		hr_log(c, 5, "journal: %u record(s) from a previous run %s, %u refused, %u torn and %u from "
+		       "an earlier boot ignored", jc.seen, c->cfg.dry_run ? "seen (dry run: not replayed)" : "handled",
+		       jc.refused, jc.torn, jc.stale);
 	snprintf(c->status_path, sizeof(c->status_path), "%s/status", c->cfg.run_dir);
 	snprintf(c->status_tmp, sizeof(c->status_tmp), "%s/status.tmp", c->cfg.run_dir);
 
@@ -234,12 +360,6 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	if (!c->cg) {
 		hr_log(c, 3, "cannot allocate a table of %u cgroups", c->cap);
 		return -ENOMEM;
-	}
-	/* 4 fds per limited cgroup and 1-2 per tracked one. */
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -311,7 +431,10 @@ static void protect(struct hr_ctx *c)
 			       c->cfg.rt_priority, strerror(errno));
 	}
 	if (c->root.is_host) {
-		int rc = root_write(&c->root, "proc/self/oom_score_adj", "-1000");
+		/* proc/PID, not proc/self: host writes follow no symlink. */
+		char rel[40];
+		snprintf(rel, sizeof(rel), "proc/%d/oom_score_adj", (int)getpid());
+		int rc = root_write(&c->root, rel, "-1000");
 		if (rc)
 			hr_log(c, 4, "cannot set oom_score_adj -1000: %s (needs CAP_SYS_RESOURCE); "
 			       "the OOM killer may pick the agent", strerror(-rc));
@@ -342,6 +465,22 @@ int daemon_ready(struct hr_ctx *c)
 	return 0;
 }
 
+/* The line `systemctl status` shows, sent when it changes (the tick calls
+ * this every second; an unchanged line is not resent). */
+static void daemon_notify_status(struct hr_ctx *c, unsigned tracked, unsigned lim, unsigned rec)
+{
+	char msg[sizeof(c->notify_status)];
+
+	snprintf(msg, sizeof(msg), "STATUS=%s%u cgroups watched, %u limited, %u reclaiming; "
+		 "%llu squeezes, %llu MiB reclaimed",
+		 c->cfg.dry_run ? "dry run: " : "", tracked, lim, rec, (unsigned long long)c->st.squeezes,
+		 (unsigned long long)(c->st.reclaimed_bytes >> 20));
+	if (!strcmp(msg, c->notify_status))
+		return;
+	memcpy(c->notify_status, msg, sizeof(msg));
+	daemon_notify(c, msg);
+}
+
 void daemon_write_status(struct hr_ctx *c)
 {
 	unsigned tracked = 0, lim = 0, rec = 0;
@@ -360,43 +499,88 @@ void daemon_write_status(struct hr_ctx *c)
 	int n = snprintf(c->line, sizeof(c->line),
 			 "pid=%d uptime_s=%llu cgroup=%s tracked=%u limited=%u reclaiming=%u "
 			 "squeezes=%llu reclaimed_bytes=%llu ebusy=%llu would_reclaim=%llu "
-			 "events=%llu polls=%llu throttled=%llu journal_open=%u dropped=%llu%s\n",
+			 "events=%llu polls=%llu throttled=%llu journal_open=%u dropped=%u dropped_total=%llu "
+			 "journal_refused=%llu journal_full=%llu lost_restores=%llu foreign_owner=%llu fd_short=%llu%s\n",
 			 (int)getpid(), (unsigned long long)((hr_now_ns() - c->start_ns) / 1000000000u),
 			 c->v2 ? "v2" : "v1", tracked, lim, rec,
 			 (unsigned long long)c->st.squeezes, (unsigned long long)c->st.reclaimed_bytes,
 			 (unsigned long long)c->st.ebusy, (unsigned long long)c->st.would_reclaim,
 			 (unsigned long long)(c->st.events_v1 + c->st.events_v2),
 			 (unsigned long long)c->st.polls, (unsigned long long)c->st.throttled,
-			 c->journal.open_entries, (unsigned long long)c->st.dropped_cgroups,
-			 c->cfg.dry_run ? " dry_run=1" : "");
-	/* Atomic for readers: write a temp file, then rename over. */
-	fd = open(c->status_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+			 c->journal.open_entries, c->unwatched, (unsigned long long)c->st.dropped_cgroups,
+			 (unsigned long long)c->st.journal_refused, (unsigned long long)c->st.journal_full,
+			 (unsigned long long)c->st.lost_restores, (unsigned long long)c->st.foreign_owner,
+			 (unsigned long long)c->st.fd_short, c->cfg.dry_run ? " dry_run=1" : "");
+	daemon_notify_status(c, tracked, lim, rec);
+	/* Atomic for readers: write a temp file, then rename over. The temp
+	 * name is unlinked and created afresh (O_EXCL, O_NOFOLLOW, O_NONBLOCK)
+	 * so nothing planted there, a symlink or a FIFO, is followed, waited
+	 * on or kept. */
+	if (c->run_fd < 0)
+		return;
+	unlinkat(c->run_fd, "status.tmp", 0);
+	fd = openat(c->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		    0644);
 	if (fd < 0)
 		return;
 	ssize_t w = write(fd, c->line, (size_t)n);
 	close(fd);
 	if (w == n)
-		rename(c->status_tmp, c->status_path);
+		renameat(c->run_fd, "status.tmp", c->run_fd, "status");
+}
+
+int daemon_check_config(const char *path, char *msg, size_t cap)
+{
+	struct stat st;
+	const char *why;
+
+	/* stat, not lstat: /etc/headroom/headroom.conf may be a link into a
+	 * configuration tree; what it points to must be a plain file of ours.
+	 * A FIFO would block the parser's open for good. */
+	if (stat(path, &st)) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(msg, cap, "not a regular file");
+		return -EINVAL;
+	}
+	why = daemon_untrusted(&st);
+	if (why) {
+		snprintf(msg, cap, "%s (uid %u, mode %04o); it must be owned by root or uid %u and "
+			 "writable by neither group nor others", why,
+			 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)geteuid());
+		return -EPERM;
+	}
+	return 0;
 }
 
 int daemon_reload(struct hr_ctx *c)
 {
-	struct hr_config_err err;
+	struct hr_config_err err = { 0 };
 	int rc;
 
 	c->st.reloads++;
-	daemon_notify(c, "RELOADING=1");
+	/* Type=notify-reload (systemd 253) waits for RELOADING=1 with the
+	 * CLOCK_MONOTONIC time of the reload's start, then READY=1. */
+	char msg[64];
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(hr_now_ns() / 1000u));
+	daemon_notify(c, msg);
 	if (!c->opts.config_path) {
 		config_defaults(&c->newcfg);
 		rc = 0;
 	} else {
 		rc = config_load(c->opts.config_path, &c->newcfg, &err);
 	}
+	/* Every error and warning; the last says what happens. */
+	for (size_t i = 0; i < err.ndiag; i++) {
+		char line[HR_CFG_STR + sizeof(err.msg) + 32];
+		config_diag_format(&err.diag[i], c->opts.config_path, line, sizeof(line));
+		hr_log(c, err.diag[i].warning ? 4 : 3, "reload: %s%s", line,
+		       rc && i + 1 == err.ndiag ? "; keeping the old configuration" : "");
+	}
 	if (rc) {
-		if (err.line)
-			hr_log(c, 3, "reload: %s:%u: %s; keeping the old configuration",
-			       c->opts.config_path, err.line, err.msg);
-		else
+		if (!err.ndiag)
 			hr_log(c, 3, "reload: %s: %s; keeping the old configuration", c->opts.config_path,
 			       err.msg[0] ? err.msg : strerror(-rc));
 		daemon_notify(c, "READY=1");
@@ -435,12 +619,15 @@ void daemon_fini(struct hr_ctx *c)
 	/* Anything still journaled (watermark settings, a restore that failed)
 	 * goes back now; what cannot be restored stays for the next start. */
 	if (c->journal.fd >= 0 && c->journal.open_entries) {
-		unsigned torn, stale;
-		journal_replay(&c->journal, &c->root, replay_report, c, &torn, &stale);
+		struct journal_counts jc;
+		replay(c, &jc);
 	}
 	journal_close(&c->journal);
-	if (c->status_path[0])
-		unlink(c->status_path);
+	if (c->run_fd >= 0) {
+		unlinkat(c->run_fd, "status", 0);
+		close(c->run_fd);
+		c->run_fd = -1;
+	}
 	free(c->cg);
 	c->cg = NULL;
 	int *fds[] = { &c->epfd, &c->sigfd, &c->tickfd, &c->pollfd, &c->inofd, &c->notify_fd };

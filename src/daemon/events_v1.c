@@ -37,7 +37,7 @@ int events_v1_register(struct hr_ctx *c, int idx)
 	if (g->evfd < 0)
 		return -errno;
 	snprintf(msg, sizeof(msg), "%d %d %llu", g->evfd, g->usage_fd, (unsigned long long)g->high);
-	fd = root_openat(&c->root, cg_file(c, g, "cgroup.event_control"), O_WRONLY);
+	fd = root_openat_strict(c->root.fd, cg_file(c, g, "cgroup.event_control"), O_WRONLY);
 	if (fd < 0) {
 		rc = fd;
 	} else {

@@ -52,7 +52,7 @@ static void psi_register(struct hr_ctx *c, int idx)
 	static const char trig[] = "some 10000 2000000";
 	struct hr_cg *g = &c->cg[idx];
 
-	g->psi_fd = root_openat(&c->root, cg_file(c, g, "memory.pressure"), O_RDWR | O_NONBLOCK);
+	g->psi_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.pressure"), O_RDWR);
 	if (g->psi_fd < 0) {
 		hr_log(c, 7, "%s: no PSI trigger: memory.pressure: %s", g->path, strerror(-g->psi_fd));
 		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
@@ -86,7 +86,7 @@ int events_v2_register(struct hr_ctx *c, int idx)
 		psi_register(c, idx);
 	if (!g->limited || g->events_fd >= 0)
 		return 0;
-	g->events_fd = root_openat(&c->root, cg_file(c, g, "memory.events"), O_RDONLY);
+	g->events_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.events"), O_RDONLY);
 	if (g->events_fd < 0) {
 		g->events_fd = -1;
 		return 0;	/* optional: polling still works */

@@ -42,7 +42,15 @@ static void on_signal(struct hr_ctx *c)
 	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			hr_log(c, 6, "SIGHUP: reloading configuration");
-			daemon_reload(c);
+			/* The file is checked before the parser opens it: a FIFO
+			 * would block the agent for good, a file others can
+			 * write would choose what it writes. */
+			char why[160];
+			if (c->opts.config_path && daemon_check_config(c->opts.config_path, why, sizeof(why)))
+				hr_log(c, 3, "reload: %s: %s; keeping the old configuration",
+				       c->opts.config_path, why);
+			else
+				daemon_reload(c);
 		} else {
 			hr_log(c, 6, "%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 			c->stop = true;
@@ -62,6 +70,7 @@ static void on_tick(struct hr_ctx *c)
 		daemon_notify(c, "WATCHDOG=1");
 	if (c->inofd < 0 && c->tick_count % 10 == 0)
 		watch_scan(c);
+	watch_retry_dropped(c);
 }
 
 int loop_once(struct hr_ctx *c, int timeout_ms)

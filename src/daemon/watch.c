@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -38,13 +39,18 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Every cgroup file, read or written, resolves without symlinks below the
+ * root (cgroupfs has none; daemon_init refuses a cgroup_root reached
+ * through one), so no path the agent writes can be redirected. */
 static int open_cg(struct hr_ctx *c, const struct hr_cg *g, const char *file, int flags)
 {
-	return root_openat(&c->root, cg_file(c, g, file), flags);
+	return root_openat_strict(c->root.fd, cg_file(c, g, file), flags);
 }
 
 static void close_limited(struct hr_cg *g)
 {
+	close_fd(&g->dir_fd);	/* drops the flock */
+	g->owned = false;
 	close_fd(&g->usage_fd);
 	close_fd(&g->stat_fd);
 	close_fd(&g->ctl_fd);
@@ -79,6 +85,12 @@ static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr
 			g->why = "asked backend needs cgroup v2: observing";
 			return HR_BE_OBSERVE;
 		}
+		if (!g->limit_rw) {
+			g->why = g->limit_err == -EACCES || g->limit_err == -EPERM ?
+				"memory.limit_in_bytes is not writable (Permission denied; run as root): observing" :
+				"memory.limit_in_bytes cannot be opened for writing: observing";
+			return HR_BE_OBSERVE;
+		}
 		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
 		return HR_BE_V1_LIMIT;
 	}
@@ -97,6 +109,33 @@ static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr
 	return HR_BE_OBSERVE;
 }
 
+/* Takes the per-cgroup lock (see ctx.h) and the directory's identity for
+ * the journal. false: another process holds it, or the directory is gone. */
+static bool own(struct hr_ctx *c, struct hr_cg *g)
+{
+	struct stat st;
+
+	if (g->owned)
+		return true;
+	if (g->dir_fd < 0) {
+		g->dir_fd = root_openat_strict(c->root.fd, cg_file(c, g, NULL), O_RDONLY | O_DIRECTORY);
+		if (g->dir_fd < 0) {
+			g->dir_fd = -1;
+			return false;
+		}
+		if (fstat(g->dir_fd, &st)) {
+			close_fd(&g->dir_fd);
+			return false;
+		}
+		g->dev = (uint64_t)st.st_dev;
+		g->ino = (uint64_t)st.st_ino;
+	}
+	if (flock(g->dir_fd, LOCK_EX | LOCK_NB))
+		return false;
+	g->owned = true;
+	return true;
+}
+
 void watch_configure(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
@@ -105,6 +144,10 @@ void watch_configure(struct hr_ctx *c, int idx)
 	enum hr_backend old = g->backend;
 	uint64_t old_limit = g->limit;
 
+	/* A restore that failed left our lowered value in place: it is not
+	 * the limit (re-reading it here would make it the next "original"). */
+	if (g->kept_slot >= 0 && g->limited)
+		return;
 	if (g->limit_fd < 0 || reclaim_read_u64(g->limit_fd, &limit))
 		limit = UINT64_MAX;
 	p = config_match(&c->cfg, g->path);
@@ -121,8 +164,9 @@ void watch_configure(struct hr_ctx *c, int idx)
 	}
 	int pol = (int)(p - c->cfg.policy);
 	uint64_t high = mark_bytes(&p->high, limit), low = mark_bytes(&p->low, limit);
-	if (g->limited && pol == g->pol && limit == g->limit && high == g->high && low == g->low)
-		return;		/* nothing changed */
+	if (g->limited && pol == g->pol && limit == g->limit && high == g->high && low == g->low &&
+	    !g->foreign)
+		return;		/* nothing changed (a foreign lock is tried again) */
 	g->pol = pol;
 	g->limit = limit;
 	g->high = high;
@@ -131,9 +175,19 @@ void watch_configure(struct hr_ctx *c, int idx)
 		g->usage_fd = open_cg(c, g, c->v2 ? "memory.current" : "memory.usage_in_bytes", O_RDONLY);
 		g->stat_fd = open_cg(c, g, "memory.stat", O_RDONLY);
 		if (g->usage_fd < 0 || g->stat_fd < 0) {
+			int e = g->usage_fd < 0 ? g->usage_fd : g->stat_fd;
+			close_limited(g);
+			if (e == -EMFILE || e == -ENFILE) {
+				/* Full is a state: count it, say so, try again at the
+				 * next slow poll (fds may free up). */
+				if (!c->st.fd_short)
+					hr_log(c, 4, "%s: out of file descriptors (%s): not protected until fds "
+					       "free up (counted in status: fd_short=)", g->path, strerror(-e));
+				c->st.fd_short++;
+				return;
+			}
 			/* Removed while we looked (ENOENT/ENODEV): inotify tells us. */
 			c->st.races++;
-			close_limited(g);
 			return;
 		}
 		g->limited = true;
@@ -142,6 +196,24 @@ void watch_configure(struct hr_ctx *c, int idx)
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
 	g->backend = choose(c, g, p);
+	bool was_foreign = g->foreign;
+	g->foreign = false;
+	if (g->backend != HR_BE_OBSERVE && !c->cfg.dry_run && !own(c, g)) {
+		if (g->dir_fd >= 0) {
+			g->foreign = true;
+			if (!was_foreign) {
+				c->st.foreign_owner++;
+				hr_log(c, 4, "%s: another process holds the lock on this cgroup (another "
+				       "headroom agent? see /proc/locks): observing it only", g->path);
+			}
+			g->why = "another agent owns this cgroup: observing";
+		} else {
+			g->why = "cannot open the cgroup directory: observing";
+		}
+		g->backend = HR_BE_OBSERVE;
+	} else if (was_foreign && g->backend != HR_BE_OBSERVE) {
+		hr_log(c, 5, "%s: the other agent let go of this cgroup: taking it over", g->path);
+	}
 	close_fd(&g->ctl_fd);
 	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
 		g->ctl_fd = open_cg(c, g, g->backend == HR_BE_V2_RECLAIM ? "memory.reclaim" : "memory.high", O_RDWR);
@@ -153,7 +225,8 @@ void watch_configure(struct hr_ctx *c, int idx)
 	if (g->backend == HR_BE_WMARK && !c->cfg.dry_run) {
 		unsigned hp = p->high.is_pct ? p->high.pct : (unsigned)(high * 100 / limit);
 		unsigned lp = p->low.is_pct ? p->low.pct : (unsigned)(low * 100 / limit);
-		int rc = wmark_configure(&c->journal, &c->root, cg_file(c, g, NULL), hp, lp, false, g->wmark_slot);
+		struct reclaim_files f = { .cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino };
+		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, false, g->wmark_slot);
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
 	}
@@ -196,10 +269,12 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		}
 	if (idx < 0) {
 		c->st.dropped_cgroups++;
+		c->unwatched++;
 		if (!c->dropped_logged)
-			hr_log(c, 4, "cgroup table full (max_cgroups = %u): not watching further cgroups",
-			       c->cap);
+			hr_log(c, 4, "cgroup table full (max_cgroups = %u): cgroups beyond it are not watched "
+			       "until entries free up (counted in status: dropped=)", c->cap);
 		c->dropped_logged = true;
+		c->rescan = true;
 		return -ENOSPC;
 	}
 	g = &c->cg[idx];
@@ -216,9 +291,11 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		}
 	}
 	g->wd = g->limit_fd = g->usage_fd = g->stat_fd = g->ctl_fd = g->evfd = g->events_fd = g->psi_fd = -1;
+	g->dir_fd = g->kept_slot = -1;
 	g->wmark_slot[0] = g->wmark_slot[1] = -1;
 	g->pol = -1;
 	g->used = true;
+	c->nused++;
 	if ((uint32_t)idx >= c->ncg)
 		c->ncg = (uint32_t)idx + 1;
 	if (c->inofd >= 0) {
@@ -230,8 +307,16 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		g->wd = inotify_add_watch(c->inofd, p, INO_MASK);
 	}
 	g->limit_fd = open_cg(c, g, c->v2 ? "memory.max" : "memory.limit_in_bytes", c->v2 ? O_RDONLY : O_RDWR);
+	g->limit_rw = !c->v2 && g->limit_fd >= 0;
+	g->limit_err = g->limit_fd < 0 ? g->limit_fd : 0;
 	if (g->limit_fd < 0 && !c->v2 && g->limit_fd != -ENOENT)
 		g->limit_fd = open_cg(c, g, "memory.limit_in_bytes", O_RDONLY);
+	if (g->limit_fd == -EMFILE || g->limit_fd == -ENFILE) {
+		if (!c->st.fd_short)
+			hr_log(c, 4, "%s: out of file descriptors: not watched (counted in status: fd_short=)",
+			       g->path);
+		c->st.fd_short++;
+	}
 	if (g->limit_fd < 0)
 		g->limit_fd = -1;	/* v2 root cgroup has no memory.max: never limited */
 	/* Fixture trees (tests) hold plain files that need truncating after a
@@ -256,7 +341,7 @@ struct linux_dirent64 {
  * DIR*, no allocation). New children are scanned by the caller's walk. */
 static int scan_children(struct hr_ctx *c, int idx)
 {
-	int fd = root_openat(&c->root, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
+	int fd = root_openat_strict(c->root.fd, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return fd;
@@ -308,6 +393,23 @@ static void walk(struct hr_ctx *c, int idx)
 	}
 }
 
+void watch_retry_dropped(struct hr_ctx *c)
+{
+	if (!c->rescan || c->nused >= c->cap)
+		return;
+	/* A full walk finds what was dropped; what still does not fit is
+	 * counted again. Bounded like the first walk. */
+	c->rescan = false;
+	c->unwatched = 0;
+	for (uint32_t i = 0; i < c->ncg; i++)
+		c->cg[i].listed = false;
+	walk(c, 0);
+	if (c->unwatched == 0 && c->dropped_logged) {
+		hr_log(c, 5, "cgroup table has room again: every cgroup is watched");
+		c->dropped_logged = false;
+	}
+}
+
 int watch_scan(struct hr_ctx *c)
 {
 	struct stat st;
@@ -341,7 +443,10 @@ void watch_remove(struct hr_ctx *c, int idx)
 		inotify_rm_watch(c->inofd, g->wd);	/* EINVAL when already gone: fine */
 	g->wd = -1;
 	g->used = false;
+	c->nused--;
 	c->st.cgroups_removed++;
+	if (c->unwatched)
+		c->rescan = true;	/* room for a dropped one: see watch_retry_dropped */
 	while (c->ncg > 0 && !c->cg[c->ncg - 1].used)
 		c->ncg--;
 }
@@ -365,6 +470,7 @@ void watch_inotify(struct hr_ctx *c)
 			off += (ssize_t)sizeof(*ev) + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				hr_log(c, 4, "inotify queue overflow: rescanning the cgroup tree");
+				c->unwatched = 0;
 				for (uint32_t i = 0; i < c->ncg; i++)
 					c->cg[i].listed = false;
 				walk(c, 0);

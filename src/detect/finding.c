@@ -99,6 +99,11 @@ void fact_str(struct hr_finding *f, const char *name, const char *v)
 	}
 }
 
+void fact_null(struct hr_finding *f, const char *name)
+{
+	fact_new(f, name, HR_FACT_NULL);
+}
+
 const struct hr_fact *finding_fact(const struct hr_finding *f, const char *name)
 {
 	for (size_t i = 0; f && i < f->nfacts; i++)

@@ -27,6 +27,7 @@ enum hr_fact_type {
 	HR_FACT_BOOL,
 	HR_FACT_STR,
 	HR_FACT_LIST,	/* list of names, stored NUL-separated in s[] */
+	HR_FACT_NULL,	/* known to be unknown: JSON null (explain first_seen) */
 };
 
 #define HR_FACT_NAME_MAX 40
@@ -92,6 +93,7 @@ void fact_i64(struct hr_finding *f, const char *name, int64_t v);
 void fact_f64(struct hr_finding *f, const char *name, double v);
 void fact_bool(struct hr_finding *f, const char *name, bool v);
 void fact_str(struct hr_finding *f, const char *name, const char *v);
+void fact_null(struct hr_finding *f, const char *name);
 /* Adds one item to list fact `name`, creating it on first use. */
 void fact_list_add(struct hr_finding *f, const char *name, const char *item);
 /* Finds a fact by name, NULL if absent. */

@@ -120,6 +120,7 @@ static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,
 	copy_span(o->host, sizeof(o->host), ll->host);
 	o->ts_kind = ll->ts_kind;
 	o->first_ts = o->last_ts = ll->ts_usec;
+	o->wall_first = o->wall_last = ll->wall;
 	if (traced(k))
 		x->ntraced++;
 	return o;
@@ -154,6 +155,11 @@ static struct ex_open *find_open(struct hr_explain *x, enum hr_incident_kind k,
 static void touch(struct ex_open *o, const struct hr_logline *ll)
 {
 	o->foreign = 0;
+	if (ll->wall.kind != HR_WALL_NONE) {
+		if (o->wall_first.kind == HR_WALL_NONE)
+			o->wall_first = ll->wall;
+		o->wall_last = ll->wall;
+	}
 	if (ll->ts_kind != HR_TS_NONE && ll->ts_kind == o->ts_kind)
 		o->last_ts = ll->ts_usec;
 	else if (o->ts_kind == HR_TS_NONE && ll->ts_kind != HR_TS_NONE) {
@@ -592,9 +598,23 @@ static bool gap_exceeded(const struct ex_open *o, const struct hr_logline *ll, i
 	return d < 0 || d > window_usec;
 }
 
-static struct ex_open *burst(struct hr_explain *x, enum hr_incident_kind k,
-			     const struct hr_logline *ll, int64_t window_usec, const char *key)
+/* Lines of a burst kind further apart than this are two incidents:
+ * conntrack and socket memory messages are rate limited to one per 5 s
+ * at most, so 60 s of silence ends them; SYN flood warnings are printed
+ * once per listener per flood (6 h); an NFS outage may last long (1 h). */
+static int64_t burst_window_usec(enum hr_incident_kind k)
 {
+	switch (k) {
+	case HR_INC_SYN_FLOOD: return 6 * 3600 * 1000000LL;
+	case HR_INC_NFS_NOT_RESPONDING: return 3600 * 1000000LL;
+	default: return 60 * 1000000LL;
+	}
+}
+
+static struct ex_open *burst(struct hr_explain *x, enum hr_incident_kind k,
+			     const struct hr_logline *ll, const char *key)
+{
+	int64_t window_usec = burst_window_usec(k);
 	struct ex_open *best = NULL;
 	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
 		struct ex_open *o = &x->open[i];
@@ -655,7 +675,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 			if (!parse_i64(r.p, r.len, &netns, &used))
 				snprintf(key, sizeof(key), "%lld", (long long)netns);
 		}
-		struct ex_open *o = burst(x, HR_INC_CONNTRACK_FULL, ll, 60 * 1000000LL, key);
+		struct ex_open *o = burst(x, HR_INC_CONNTRACK_FULL, ll, key);
 		o->netns = netns;
 		if (starts(t, "nf_conntrack: nf_conntrack: "))
 			set_form(o, "nf_conntrack: nf_conntrack:");
@@ -674,7 +694,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	else if (has(t, "too many orphaned sockets") || has(t, "too many of orphaned sockets"))
 		sub = 4;
 	if (sub) {
-		struct ex_open *o = burst(x, HR_INC_SOCKET_MEMORY, ll, 60 * 1000000LL, "");
+		struct ex_open *o = burst(x, HR_INC_SOCKET_MEMORY, ll, "");
 		o->subkind |= sub;
 		net_ratelimited(x, o, ll);
 		return true;
@@ -684,7 +704,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	 * 2.6: "possible SYN flooding on port 80. Sending cookies." */
 	long sf = span_find(t, "ossible SYN flooding on port ");
 	if (sf >= 0) {
-		struct ex_open *o = burst(x, HR_INC_SYN_FLOOD, ll, 6 * 3600 * 1000000LL, "");
+		struct ex_open *o = burst(x, HR_INC_SYN_FLOOD, ll, "");
 		struct hr_span r = { t.p + sf + 29, t.len - (size_t)sf - 29 };
 		size_t k = 0;
 		while (k < r.len && r.p[k] >= '0' && r.p[k] <= '9' && k < 8)
@@ -732,7 +752,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 			}
 			return true;
 		}
-		if (o && (o->recovered || gap_exceeded(o, ll, 3600 * 1000000LL))) {
+		if (o && (o->recovered || gap_exceeded(o, ll, burst_window_usec(HR_INC_NFS_NOT_RESPONDING)))) {
 			close_inc(x, o);
 			o = NULL;
 		}
@@ -796,6 +816,8 @@ void explain_line(struct hr_explain *x, const char *line, size_t len)
 	}
 	x->st.lines_seen++;
 	logline_parse(line, len, &ll);
+	if (ll.kernel)
+		x->st.kernel_lines++;
 	if (ll.not_kernel || !ll.text.len)
 		return;
 	struct hr_span t = ll.text;
@@ -891,6 +913,22 @@ static void carry_flush(struct hr_explain *x)
 	x->carry_cut = false;
 }
 
+/* Lines the prefilter skips unread are still classified, so that input
+ * that is no kernel log at all can be told from a quiet one.
+ * p[0..n) holds whole lines, each ending in '\n'. */
+static void count_skipped(struct hr_explain *x, const char *p, size_t n)
+{
+	size_t pos = 0;
+	while (pos < n) {
+		const char *nl = memchr(p + pos, '\n', n - pos);
+		size_t end = nl ? (size_t)(nl - p) : n;
+		size_t l = end - pos;
+		if (logline_is_kernel(p + pos, l > EXPLAIN_LINE_MAX ? EXPLAIN_LINE_MAX : l))
+			x->st.kernel_lines++;
+		pos = end + 1;
+	}
+}
+
 void explain_feed(struct hr_explain *x, const char *buf, size_t len)
 {
 	size_t pos = 0;
@@ -917,12 +955,15 @@ void explain_feed(struct hr_explain *x, const char *buf, size_t len)
 			if (c == len - pos) {
 				const char *last = memrchr(buf + pos, '\n', len - pos);
 				size_t start = last ? (size_t)(last - buf) + 1 : pos;
+				count_skipped(x, buf + pos, start - pos);
 				carry_add(x, buf + start, len - start);
 				return;
 			}
 			const char *ls = c ? memrchr(buf + pos, '\n', c) : NULL;
-			if (ls)
+			if (ls) {
+				count_skipped(x, buf + pos, (size_t)(ls - buf) + 1 - pos);
 				pos = (size_t)(ls - buf) + 1;
+			}
 		}
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		if (!nl) {
@@ -934,23 +975,40 @@ void explain_feed(struct hr_explain *x, const char *buf, size_t len)
 	}
 }
 
-void explain_finish(struct hr_explain *x)
+/* Emits, in opening order so output follows the log, every open report
+ * that has been idle for idle_usec (all of them for INT64_MAX). */
+static void close_idle(struct hr_explain *x, int64_t idle_usec)
 {
-	carry_flush(x);
-	/* Emit in opening order so output follows the log. */
-	for (;;) {
+	for (unsigned n = 0; n < EXPLAIN_OPEN_MAX; n++) {
 		struct ex_open *first = NULL;
-		for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++)
-			if (x->open[i].used && (!first || x->open[i].serial < first->serial))
-				first = &x->open[i];
+		for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+			struct ex_open *o = &x->open[i];
+			if (!o->used || (first && o->serial > first->serial))
+				continue;
+			int64_t limit = traced(o->kind) ? EXPLAIN_IDLE_USEC : burst_window_usec(o->kind);
+			if (idle_usec >= limit)
+				first = o;
+		}
 		if (!first)
 			break;
 		close_inc(x, first);
 	}
+}
+
+void explain_idle(struct hr_explain *x, int64_t idle_usec)
+{
+	close_idle(x, idle_usec);
+}
+
+void explain_finish(struct hr_explain *x)
+{
+	carry_flush(x);
+	close_idle(x, INT64_MAX);
 	if (x->kernel[0])
 		snprintf(x->kernel_seen, sizeof(x->kernel_seen), "%s", x->kernel);
 	x->kernel[0] = '\0';
 	x->kmajor = x->kminor = 0;
 	x->pending_net = x->pending_alloc = 0;
 	x->last_net_kind = -1;
+	x->boot_usec = 0;
 }

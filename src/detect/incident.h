@@ -80,6 +80,7 @@ struct ex_open {
 	char host[64];
 	enum hr_ts_kind ts_kind;
 	int64_t first_ts, last_ts;
+	struct hr_wall wall_first, wall_last;	/* of its first/last line that had one */
 	unsigned foreign;	/* lines since the last line of this report */
 	bool ended;		/* its end marker was seen; next foreign line closes */
 	/* kernel version seen inside the report */
@@ -137,15 +138,30 @@ struct ex_open {
 
 struct hr_explain_stats {
 	uint64_t bytes, lines_seen, lines_truncated;
+	uint64_t kernel_lines;		/* lines with a kernel log prefix (logline.h) */
 	uint64_t incidents[HR_INC_NKINDS];
 	uint64_t evicted;		/* closed early because the open pool was full */
 	uint64_t hung_other;		/* hung tasks not in a network-storage path */
 	uint64_t lost_records;		/* /dev/kmsg EPIPE, set by the reader */
 };
 
+/* Converts a wall-clock time without a known offset (HR_WALL_LOCAL,
+ * HR_WALL_NOYEAR) to seconds since the epoch, UTC. Returns 0, or -ERANGE
+ * when it cannot (no zone or year to assume): the time is then unknown.
+ * Installed by the caller, who decides the zone and year (cli/explain.c:
+ * TZ and --year); the engine stays pure. */
+typedef int (*hr_wall_fn)(void *arg, const struct hr_wall *w, int64_t *utc_sec);
+
 struct hr_explain {
 	hr_emit_fn emit;
 	void *emit_arg;
+	hr_wall_fn wall_fn;	/* NULL: only times with an offset are known */
+	void *wall_arg;
+	/* Wall-clock time of boot (usec since the epoch) of the kernel whose
+	 * records are being fed, 0 if unknown: with it, "[sec.usec]" stamps
+	 * of /dev/kmsg become wall-clock times. Set per input by the caller;
+	 * explain_finish() clears it. */
+	int64_t boot_usec;
 	struct hr_anchors anchors;
 	struct ex_open open[EXPLAIN_OPEN_MAX];
 	unsigned ntraced;	/* open reports that need every line */
@@ -173,6 +189,16 @@ void explain_feed(struct hr_explain *x, const char *buf, size_t len);
 
 /* One complete line (no '\n'). */
 void explain_line(struct hr_explain *x, const char *line, size_t len);
+
+/* A live input has been silent for idle_usec (the caller measures it; the
+ * engine never reads a clock). The kernel prints an allocation failure,
+ * OOM or hung-task report in one go, so after EXPLAIN_IDLE_USEC of silence
+ * it is complete and is emitted; a burst kind (conntrack, socket memory,
+ * SYN flood, NFS) is emitted once the silence is longer than its window
+ * (60 s, 60 s, 6 h, 1 h). The carried partial line is kept: its end may
+ * still come. */
+#define EXPLAIN_IDLE_USEC 1000000
+void explain_idle(struct hr_explain *x, int64_t idle_usec);
 
 /* End of input: the carried partial line is processed, every open
  * incident is emitted, and what was learnt about this input (kernel

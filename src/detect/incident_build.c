@@ -110,6 +110,61 @@ static void key_frames(struct hr_finding *f, const struct ex_open *o, unsigned m
 	}
 }
 
+/* Seconds since the epoch (UTC) of w, false if the log does not say. */
+static bool wall_utc(const struct hr_explain *x, const struct hr_wall *w, int64_t *t)
+{
+	switch (w->kind) {
+	case HR_WALL_UTC:
+		*t = logline_civil_seconds(w->year, w->mon, w->day, w->hour, w->min, w->sec) -
+		     w->off_sec;
+		return true;
+	case HR_WALL_LOCAL:
+	case HR_WALL_NOYEAR:
+		return x->wall_fn && !x->wall_fn(x->wall_arg, w, t);
+	case HR_WALL_NONE:
+		break;
+	}
+	return false;
+}
+
+/* first_seen / last_seen (ISO 8601 UTC, null when the log has no wall
+ * clock) and what they rest on (time_basis, only when known). */
+static void seen_times(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+{
+	static const char *const basis_of[] = {
+		[HR_WALL_UTC] = "log_utc_offset",
+		[HR_WALL_LOCAL] = "log_local_time",
+		[HR_WALL_NOYEAR] = "log_local_time_year_assumed",
+	};
+	int64_t t0, t1;
+	const char *basis = NULL;
+	char b0[32], b1[32];
+
+	if (wall_utc(x, &o->wall_first, &t0)) {
+		if (!wall_utc(x, &o->wall_last, &t1) || t1 < t0)
+			t1 = t0;
+		basis = basis_of[o->wall_first.kind];
+	} else if (o->ts_kind == HR_TS_MONO && x->boot_usec > 0 && o->first_ts >= 0 &&
+		   o->last_ts >= o->first_ts && o->last_ts < INT64_MAX - x->boot_usec) {
+		/* /dev/kmsg: boot time + the record's stamp (local_clock, which
+		 * stops during suspend: after a suspend this runs early, as
+		 * dmesg -T does). */
+		t0 = (x->boot_usec + o->first_ts) / 1000000;
+		t1 = (x->boot_usec + o->last_ts) / 1000000;
+		basis = "boot_time";
+	}
+	if (!basis) {
+		fact_null(f, "first_seen");
+		fact_null(f, "last_seen");
+		return;
+	}
+	logline_iso_utc(t0, b0, sizeof(b0));
+	logline_iso_utc(t1, b1, sizeof(b1));
+	fact_str(f, "first_seen", b0);
+	fact_str(f, "last_seen", b1);
+	fact_str(f, "time_basis", basis);
+}
+
 static void common(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f,
 		   const char **kernel)
 {
@@ -125,6 +180,7 @@ static void common(const struct hr_explain *x, const struct ex_open *o, struct h
 	/* Integer microseconds: JSON doubles are printed with 6 digits. */
 	if (o->ts_kind == HR_TS_MONO && o->first_ts >= 0)
 		fact_u64(f, "uptime_usec", (uint64_t)o->first_ts);
+	seen_times(x, o, f);
 }
 
 static void kernel_version(const struct hr_explain *x, const struct ex_open *o,

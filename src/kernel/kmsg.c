@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "snapshot/logline.h"
@@ -20,25 +22,40 @@
  * keep the loop going for ever. */
 #define KMSG_MAX_READS (1L << 22)
 
-static long one_record(const char *p, size_t n, hr_kmsg_line_fn line, void *arg)
+struct drain_ctx {
+	hr_kmsg_line_fn line;
+	void *arg;
+	long passed;
+};
+
+/* A kernel record as "[sec.usec][Tnnn] text" to the line callback. */
+static void one_record(void *arg, const char *p, size_t n)
 {
+	struct drain_ctx *d = arg;
 	struct hr_kmsg_rec rec;
 	char out[KMSG_BUF + 64];
 
 	if (kmsg_record_parse(p, n, &rec) || rec.facility != 0)
-		return 0;
+		return;
 	int h = snprintf(out, sizeof(out), "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ",
 			 rec.usec / 1000000, rec.usec % 1000000, rec.caller[0] ? "[" : "",
 			 rec.caller, rec.caller[0] ? "]" : "");
 	if (h < 0 || (size_t)h >= sizeof(out))
-		return 0;
+		return;
 	size_t tl = rec.text.len < sizeof(out) - (size_t)h ? rec.text.len : sizeof(out) - (size_t)h;
 	memcpy(out + h, rec.text.p, tl);
-	line(arg, out, (size_t)h + tl);
-	return 1;
+	d->line(d->arg, out, (size_t)h + tl);
+	d->passed++;
 }
 
 long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost)
+{
+	struct drain_ctx d = { .line = line, .arg = arg };
+	long n = kmsg_records(r, one_record, &d, lost);
+	return n < 0 ? n : d.passed;
+}
+
+long kmsg_records(const struct hr_root *r, hr_kmsg_line_fn rec, void *arg, uint64_t *lost)
 {
 	char buf[KMSG_BUF];
 	long records = 0;
@@ -68,8 +85,10 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 			return e;
 		}
 		if (n == 0) {	/* a regular file at EOF */
-			if (have && buf[0] != ' ')
-				records += one_record(buf, have, line, arg);
+			if (have && buf[0] != ' ') {
+				rec(arg, buf, have);
+				records++;
+			}
 			break;
 		}
 		/* /dev/kmsg returns one whole record per read; a file returns
@@ -84,11 +103,39 @@ long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64
 				break;
 			}
 			size_t end = nl ? (size_t)(nl - buf) : len;
-			if (buf[pos] != ' ')
-				records += one_record(buf + pos, end - pos, line, arg);
+			if (buf[pos] != ' ') {
+				rec(arg, buf + pos, end - pos);
+				records++;
+			}
 			pos = end + 1;
 		}
 	}
 	close(fd);
 	return records;
+}
+
+int kmsg_boot_usec(const struct hr_root *r, int64_t *out)
+{
+	if (r->is_host) {
+		struct timespec rt, bt;
+		if (clock_gettime(CLOCK_REALTIME, &rt) || clock_gettime(CLOCK_BOOTTIME, &bt))
+			return -errno;
+		*out = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000 + (rt.tv_nsec - bt.tv_nsec) / 1000;
+		return 0;
+	}
+	/* /proc/stat is ~2-3 KiB on small machines but one "intr" line per
+	 * interrupt source makes it grow with the CPU count: 256 KiB.
+	 * Called once per explain run (CLI only), so it allocates. */
+	size_t cap = 256u << 10;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	long n = root_read(r, "proc/stat", buf, cap);
+	int64_t sec;
+	int e = n < 0 ? (int)n : logline_btime_parse(buf, (size_t)n, &sec);
+	free(buf);
+	if (e)
+		return e;
+	*out = sec * 1000000;
+	return 0;
 }

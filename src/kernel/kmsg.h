@@ -20,9 +20,20 @@
 
 typedef void (*hr_kmsg_line_fn)(void *arg, const char *line, size_t len);
 
+/* The same reading, raw: every record's first line ("prio,seq,usec,flags;
+ * text", no '\n'; continuation lines skipped; any facility, unparsed) is
+ * passed to `rec`. Returns the number passed, or -errno as kmsg_drain. */
+long kmsg_records(const struct hr_root *r, hr_kmsg_line_fn rec, void *arg, uint64_t *lost);
+
 /* Returns the number of records passed on, or -errno of open (EPERM without
  * CAP_SYSLOG when kernel.dmesg_restrict=1) or of a read error other than
  * EAGAIN/EPIPE/EINTR. *lost counts EPIPE. */
 long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost);
+
+/* Wall-clock time of boot, usec since the epoch, for turning record stamps
+ * into dates. On the live host CLOCK_REALTIME - CLOCK_BOOTTIME (usec
+ * precision); below another root the "btime" of its proc/stat (whole
+ * seconds; a snapshot holds it). Returns 0 or -errno (-ENODATA: no btime). */
+int kmsg_boot_usec(const struct hr_root *r, int64_t *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,12 +43,35 @@ void root_close(struct hr_root *r)
 	r->fd = -1;
 }
 
-int root_openat(const struct hr_root *r, const char *rel, int flags)
+/* A FIFO, socket or block device where a kernel file should be is an error,
+ * not something to wait on: the open itself is O_NONBLOCK (a FIFO without a
+ * writer opens at once) and the type is checked on the fd. Character devices
+ * stay allowed (/dev/kmsg); root_read() wants a regular file. */
+static int check_type(int fd, int flags, bool regular_only)
+{
+	struct stat st;
+
+	if (flags & (O_PATH | O_DIRECTORY))
+		return fd;
+	if (fstat(fd, &st)) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	if (S_ISREG(st.st_mode) || (!regular_only && S_ISCHR(st.st_mode)))
+		return fd;
+	close(fd);
+	return -EINVAL;
+}
+
+static int open_any(const struct hr_root *r, const char *rel, int flags)
 {
 	int fd;
 
 	rel = strip(rel);
 	flags |= O_CLOEXEC;
+	if (!(flags & O_PATH))
+		flags |= O_NONBLOCK;
 	if (!r->is_host) {
 		/* Keep a capture's absolute symlinks inside the capture. */
 		struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT };
@@ -57,6 +81,87 @@ int root_openat(const struct hr_root *r, const char *rel, int flags)
 	}
 	fd = openat(r->fd, rel, flags);
 	return fd >= 0 ? fd : -errno;
+}
+
+int root_openat(const struct hr_root *r, const char *rel, int flags)
+{
+	int fd = open_any(r, rel, flags);
+
+	return fd < 0 ? fd : check_type(fd, flags, false);
+}
+
+/* Before openat2 (Linux 5.6): one component at a time, each O_NOFOLLOW, so
+ * no symlink is followed and ".." is refused by the caller's check. */
+static int open_walk(int dfd, const char *rel, int flags)
+{
+	char comp[256];
+	int cur = dfd;
+
+	for (;;) {
+		const char *slash = strchr(rel, '/');
+		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
+		if (n == 0 || n >= sizeof(comp)) {
+			if (cur != dfd)
+				close(cur);
+			return -EINVAL;
+		}
+		memcpy(comp, rel, n);
+		comp[n] = '\0';
+		int next = openat(cur, comp, slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+					      : flags | O_NOFOLLOW);
+		int e = errno;
+		if (cur != dfd)
+			close(cur);
+		if (next < 0)
+			return -e;
+		if (!slash)
+			return next;
+		cur = next;
+		rel = slash + 1;
+	}
+}
+
+int root_openat_strict(int dfd, const char *rel, int flags)
+{
+	int fd;
+
+	rel = strip(rel);
+	flags |= O_CLOEXEC;
+	if (!(flags & O_PATH))
+		flags |= O_NONBLOCK;
+	/* No "..", no "." component: the journal and the agent name cgroups
+	 * by plain paths; anything else is not a path they would write. */
+	for (const char *p = rel; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if ((n == 1 && p[0] == '.' && rel[1]) || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		p += n + (slash ? 1 : 0);
+	}
+	struct open_how how = {
+		.flags = (uint64_t)flags,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = strcmp(rel, ".") ? open_walk(dfd, rel, flags) : openat(dfd, ".", flags | O_NOFOLLOW);
+	else if (fd < 0)
+		fd = -errno;
+	return fd < 0 ? fd : check_type(fd, flags, true);
+}
+
+int root_write_strict(int dfd, const char *rel, const char *s)
+{
+	int fd = root_openat_strict(dfd, rel, O_WRONLY);
+	size_t len = strlen(s);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = write(fd, s, len);
+	int rc = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+	return rc;
 }
 
 long fd_reread(int fd, char *buf, size_t cap)
@@ -120,9 +225,11 @@ static long read_all(int fd, char *buf, size_t cap)
 
 long root_read(const struct hr_root *r, const char *rel, char *buf, size_t cap)
 {
-	int fd = root_openat(r, rel, O_RDONLY);
+	int fd = open_any(r, rel, O_RDONLY);
 	long n;
 
+	if (fd >= 0)
+		fd = check_type(fd, O_RDONLY, true);
 	if (fd < 0)
 		return fd;
 	n = read_all(fd, buf, cap);
@@ -204,14 +311,5 @@ int root_stat(const struct hr_root *r, const char *rel, struct stat *st)
 
 int root_write(const struct hr_root *r, const char *rel, const char *s)
 {
-	int fd = root_openat(r, rel, O_WRONLY);
-	size_t len = strlen(s);
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	n = write(fd, s, len);
-	int rc = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
-	close(fd);
-	return rc;
+	return root_write_strict(r->fd, rel, s);
 }

@@ -35,12 +35,28 @@ struct hr_root {
 int root_open(struct hr_root *r, const char *path);
 void root_close(struct hr_root *r);
 
-/* openat relative to the root; returns an fd or -errno. O_CLOEXEC is added. */
+/* openat relative to the root; returns an fd or -errno. O_CLOEXEC and
+ * O_NONBLOCK are added (O_NONBLOCK not with O_PATH), so a FIFO in a tree
+ * never blocks the open; a FIFO, socket or block device is then refused with
+ * -EINVAL (regular files, directories and character devices such as
+ * /dev/kmsg pass). */
 int root_openat(const struct hr_root *r, const char *rel, int flags);
 
+/* The resolution every host write uses, on the live host too: openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS below the
+ * directory fd dfd (r->fd, or a cgroup directory's fd), or before Linux 5.6
+ * a walk with O_NOFOLLOW on every component. A path with a ".." or "."
+ * component is -EINVAL, a symlink anywhere on the way -ELOOP (or -EXDEV),
+ * anything but a regular file or directory (O_DIRECTORY / O_PATH)
+ * -EINVAL. O_CLOEXEC and O_NONBLOCK are added. */
+int root_openat_strict(int dfd, const char *rel, int flags);
+/* Writes s to dfd/rel opened with root_openat_strict. 0 or -errno. */
+int root_write_strict(int dfd, const char *rel, const char *s);
+
 /* Reads a whole file into buf[0..cap-1] and NUL-terminates it. Returns the
- * length, -E2BIG if the file did not fit (never parse a cut file), or the
- * -errno of open/read. Kernel files are read with a single loop of read()s
+ * length, -E2BIG if the file did not fit (never parse a cut file), -EINVAL
+ * if it is not a regular file (a FIFO or device in a tree is not read), or
+ * the -errno of open/read. Kernel files are read with a single loop of read()s
  * until EOF because procfs/sysfs report size 0. */
 long root_read(const struct hr_root *r, const char *rel, char *buf, size_t cap);
 
@@ -58,7 +74,8 @@ long root_readlink(const struct hr_root *r, const char *rel, char *buf, size_t c
 int root_stat(const struct hr_root *r, const char *rel, struct stat *st);
 
 /* Writes a string to a file below the root (used only by act/, through the
- * journal). Returns 0 or -errno (EBUSY, EINVAL... exactly as the kernel said). */
+ * journal), resolved as root_openat_strict does: no symlink is followed.
+ * Returns 0 or -errno (EBUSY, EINVAL... exactly as the kernel said). */
 int root_write(const struct hr_root *r, const char *rel, const char *s);
 
 #endif

@@ -11,6 +11,7 @@ static void fact_value(struct jsonw *w, const struct hr_fact *x)
 	case HR_FACT_F64: jw_f64(w, x->v.f); break;
 	case HR_FACT_BOOL: jw_bool(w, x->v.b); break;
 	case HR_FACT_STR: jw_str(w, x->s); break;
+	case HR_FACT_NULL: jw_null(w); break;
 	case HR_FACT_LIST:
 		jw_arr_begin(w);
 		for (size_t o = 0; o < x->slen; o += strlen(x->s + o) + 1)

@@ -13,6 +13,7 @@ const char *fact_format(const struct hr_fact *x, char *buf, size_t cap)
 	case HR_FACT_F64: snprintf(buf, cap, "%.4g", x->v.f); break;
 	case HR_FACT_BOOL: snprintf(buf, cap, "%s", x->v.b ? "true" : "false"); break;
 	case HR_FACT_STR: snprintf(buf, cap, "%s", x->s); break;
+	case HR_FACT_NULL: snprintf(buf, cap, "unknown"); break;
 	case HR_FACT_LIST: {
 		size_t used = 0;
 		buf[0] = '\0';

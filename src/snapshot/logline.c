@@ -3,6 +3,7 @@
 #include "snapshot/logline.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool is_blank(char c)
@@ -21,6 +22,69 @@ static int64_t hms(const char *s, size_t len)
 	       ((s[3] - '0') * 10 + (s[4] - '0')) * 60 +
 	       (s[6] - '0') * 10 + (s[7] - '0');
 }
+
+static int two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
+ * calendar, no table, no time zone. */
+int64_t logline_civil_seconds(int year, int mon, int day, int hour, int min, int sec)
+{
+	int64_t y = (int64_t)year - (mon <= 2);
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t mp = (mon + 9) % 12;
+	int64_t doy = (153 * mp + 2) / 5 + day - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = era * 146097 + doe - 719468;
+	return days * 86400 + hour * 3600 + min * 60 + sec;
+}
+
+void logline_iso_utc(int64_t t, char *buf, size_t cap)
+{
+	/* civil_from_days, the inverse of the above. */
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t sod = t - days * 86400;
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d,
+		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+}
+
+/* Fraction digits after a '.' at s[0] (s[0] must be '.'): microseconds,
+ * extra digits ignored. Returns the bytes used (0 if s[0] is not '.'). */
+static size_t fraction_usec(const char *s, size_t len, int *usec)
+{
+	size_t i = 1;
+	int v = 0, nd = 0;
+	if (!len || s[0] != '.')
+		return 0;
+	while (i < len && is_digit(s[i])) {
+		if (nd < 6) {
+			v = v * 10 + (s[i] - '0');
+			nd++;
+		}
+		i++;
+	}
+	for (; nd < 6; nd++)
+		v *= 10;
+	*usec = v;
+	return i;
+}
+
 
 /* Wall-clock seconds from bracket/syslog content: the last 1-2 digit number
  * before "HH:MM:SS" is taken as the day of the month. Only gaps matter. */
@@ -76,15 +140,46 @@ static bool mono_usec(const char *s, size_t len, int64_t *out)
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+/* 1-12 for "Jan".."Dec" at s[0..3), else 0. */
+static int month_of(const char *s)
+{
+	for (int m = 0; m < 12; m++)
+		if (!memcmp(s, months[m], 3))
+			return m + 1;
+	return 0;
+}
+
+static bool civil_ok(int mon, int day, int hour, int min, int sec)
+{
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hour <= 23 && min <= 59 &&
+	       sec <= 60;
+}
+
+/* dmesg -T (util-linux, C locale: ctime format) inside the brackets:
+ * "Thu May  9 14:52:38 2024". Other locales keep their gap-only time. */
+static void dmesg_t_wall(const char *c, size_t n, struct hr_wall *w)
+{
+	if (n != 24 || c[3] != ' ' || c[7] != ' ' || c[10] != ' ' || c[19] != ' ')
+		return;
+	int mon = month_of(c + 4);
+	if (!mon || !(c[8] == ' ' || is_digit(c[8])) || !is_digit(c[9]) || hms(c + 11, 8) < 0 ||
+	    !is_digit(c[20]) || !is_digit(c[21]) || !is_digit(c[22]) || !is_digit(c[23]))
+		return;
+	struct hr_wall v = { .kind = HR_WALL_LOCAL, .mon = mon,
+			     .day = (c[8] == ' ' ? 0 : c[8] - '0') * 10 + (c[9] - '0'),
+			     .hour = two(c + 11), .min = two(c + 14), .sec = two(c + 17),
+			     .year = two(c + 20) * 100 + two(c + 22) };
+	if (civil_ok(v.mon, v.day, v.hour, v.min, v.sec))
+		*w = v;
+}
+
 /* Length of a syslog date "Sep  8 16:40:44" (optionally with fraction) at
  * the start of s, or 0. */
-static size_t syslog_date(const char *s, size_t len, int64_t *ts)
+static size_t syslog_date(const char *s, size_t len, int64_t *ts, struct hr_wall *w)
 {
 	if (len < 15)
 		return 0;
-	bool mon = false;
-	for (int m = 0; m < 12 && !mon; m++)
-		mon = !memcmp(s, months[m], 3);
+	int mon = month_of(s);
 	if (!mon || s[3] != ' ')
 		return 0;
 	size_t i = 4;
@@ -92,23 +187,31 @@ static size_t syslog_date(const char *s, size_t len, int64_t *ts)
 		i++;
 	if (i >= len || !is_digit(s[i]))
 		return 0;
-	while (i < len && is_digit(s[i]))
+	int day = 0;
+	while (i < len && is_digit(s[i])) {
+		if (day < 100)
+			day = day * 10 + (s[i] - '0');
 		i++;
+	}
 	if (i >= len || s[i] != ' ')
 		return 0;
 	i++;
 	if (hms(s + i, len - i) < 0)
 		return 0;
 	wall_seconds(s, len < i + 8 ? len : i + 8, ts);
+	struct hr_wall v = { .kind = HR_WALL_NOYEAR, .mon = mon, .day = day,
+			     .hour = two(s + i), .min = two(s + i + 3), .sec = two(s + i + 6) };
 	i += 8;
-	if (i < len && s[i] == '.')
-		while (++i < len && is_digit(s[i]))
-			;
+	i += fraction_usec(s + i, len - i, &v.usec);
+	if (w->kind == HR_WALL_NONE && civil_ok(v.mon, v.day, v.hour, v.min, v.sec))
+		*w = v;
 	return i;
 }
 
-/* RFC 3339 / ISO "2019-02-25T03:45:03.778502+00:00" token, or 0. */
-static size_t iso_date(const char *s, size_t len, int64_t *ts)
+/* RFC 3339 / ISO "2019-02-25T03:45:03.778502+00:00" token, or 0.
+ * journalctl -o short-iso writes "2024-03-05T10:11:12+0100" (no colon,
+ * systemd < 249) or "+01:00"; rsyslog RFC 3339 "+00:00" or "Z". */
+static size_t iso_date(const char *s, size_t len, int64_t *ts, struct hr_wall *w)
 {
 	if (len < 19 || !is_digit(s[0]) || !is_digit(s[3]) || s[4] != '-' ||
 	    s[7] != '-' || (s[10] != 'T' && s[10] != ' '))
@@ -117,7 +220,29 @@ static size_t iso_date(const char *s, size_t len, int64_t *ts)
 	if (t < 0 || !is_digit(s[8]) || !is_digit(s[9]))
 		return 0;
 	*ts = (((s[8] - '0') * 10 + (s[9] - '0')) * 86400 + t) * 1000000;
+	struct hr_wall v = { .kind = HR_WALL_LOCAL, .mon = two(s + 5), .day = two(s + 8),
+			     .hour = two(s + 11), .min = two(s + 14), .sec = two(s + 17) };
+	bool digits = is_digit(s[1]) && is_digit(s[2]) && is_digit(s[5]) && is_digit(s[6]);
+	v.year = digits ? two(s) * 100 + two(s + 2) : 0;
 	size_t i = 19;
+	i += fraction_usec(s + i, len - i, &v.usec);
+	if (i < len && s[i] == 'Z') {
+		v.kind = HR_WALL_UTC;
+		i++;
+	} else if (i + 5 <= len && (s[i] == '+' || s[i] == '-') && is_digit(s[i + 1]) &&
+		   is_digit(s[i + 2])) {
+		size_t k = i + 3;
+		if (k < len && s[k] == ':')
+			k++;
+		if (k + 2 <= len && is_digit(s[k]) && is_digit(s[k + 1])) {
+			int off = two(s + i + 1) * 3600 + two(s + k) * 60;
+			v.off_sec = s[i] == '-' ? -off : off;
+			v.kind = two(s + i + 1) <= 18 ? HR_WALL_UTC : HR_WALL_LOCAL;
+			i = k + 2;
+		}
+	}
+	if (w->kind == HR_WALL_NONE && digits && civil_ok(v.mon, v.day, v.hour, v.min, v.sec))
+		*w = v;
 	while (i < len && !is_blank(s[i]))
 		i++;
 	return i;
@@ -146,6 +271,7 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 		if (d == n && n - k < sizeof(out->caller)) {
 			memcpy(out->caller, c + k, n - k);
 			out->caller[n - k] = '\0';
+			out->kernel = true;
 			return end + 1;
 		}
 	}
@@ -153,6 +279,7 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 	if (mono_usec(c, n, &t)) {
 		out->ts_kind = HR_TS_MONO;
 		out->ts_usec = t;
+		out->kernel = true;
 		return end + 1;
 	}
 	/* Other timestamps: dmesg -T / -H in any locale; relative "+0.0004".
@@ -172,12 +299,22 @@ static size_t bracket(const char *s, size_t len, struct hr_logline *out)
 			return 0;
 	}
 	if (colon && wall_seconds(c, n, &t)) {
+		if (out->wall.kind == HR_WALL_NONE)
+			dmesg_t_wall(c, n, &out->wall);
+		out->kernel = true;
 		out->ts_kind = HR_TS_WALL;
 		out->ts_usec = t;
 		return end + 1;
 	}
-	if (colon || dot)
-		return end + 1;	/* relative or minute stamp: no usable time */
+	if (colon || dot) {
+		/* Relative or minute stamp ("[  +0.000004]", "[May 7 20:30]"): no
+		 * usable time. It marks a kernel line only with a digit on both
+		 * sides of a ':' or '.', so that random bytes rarely do. */
+		for (size_t i = 1; i + 1 < n; i++)
+			if ((c[i] == ':' || c[i] == '.') && is_digit(c[i - 1]) && is_digit(c[i + 1]))
+				out->kernel = true;
+		return end + 1;
+	}
 	return 0;
 }
 
@@ -196,6 +333,8 @@ static size_t syslog_tag(const char *s, size_t len, struct hr_logline *out, bool
 			const char *p = s + t0;
 			bool kern = n >= 6 && !memcmp(p, "kernel", 6) &&
 				    (n == 6 || p[6] == '[');
+			if (kern)
+				out->kernel = true;
 			if (!kern && !after_date)
 				return 0;
 			if (!kern) {
@@ -229,6 +368,18 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 	memset(out, 0, sizeof(*out));
 	if (len && buf[len - 1] == '\r')
 		len--;
+	/* A raw /dev/kmsg record line ("cat /dev/kmsg > file", or the device
+	 * itself given as FILE): its header is the prefix. */
+	struct hr_kmsg_rec rec;
+	if (len && is_digit(buf[0]) && !kmsg_record_parse(buf, len, &rec) &&
+	    rec.text.p + rec.text.len == buf + len && rec.usec <= (uint64_t)INT64_MAX / 2) {
+		out->kernel = rec.facility == 0;
+		out->not_kernel = rec.facility != 0;
+		out->ts_kind = HR_TS_MONO;
+		out->ts_usec = (int64_t)rec.usec;
+		memcpy(out->caller, rec.caller, sizeof(out->caller));
+		i = (size_t)(rec.text.p - buf);
+	}
 	/* Bounded: each pass strips one prefix; a line has at most a few. */
 	for (int pass = 0; pass < 6 && i < len; pass++) {
 		const char *s = buf + i;
@@ -240,6 +391,12 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 			while (k < rest && k < 5 && is_digit(s[k]))
 				k++;
 			if (k < rest && s[k] == '>') {
+				/* "<4>" then text: a console or dmesg -r line (a level
+				 * followed by binary junk is not). */
+				bool text = true;
+				for (size_t q = k + 1; q < rest && q < k + 5; q++)
+					text &= s[q] >= 0x20 && s[q] < 0x7f;
+				out->kernel |= text;
 				i += k + 1;
 				continue;
 			}
@@ -263,7 +420,8 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 			i += blanks + tag;
 			continue;
 		}
-		if ((n = syslog_date(s, rest, &t)) || (n = iso_date(s, rest, &t))) {
+		if ((n = syslog_date(s, rest, &t, &out->wall)) ||
+		    (n = iso_date(s, rest, &t, &out->wall))) {
 			out->ts_kind = out->ts_kind == HR_TS_MONO ? HR_TS_MONO : HR_TS_WALL;
 			if (out->ts_kind == HR_TS_WALL)
 				out->ts_usec = t;
@@ -289,6 +447,13 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 		}
 		break;
 	}
+	/* journalctl markers: "-- No entries --", "-- Boot 3f2a... --",
+	 * "-- Logs begin at ..." (journalctl -k prints them around the kernel
+	 * lines, and alone when there are none). */
+	if (len >= 6 && !memcmp(buf, "-- ", 3) && !memcmp(buf + len - 3, " --", 3))
+		out->kernel = true;
+	if (out->not_kernel)
+		out->kernel = false;
 	if (!out->host.p) {
 		out->host.p = buf;	/* empty, but never NULL (memcpy of 0 bytes) */
 		out->host.len = 0;
@@ -350,4 +515,48 @@ int kmsg_record_parse(const char *buf, size_t len, struct hr_kmsg_rec *out)
 	r.text.len = nl ? (size_t)(nl - r.text.p) : len - semi - 1;
 	*out = r;
 	return 0;
+}
+
+/* /proc/stat on 6.18.44 (this VM): "btime 1764653573" after "ctxt". */
+int logline_btime_parse(const char *buf, size_t len, int64_t *sec)
+{
+	size_t pos = 0;
+	struct hr_span line;
+
+	while (span_next_line(buf, len, &pos, &line)) {
+		if (!span_starts_with(line, "btime "))
+			continue;
+		uint64_t v;
+		struct hr_span num = { line.p + 6, line.len - 6 };
+		if (parse_u64_field(num, &v) || v > (uint64_t)INT64_MAX / 1000000)
+			return -EINVAL;
+		*sec = (int64_t)v;
+		return 0;
+	}
+	return -ENODATA;
+}
+
+bool logline_is_kernel(const char *buf, size_t len)
+{
+	/* "[  785.581198] ": digits, one '.', digits, ']' within the first
+	 * 32 bytes is a stamp whatever follows; anything else takes the full
+	 * parse (a small share of lines in dmesg output). */
+	if (len > 3 && buf[0] == '[') {
+		size_t i = 1, lim = len < 32 ? len : 32;
+		while (i < lim && buf[i] == ' ')
+			i++;
+		size_t d0 = i;
+		while (i < lim && is_digit(buf[i]))
+			i++;
+		if (i > d0 && i < lim && buf[i] == '.') {
+			size_t f0 = ++i;
+			while (i < lim && is_digit(buf[i]))
+				i++;
+			if (i > f0 && i < lim && buf[i] == ']')
+				return true;
+		}
+	}
+	struct hr_logline ll;
+	logline_parse(buf, len, &ll);
+	return ll.kernel;
 }

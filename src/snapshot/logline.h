@@ -29,7 +29,33 @@ enum hr_ts_kind {
 			 * of the month's day count, good for gaps, not dates */
 };
 
+/* A wall-clock time as the log wrote it. Which zone it is in depends on
+ * the collector: RFC 3339 syslog and journalctl -o short-iso carry an
+ * offset (HR_WALL_UTC: `off_sec` applies); dmesg -T and ISO dates without
+ * an offset are local time of the machine that printed them
+ * (HR_WALL_LOCAL); classic syslog "Mar  5 10:11:12" is local time without
+ * a year (HR_WALL_NOYEAR: year is 0). */
+enum hr_wall_kind { HR_WALL_NONE = 0, HR_WALL_UTC, HR_WALL_LOCAL, HR_WALL_NOYEAR };
+
+struct hr_wall {
+	enum hr_wall_kind kind;
+	int year;		/* 0 for HR_WALL_NOYEAR */
+	int mon, day;		/* 1-12, 1-31 */
+	int hour, min, sec;
+	int usec;
+	int off_sec;		/* east of UTC, HR_WALL_UTC only */
+};
+
+/* Seconds since 1970-01-01 UTC of the civil time w (ignoring its kind and
+ * offset; year taken from `year`). Pure. */
+int64_t logline_civil_seconds(int year, int mon, int day, int hour, int min, int sec);
+
+/* "2024-03-05T10:11:12Z" for epoch seconds t (gmtime, pure arithmetic);
+ * buf holds at least 21 bytes. Years outside 0..9999 print as clamped. */
+void logline_iso_utc(int64_t t, char *buf, size_t cap);
+
 struct hr_logline {
+	struct hr_wall wall;	/* the wall-clock time of the line, if it has one */
 	struct hr_span text;	/* the message, leading blanks removed */
 	size_t indent;		/* blanks removed from the start of the message */
 	enum hr_ts_kind ts_kind;
@@ -37,11 +63,18 @@ struct hr_logline {
 	char caller[12];	/* "T3124" / "C3" from PRINTK_CALLER, else "" */
 	struct hr_span host;	/* syslog host name, or empty */
 	bool not_kernel;	/* syslog line of another program: ignore */
+	bool kernel;		/* it had a kernel log prefix: a "[...]" stamp or
+				 * caller id, "<N>", a "kernel:" syslog tag, or it is
+				 * a journalctl "-- ... --" marker; and !not_kernel */
 };
 
 /* Strips the prefixes of one line (no '\n'; a trailing '\r' is dropped).
  * Always succeeds: a line without any known prefix is all text. */
 void logline_parse(const char *buf, size_t len, struct hr_logline *out);
+
+/* Same as logline_parse(buf, len, &ll).kernel, faster for the common
+ * "[  785.581198] " form: what `explain` calls on lines it otherwise skips. */
+bool logline_is_kernel(const char *buf, size_t len);
 
 /* One record read from /dev/kmsg (Documentation/ABI/testing/dev-kmsg):
  *   "6,1234,5678901,-;text\n KEY=VAL\n"   (prio,seq,usec,flags[,more];text)
@@ -60,5 +93,10 @@ struct hr_kmsg_rec {
 /* Returns 0, or -EINVAL if the record does not have the
  * "prio,seq,usec,flags;" header. *out is untouched on error. */
 int kmsg_record_parse(const char *buf, size_t len, struct hr_kmsg_rec *out);
+
+/* The "btime N" line of /proc/stat (boot time, seconds since the epoch).
+ * Returns 0, -ENODATA if there is no such line, -EINVAL if malformed.
+ * *sec is untouched on error. */
+int logline_btime_parse(const char *buf, size_t len, int64_t *sec);
 
 #endif

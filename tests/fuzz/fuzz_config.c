@@ -1,5 +1,6 @@
 /* fuzz_config.c - headroom.conf parsing over arbitrary bytes (the same
- * config_parse() the unit tests and `headroom run` call). */
+ * config_parse() the unit tests and `headroom run` call): no crash, every
+ * error has a message, every diagnostic is counted. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,8 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mark_bytes(&c.policy[i].high, 268435456);
 			mark_bytes(&c.policy[i].low, UINT64_MAX);
 		}
-	} else if (strlen(e.msg) == 0) {
+	} else if (strlen(e.msg) == 0 || e.nerrors == 0) {
 		__builtin_trap();	/* every error says what is wrong */
+	}
+	/* Every diagnostic has a message; counts cover what is kept. */
+	if (e.ndiag > HR_CONFIG_DIAG_MAX || e.ndiag > (size_t)e.nerrors + e.nwarnings)
+		__builtin_trap();
+	for (size_t i = 0; i < e.ndiag; i++) {
+		char line[512];
+		if (!e.diag[i].msg[0])
+			__builtin_trap();
+		config_diag_format(&e.diag[i], "f", line, sizeof(line));
 	}
 	return 0;
 }

@@ -33,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	explain_feed(x, s + cut, size - cut);
 	explain_finish(x);
 
+	int64_t btime;
+	logline_btime_parse(s, size, &btime);
 	size_t pos = 0;
 	struct hr_span line;
 	while (span_next_line(s, size, &pos, &line)) {
@@ -53,6 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned cols = 8;
 		logline_parse(line.p, line.len, &ll);
 		kmsg_record_parse(line.p, line.len, &rec);
+		if (ll.wall.kind != HR_WALL_NONE) {
+			/* Every parsed date must print (no overflow in the calendar). */
+			char iso[32];
+			logline_iso_utc(logline_civil_seconds(ll.wall.year, ll.wall.mon, ll.wall.day,
+							      ll.wall.hour, ll.wall.min, ll.wall.sec),
+					iso, sizeof(iso));
+		}
 		struct hr_span t = ll.text;
 		klog_alloc_parse(t, &a);
 		klog_oom_hdr_parse(t, &h);

@@ -1,1 +1,1 @@
-explain --json tests/fixtures/kmsg/06-pagealloc-callerid-kblockd-iova-5.2next.log
+explain --tz UTC --year 2024 --json tests/fixtures/kmsg/06-pagealloc-callerid-kblockd-iova-5.2next.log

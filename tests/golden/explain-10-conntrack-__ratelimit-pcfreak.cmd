@@ -1,1 +1,1 @@
-explain --json tests/fixtures/kmsg/10-conntrack-__ratelimit-pcfreak.log
+explain --tz UTC --year 2024 --json tests/fixtures/kmsg/10-conntrack-__ratelimit-pcfreak.log

@@ -1,1 +1,1 @@
-explain --json tests/fixtures/kmsg/15-tcpmem-cpanel-syslog.log
+explain --tz UTC --year 2024 --json tests/fixtures/kmsg/15-tcpmem-cpanel-syslog.log

@@ -1,1 +1,1 @@
-explain --json tests/fixtures/kmsg/19-tcp-synflood-kernlog-syslog.log
+explain --tz UTC --year 2024 --json tests/fixtures/kmsg/19-tcp-synflood-kernlog-syslog.log

@@ -1,1 +1,1 @@
-explain --json tests/fixtures/kmsg/41-pagealloc-xtensa-6.8.log
+explain --tz UTC --year 2024 --json tests/fixtures/kmsg/41-pagealloc-xtensa-6.8.log

@@ -1,1 +1,1 @@
-explain --json --root tests/fixtures/synthetic-kmsg-records
+explain --tz UTC --year 2024 --json --root tests/fixtures/synthetic-kmsg-records

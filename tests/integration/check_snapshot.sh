@@ -47,6 +47,42 @@ done
 areas=$(cut -f1 "$tmp/live.ids" | cut -d. -f1 | sort -u | tr '\n' ' ')
 echo "measured: snapshot judged like the host: $(wc -l <"$tmp/live.ids") finding(s), areas: $areas($(head -1 "$tmp/snap.out"))"
 
+# The count printed is of unique files (SOURCE aside), as the tree holds them.
+said=$(head -1 "$tmp/snap.out" | sed -n 's/^captured \([0-9]*\) files.*/\1/p')
+have=$(find "$tmp/snap" -type f ! -path "$tmp/snap/SOURCE" | wc -l)
+[ "$said" = "$have" ] || { echo "snapshot said $said files, the tree holds $have"; exit 1; }
+
+# The kernel log is in the capture: `explain --root` reads it back, every
+# record, with dates from the captured btime, and finds what the live
+# /dev/kmsg gives (the live log may have grown since).
+[ -s "$tmp/snap/dev/kmsg" ] || { echo "no kernel log (dev/kmsg) in the snapshot"; exit 1; }
+[ -s "$tmp/snap/proc/stat" ] || { echo "no proc/stat (btime) in the snapshot"; exit 1; }
+timeout 60 "$HR" explain --json --root "$tmp/snap" >"$tmp/ex-snap.json"; rc=$?
+[ "$rc" -le 2 ] || { echo "explain --root snapshot exited $rc"; exit 1; }
+timeout 60 "$HR" explain --json >"$tmp/ex-live.json"; rc=$?
+[ "$rc" -le 2 ] || { echo "explain of the live /dev/kmsg exited $rc"; exit 1; }
+python3 - "$tmp/ex-snap.json" "$tmp/ex-live.json" "$tmp/snap/dev/kmsg" <<'PY' || exit 1
+import json, sys
+snap, live = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+records = sum(1 for _ in open(sys.argv[3], errors="replace"))
+assert snap["input"]["kernel_lines"] == records > 0, (snap["input"], records)
+assert live["input"]["kernel_lines"] >= records, (live["input"], records)
+ks = [f["kind"] for f in snap["findings"]]
+kl = [f["kind"] for f in live["findings"]]
+assert kl[:len(ks)] == ks, (ks, kl)
+for f in snap["findings"]:
+    assert f["facts"]["time_basis"] == "boot_time" and f["facts"]["first_seen"], f["facts"]
+print("measured: explain --root snapshot: %d records, %d incidents (live: %d)" % (records, len(ks), len(kl)))
+PY
+
+# A non-empty OUTDIR is refused (exit 4) and left as it was.
+mkdir "$tmp/full"; echo keep >"$tmp/full/mine"
+timeout 60 "$HR" snapshot "$tmp/full" >/dev/null 2>"$tmp/full.err"; rc=$?
+[ "$rc" = 4 ] || { echo "snapshot into a non-empty OUTDIR exited $rc, want 4"; exit 1; }
+[ "$(ls -A "$tmp/full")" = mine ] && [ "$(cat "$tmp/full/mine")" = keep ] ||
+	{ echo "snapshot wrote into a non-empty OUTDIR"; exit 1; }
+grep -q "not empty" "$tmp/full.err" || { echo "no 'not empty' error: $(cat "$tmp/full.err")"; exit 1; }
+
 # Every area reported something: a sampler that silently read nothing
 # would make the comparison above trivially true.
 python3 - "$tmp/live.json" <<'PY' || exit 1

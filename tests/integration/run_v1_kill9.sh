@@ -8,6 +8,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib_run.bash
+# The pause hook exists only in test builds (HR_TEST_HOOKS: the ASan build).
+[ -n "${HEADROOM_ASAN:-}" ] && [ -x "$HEADROOM_ASAN" ] || skip "needs HEADROOM_ASAN (the pause hook is in test builds only)"
+HR=$HEADROOM_ASAN
 
 LIMIT=$((256 << 20))
 "$WORK/hr_load" create "$WORK/file" 240 >/dev/null || fail "cannot create the test file"

@@ -136,6 +136,104 @@ static void test_bad(void **state)
 	}
 }
 
+/* The typos Debian's libinih build lets through silently (config.c). */
+static void test_typos_loud(void **state)
+{
+	(void)state;
+	struct hr_config c;
+	struct hr_config_err e;
+
+	/* A misspelled section with nothing below it. */
+	assert_int_equal(config_parse(S("[polcy web]\n"), &c, &e), -EINVAL);
+	assert_int_equal(e.line, 1);
+	assert_non_null(strstr(e.msg, "unknown section [polcy web]"));
+	/* A known but empty policy is a policy without match. */
+	assert_int_equal(config_parse(S("[agent]\n[policy web]\n"), &c, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "no match"));
+	/* An inline comment ends the value ('#' and ';' after a blank). */
+	assert_int_equal(config_parse(S("[policy web]  # the front\nmatch = /web-? # web\nhigh = 85% ; x\n"),
+				  &c, &e), 0);
+	assert_string_equal(c.policy[0].match, "/web-?");
+	assert_int_equal(c.policy[0].high.pct, 85);
+	assert_int_equal(e.ndiag, 0);
+	/* '#' inside a word stays. */
+	assert_int_equal(config_parse(S("[policy a]\nmatch = /a#b\n"), &c, &e), 0);
+	assert_string_equal(c.policy[0].match, "/a#b");
+	/* An indented key is its own key (inih would append it to low), with a warning. */
+	assert_int_equal(config_parse(S("[policy a]\nmatch = *\nlow = 70%\n  high = 80%\n"), &c, &e), 0);
+	assert_int_equal(c.policy[0].low.pct, 70);
+	assert_int_equal(c.policy[0].high.pct, 80);
+	assert_int_equal(e.nerrors, 0);
+	assert_int_equal(e.nwarnings, 1);
+	assert_int_equal(e.ndiag, 1);
+	assert_int_equal(e.diag[0].line, 4);
+	assert_true(e.diag[0].warning);
+	assert_non_null(strstr(e.diag[0].msg, "indented"));
+	/* ':' is not a delimiter; text after ']' is an error. */
+	assert_int_equal(config_parse(S("[agent]\nmlock: no\n"), &c, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "syntax"));
+	assert_int_equal(config_parse(S("[agent] x\n"), &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "after ']'"));
+	/* Blanks inside the brackets are trimmed. */
+	assert_int_equal(config_parse(S("[ policy  b ]\nmatch = /b\n"), &c, &e), 0);
+	assert_string_equal(c.policy[0].name, "b");
+}
+
+/* Every error, not the first: what --check-config prints. */
+static void test_all_errors(void **state)
+{
+	(void)state;
+	static const char f[] =
+		"[agent]\n"
+		"max_cgroups = 0\n"		/* 2 */
+		"  mlock = maybe\n"		/* 3: warning + error */
+		"[polcy x]\n"			/* 4 */
+		"match = /x\n"			/* skipped: its section is wrong */
+		"[policy a]\n"			/* 6: no match (validation) */
+		"high = 90\n"			/* 7 */
+		"bogus\n";			/* 8 */
+	struct hr_config c;
+	struct hr_config_err e;
+	static const struct { unsigned line; bool warning; const char *msg; } want[] = {
+		{ 2, false, "max_cgroups" }, { 3, true, "indented" }, { 3, false, "mlock" },
+		{ 4, false, "unknown section" }, { 7, false, "high" }, { 8, false, "syntax" },
+		{ 6, false, "no match" },
+	};
+	char line[512];
+
+	assert_int_equal(config_parse(S(f), &c, &e), -EINVAL);
+	assert_int_equal(e.nerrors, 6);
+	assert_int_equal(e.nwarnings, 1);
+	assert_int_equal(e.ndiag, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < e.ndiag; i++) {
+		if (e.diag[i].line != want[i].line || e.diag[i].warning != want[i].warning ||
+		    !strstr(e.diag[i].msg, want[i].msg))
+			fail_msg("diag %zu: line %u %s '%s' (want line %u '%s')", i, e.diag[i].line,
+				 e.diag[i].warning ? "warning" : "error", e.diag[i].msg, want[i].line, want[i].msg);
+	}
+	assert_int_equal(e.line, 2);	/* the first error, as before */
+	config_diag_format(&e.diag[1], "/etc/h.conf", line, sizeof(line));
+	assert_string_equal(line, "/etc/h.conf:3: warning: indented line read as its own line (there are no continuation lines)");
+	config_diag_format(&e.diag[0], "/etc/h.conf", line, sizeof(line));
+	assert_non_null(strstr(line, "/etc/h.conf:2: max_cgroups"));
+	/* More errors than HR_CONFIG_DIAG_MAX are counted, the first kept. */
+	char big[4096] = "[agent]\n";
+	for (int i = 0; i < HR_CONFIG_DIAG_MAX + 8; i++)
+		strcat(big, "x = 1\n");
+	assert_int_equal(config_parse(big, strlen(big), &c, &e), -EINVAL);
+	assert_int_equal(e.nerrors, HR_CONFIG_DIAG_MAX + 8);
+	assert_int_equal(e.ndiag, HR_CONFIG_DIAG_MAX);
+	/* A line too long is one error; parsing goes on after it. */
+	char lng[600];
+	snprintf(lng, sizeof(lng), "[agent]\nrun_dir = /%0300d\nmax_cgroups = 0\n", 0);
+	assert_int_equal(config_parse(lng, strlen(lng), &c, &e), -EINVAL);
+	assert_int_equal(e.nerrors, 2);
+	assert_non_null(strstr(e.diag[0].msg, "too long"));
+	assert_int_equal(e.diag[1].line, 3);
+}
+
 static void test_long_and_nul(void **state)
 {
 	(void)state;
@@ -200,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_defaults), cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad), cmocka_unit_test(test_long_and_nul),
 		cmocka_unit_test(test_sizes), cmocka_unit_test(test_load),
+		cmocka_unit_test(test_typos_loud), cmocka_unit_test(test_all_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

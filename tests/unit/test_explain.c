@@ -667,6 +667,243 @@ static void test_crlf(void **state)
 	free(b);
 }
 
+/* ---- wall-clock times ---- */
+static void test_logline_wall(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		enum hr_wall_kind kind;
+		int year, mon, day, hour, min, sec, usec, off;
+	} t[] = {
+		{ "2019-02-25T03:45:03.778502+00:00 h kernel: x", HR_WALL_UTC, 2019, 2, 25, 3, 45, 3, 778502, 0 },
+		{ "2024-03-05T10:11:12Z h kernel: x", HR_WALL_UTC, 2024, 3, 5, 10, 11, 12, 0, 0 },
+		/* journalctl -o short-iso, systemd < 249 and >= 249 */
+		{ "2024-03-05T10:11:12+0100 h kernel: x", HR_WALL_UTC, 2024, 3, 5, 10, 11, 12, 0, 3600 },
+		{ "2024-03-05T10:11:12.5-05:30 h kernel: x", HR_WALL_UTC, 2024, 3, 5, 10, 11, 12, 500000, -19800 },
+		{ "2024-03-05 10:11:12 h kernel: x", HR_WALL_LOCAL, 2024, 3, 5, 10, 11, 12, 0, 0 },
+		{ "[Thu May  9 14:52:38 2024] CPU 11/KVM invoked", HR_WALL_LOCAL, 2024, 5, 9, 14, 52, 38, 0, 0 },
+		{ "[Fri May 10 04:02:38 2024] y", HR_WALL_LOCAL, 2024, 5, 10, 4, 2, 38, 0, 0 },
+		{ "Mar  5 10:11:12 host kernel: x", HR_WALL_NOYEAR, 0, 3, 5, 10, 11, 12, 0, 0 },
+		{ "Mar 15 10:11:12.250 host kernel: x", HR_WALL_NOYEAR, 0, 3, 15, 10, 11, 12, 250000, 0 },
+		/* no wall clock, or an impossible one */
+		{ "[  785.581198] x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "[May 7 20:30] x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "2024-13-05T10:11:12Z h kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "Mar 45 10:11:12 host kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "Mar  5 25:11:12 host kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "[Thu Foo  9 14:52:38 2024] y", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hr_logline ll;
+		logline_parse(t[i].in, strlen(t[i].in), &ll);
+		if (ll.wall.kind != t[i].kind)
+			fail_msg("case %zu: wall kind %d want %d", i, ll.wall.kind, t[i].kind);
+		if (t[i].kind == HR_WALL_NONE)
+			continue;
+		assert_int_equal(ll.wall.year, t[i].year);
+		assert_int_equal(ll.wall.mon, t[i].mon);
+		assert_int_equal(ll.wall.day, t[i].day);
+		assert_int_equal(ll.wall.hour, t[i].hour);
+		assert_int_equal(ll.wall.min, t[i].min);
+		assert_int_equal(ll.wall.sec, t[i].sec);
+		assert_int_equal(ll.wall.usec, t[i].usec);
+		assert_int_equal(ll.wall.off_sec, t[i].off);
+	}
+	/* Calendar arithmetic both ways, leap days and centuries included. */
+	static const struct {
+		int y, m, d, hh, mm, ss;
+		int64_t t;
+		const char *iso;
+	} c[] = {
+		{ 1970, 1, 1, 0, 0, 0, 0, "1970-01-01T00:00:00Z" },
+		{ 2024, 3, 5, 10, 11, 12, 1709633472, "2024-03-05T10:11:12Z" },
+		{ 2024, 2, 29, 23, 59, 59, 1709251199, "2024-02-29T23:59:59Z" },
+		{ 2000, 3, 1, 0, 0, 0, 951868800, "2000-03-01T00:00:00Z" },
+		{ 2100, 3, 1, 0, 0, 0, 4107542400, "2100-03-01T00:00:00Z" },
+		{ 1969, 12, 31, 23, 59, 59, -1, "1969-12-31T23:59:59Z" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char buf[32];
+		assert_int_equal(logline_civil_seconds(c[i].y, c[i].m, c[i].d, c[i].hh, c[i].mm, c[i].ss), c[i].t);
+		logline_iso_utc(c[i].t, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].iso);
+	}
+	char buf[32];
+	logline_iso_utc(INT64_MAX / 2, buf, sizeof(buf));	/* clamped, not overflowed */
+	assert_int_equal(strlen(buf), 20);
+}
+
+static void test_btime(void **state)
+{
+	(void)state;
+	int64_t s = 7;
+	const char *ok = "cpu  1 2 3\nctxt 5\nbtime 1709633472\nprocesses 9\n";
+	assert_int_equal(logline_btime_parse(ok, strlen(ok), &s), 0);
+	assert_int_equal(s, 1709633472);
+	s = 7;
+	const char *bad[] = { "btime -1\n", "btime 1x\n", "btime 18446744073709551616\n", "btime \n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(logline_btime_parse(bad[i], strlen(bad[i]), &s), -EINVAL);
+	assert_int_equal(logline_btime_parse("ctxt 5\n", 7, &s), -ENODATA);
+	assert_int_equal(logline_btime_parse("", 0, &s), -ENODATA);
+	assert_int_equal(s, 7);
+}
+
+static const char *fact_s(const struct hr_finding *f, const char *name)
+{
+	static char buf[HR_FACT_STR_MAX];
+	const struct hr_fact *x = finding_fact(f, name);
+	if (!x)
+		return "(absent)";
+	return fact_format(x, buf, sizeof(buf));
+}
+
+/* A hook that takes local times as UTC and gives classic syslog 2023. */
+static int wall_as_utc(void *arg, const struct hr_wall *w, int64_t *t)
+{
+	(void)arg;
+	*t = logline_civil_seconds(w->year ? w->year : 2023, w->mon, w->day, w->hour, w->min, w->sec);
+	return 0;
+}
+
+static void run_text(struct collect *c, const char *text, hr_wall_fn fn, int64_t boot_usec)
+{
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	explain_init(x, collect, c);
+	x->wall_fn = fn;
+	x->boot_usec = boot_usec;
+	explain_feed(x, text, strlen(text));
+	explain_finish(x);
+	assert_int_equal(x->boot_usec, 0);	/* per input */
+	free(x);
+}
+
+static void test_seen_times(void **state)
+{
+	(void)state;
+	/* SYNTHETIC lines in the forms of fixtures 11, 28 and 29. */
+	static const struct {
+		const char *text;
+		bool hook;
+		int64_t boot_usec;
+		const char *first, *last, *basis;
+	} t[] = {
+		{ "2019-02-25T03:45:03.778502+01:00 h kernel: nf_conntrack: table full, dropping packet\n"
+		  "2019-02-25T03:45:09.100000+01:00 h kernel: nf_conntrack: table full, dropping packet\n",
+		  false, 0, "2019-02-25T02:45:03Z", "2019-02-25T02:45:09Z", "log_utc_offset" },
+		{ "Feb  3 19:57:08 h kernel: TCP: out of memory -- consider tuning tcp_mem\n",
+		  true, 0, "2023-02-03T19:57:08Z", "2023-02-03T19:57:08Z", "log_local_time_year_assumed" },
+		/* Without a zone/year to assume, a local time is unknown, not guessed. */
+		{ "Feb  3 19:57:08 h kernel: TCP: out of memory -- consider tuning tcp_mem\n",
+		  false, 0, "unknown", "unknown", "(absent)" },
+		{ "[Thu May  9 14:52:38 2024] TCP: out of memory -- consider tuning tcp_mem\n",
+		  true, 0, "2024-05-09T14:52:38Z", "2024-05-09T14:52:38Z", "log_local_time" },
+		/* /dev/kmsg: boot time + uptime stamp. */
+		{ "[  100.500000] TCP: out of memory -- consider tuning tcp_mem\n"
+		  "[  130.000000] TCP: out of memory -- consider tuning tcp_mem\n",
+		  false, 1709633472000000LL, "2024-03-05T10:12:52Z", "2024-03-05T10:13:22Z", "boot_time" },
+		/* Pasted dmesg text: uptime only, no date. */
+		{ "[  100.500000] TCP: out of memory -- consider tuning tcp_mem\n",
+		  false, 0, "unknown", "unknown", "(absent)" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct collect *c = calloc(1, sizeof(*c));
+		assert_non_null(c);
+		run_text(c, t[i].text, t[i].hook ? wall_as_utc : NULL, t[i].boot_usec);
+		if (c->n != 1)
+			fail_msg("case %zu: %zu incidents", i, c->n);
+		if (strcmp(fact_s(&c->f[0], "first_seen"), t[i].first) ||
+		    strcmp(fact_s(&c->f[0], "last_seen"), t[i].last) ||
+		    strcmp(fact_s(&c->f[0], "time_basis"), t[i].basis))
+			fail_msg("case %zu: %s %s %s", i, fact_s(&c->f[0], "first_seen"),
+				 fact_s(&c->f[0], "last_seen"), fact_s(&c->f[0], "time_basis"));
+		free(c);
+	}
+}
+
+/* Which lines count as kernel log lines (explain's "not a kernel log"). */
+static void test_kernel_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		bool kernel;
+	} t[] = {
+		{ "[  785.581198] kworker/3:2: page allocation failure", true },
+		{ "[  659.105948][ T3124] x", true },
+		{ "[Thu May  9 14:52:38 2024] CPU 11/KVM invoked", true },
+		{ "[  +0.000004]       Not tainted 5.7.0-rc2+ #2", true },
+		{ "[May 7 20:30] x", true },
+		{ "<4>[ 1.5] hi", true },
+		{ "<6>Linux version 2.6.18", true },
+		{ "Sep  8 16:40:44 knalp3 kernel: chrome: page", true },
+		{ "2019-02-25T03:45:03.778502+00:00 hostname kernel: [1.2] x", true },
+		{ "kernel: [759720.237846] TCP: out of memory", true },
+		{ "-- No entries --", true },
+		{ "4,2,0,-;[Firmware Bug]: TSC doesn't count with P0 frequency!", true },
+		{ "6,1234,5678901,-,caller=T1;nf_conntrack: table full", true },
+		{ "14,1235,5678902,-;user space wrote this", false },
+		{ "-- Boot 3f2a5c0e1d2b4a69b2e1f0c3d4e5f607 --", true },
+		{ "Sep  8 16:40:44 host sshd[12]: Accepted publickey", false },
+		{ "web-01.example.net", false },
+		{ "[Unit]", false },
+		{ "[INFO] started", false },
+		{ "<4>\x01\x02\x03\x04", false },
+		{ "", false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hr_logline ll;
+		logline_parse(t[i].in, strlen(t[i].in), &ll);
+		if (ll.kernel != t[i].kernel || logline_is_kernel(t[i].in, strlen(t[i].in)) != t[i].kernel)
+			fail_msg("case %zu '%s': kernel %d/%d want %d", i, t[i].in, ll.kernel,
+				 logline_is_kernel(t[i].in, strlen(t[i].in)), t[i].kernel);
+	}
+	/* The prefilter's skipped lines are counted like parsed ones. */
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text = "[ 1.0] a\nnoise\n[ 2.0] b\nSep  8 16:40:44 h kernel: c\n";
+	explain_feed(x, text, strlen(text));
+	explain_finish(x);
+	assert_int_equal(x->st.kernel_lines, 3);
+	free(x);
+	free(c);
+}
+
+/* A live input gone quiet: reports printed in one go are complete after
+ * EXPLAIN_IDLE_USEC; bursts only after their window. */
+static void test_idle(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text =
+		"[ 1.0] nf_conntrack: table full, dropping packet\n"
+		"[ 2.0] swapper/0: page allocation failure: order:4, mode:0x20\n"
+		"[ 2.0] Call Trace:\n";
+	explain_feed(x, text, strlen(text));
+	explain_idle(x, EXPLAIN_IDLE_USEC - 1);
+	assert_int_equal(c->n, 0);
+	explain_idle(x, EXPLAIN_IDLE_USEC);
+	assert_int_equal(c->n, 1);
+	assert_string_equal(c->f[0].kind, "alloc_failure");
+	explain_idle(x, 59 * 1000000LL);
+	assert_int_equal(c->n, 1);
+	explain_idle(x, 60 * 1000000LL);
+	assert_int_equal(c->n, 2);
+	assert_string_equal(c->f[1].kind, "conntrack_full");
+	explain_finish(x);
+	assert_int_equal(c->n, 2);
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +920,11 @@ int main(void)
 		cmocka_unit_test(test_all_fixtures_sane),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_logline_wall),
+		cmocka_unit_test(test_btime),
+		cmocka_unit_test(test_seen_times),
+		cmocka_unit_test(test_kernel_lines),
+		cmocka_unit_test(test_idle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

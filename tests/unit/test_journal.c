@@ -11,11 +11,22 @@
 
 #include "act/journal.h"
 
+/* The test tree whose cg/a gives entries their identity (set by setup). */
+static const char *ident_dir;
+
 struct env {
 	char dir[64];
 	char jpath[128];
+	int dfd;
 	struct hr_root root;
 };
+
+static const struct journal_scope scope = { .base = "cg", .dry_run = false };
+
+static int jopen(struct env *v, struct hr_journal *j, const char *boot, bool sync)
+{
+	return journal_open(j, v->dfd, "journal", boot, sync);
+}
 
 static void put(const char *dir, const char *rel, const char *s)
 {
@@ -49,7 +60,10 @@ static int setup(void **state)
 	snprintf(p, sizeof(p), "%s/cg/a", e->dir);
 	mkdir(p, 0700);
 	snprintf(e->jpath, sizeof(e->jpath), "%s/journal", e->dir);
+	ident_dir = e->dir;
 	assert_int_equal(root_open(&e->root, e->dir), 0);
+	e->dfd = open(e->dir, O_RDONLY | O_DIRECTORY);
+	assert_true(e->dfd >= 0);
 	*state = e;
 	return 0;
 }
@@ -59,17 +73,28 @@ static int teardown(void **state)
 	struct env *e = *state;
 	char cmd[128];
 	root_close(&e->root);
+	close(e->dfd);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
 	assert_int_equal(system(cmd), 0);
 	free(e);
 	return 0;
 }
 
+
 static struct journal_entry entry(const char *orig, const char *low)
 {
 	struct journal_entry e;
+	struct stat st;
+	char p[128];
 	memset(&e, 0, sizeof(e));
 	snprintf(e.cgroup, sizeof(e.cgroup), "cg/a");
+	e.dev = 1;
+	e.ino = 2;
+	snprintf(p, sizeof(p), "%s/cg/a", ident_dir ? ident_dir : "/nonexistent");
+	if (ident_dir && stat(p, &st) == 0) {
+		e.dev = (uint64_t)st.st_dev;
+		e.ino = (uint64_t)st.st_ino;
+	}
 	snprintf(e.file, sizeof(e.file), "memory.limit_in_bytes");
 	snprintf(e.orig, sizeof(e.orig), "%s", orig);
 	snprintf(e.lowered, sizeof(e.lowered), "%s", low);
@@ -113,6 +138,25 @@ static void test_encode_decode(void **state)
 	snprintf(esc.cgroup, sizeof(esc.cgroup), "cg/../../etc");
 	assert_int_equal(journal_encode(&esc, 1, "b", slot), 0);
 	assert_int_equal(journal_decode(slot, &d, &seq, boot), -EBADMSG);
+	/* Non-canonical: a byte after the cgroup's NUL, CRC fixed up. The
+	 * fuzzer's find (tests/fuzz/corpus/journal/noncanonical-after-nul). */
+	assert_int_equal(journal_encode(&e, 7, "boot-1", slot), 0);
+	slot[32 + strlen("cg/a") + 1] = 'x';
+	uint32_t crc = journal_crc32(slot, JOURNAL_SLOT_SIZE - 4);
+	memcpy(slot + JOURNAL_SLOT_SIZE - 4, &crc, 4);
+	assert_int_equal(journal_decode(slot, &d, &seq, boot), -EBADMSG);
+	/* ... and in the padding before the CRC. */
+	assert_int_equal(journal_encode(&e, 7, "boot-1", slot), 0);
+	slot[JOURNAL_SLOT_SIZE - 5] = 1;
+	crc = journal_crc32(slot, JOURNAL_SLOT_SIZE - 4);
+	memcpy(slot + JOURNAL_SLOT_SIZE - 4, &crc, 4);
+	assert_int_equal(journal_decode(slot, &d, &seq, boot), -EBADMSG);
+	/* The identity survives the round trip. */
+	e.dev = 0x1234;
+	e.ino = 0xabcdef;
+	assert_int_equal(journal_encode(&e, 7, "boot-1", slot), 0);
+	assert_int_equal(journal_decode(slot, &d, &seq, boot), 1);
+	assert_true(d.dev == 0x1234 && d.ino == 0xabcdef);
 	/* CRC-32 check value. */
 	assert_true(journal_crc32("123456789", 9) == 0xcbf43926u);
 }
@@ -122,11 +166,11 @@ static void test_replay_restores(void **state)
 	struct env *v = *state;
 	struct hr_journal j;
 	struct journal_entry e = entry("268435456", "4259840");
-	unsigned torn, stale;
+	struct journal_counts n;
 	char buf[64];
 
 	put(v->dir, "cg/a/memory.limit_in_bytes", "268435456\n");
-	assert_int_equal(journal_open(&j, v->jpath, "boot-1", true), 0);
+	assert_int_equal(jopen(v, &j, "boot-1", true), 0);
 	int slot = journal_begin(&j, &e);
 	assert_true(slot >= 0);
 	assert_int_equal(j.open_entries, 1);
@@ -134,15 +178,17 @@ static void test_replay_restores(void **state)
 	put(v->dir, "cg/a/memory.limit_in_bytes", "214749184\n");
 	journal_close(&j);
 
-	assert_int_equal(journal_open(&j, v->jpath, "boot-1", false), 0);
-	assert_int_equal(journal_replay(&j, &v->root, NULL, NULL, &torn, &stale), 1);
-	assert_int_equal(torn, 0);
+	assert_int_equal(jopen(v, &j, "boot-1", false), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, NULL, NULL, &n), 0);
+	assert_int_equal(n.seen, 1);
+	assert_int_equal(n.torn, 0);
 	get(v->dir, "cg/a/memory.limit_in_bytes", buf, sizeof(buf));
 	/* root_write does not truncate a regular file: compare the number. */
 	assert_int_equal(strncmp(buf, "268435456\n", 10), 0);
 	assert_int_equal(j.open_entries, 0);
 	/* Cleared: a second replay finds nothing. */
-	assert_int_equal(journal_replay(&j, &v->root, NULL, NULL, &torn, &stale), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, NULL, NULL, &n), 0);
+	assert_int_equal(n.seen, 0);
 	journal_close(&j);
 }
 
@@ -150,10 +196,11 @@ struct seen {
 	enum journal_outcome o[8];
 	int n;
 };
-static void rec(void *arg, const struct journal_entry *e, enum journal_outcome o, int err)
+static void rec(void *arg, const struct journal_entry *e, enum journal_outcome o, int err, const char *why)
 {
 	(void)e;
 	(void)err;
+	(void)why;
 	struct seen *s = arg;
 	if (s->n < 8)
 		s->o[s->n++] = o;
@@ -163,11 +210,11 @@ static void test_replay_cases(void **state)
 {
 	struct env *v = *state;
 	struct hr_journal j;
-	unsigned torn, stale;
+	struct journal_counts n;
 	struct seen s = { 0 };
 	char buf[64];
 
-	assert_int_equal(journal_open(&j, v->jpath, "boot-1", false), 0);
+	assert_int_equal(jopen(v, &j, "boot-1", false), 0);
 	/* 1: already back. 2: changed by an admin to a larger value: left alone.
 	 * 3: cgroup gone. */
 	struct journal_entry a = entry("268435456", "4259840");
@@ -182,8 +229,9 @@ static void test_replay_cases(void **state)
 	assert_true(journal_begin(&j, &c) >= 0);
 	journal_close(&j);
 
-	assert_int_equal(journal_open(&j, v->jpath, "boot-1", false), 0);
-	assert_int_equal(journal_replay(&j, &v->root, rec, &s, &torn, &stale), 3);
+	assert_int_equal(jopen(v, &j, "boot-1", false), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, rec, &s, &n), 0);
+	assert_int_equal(n.seen, 3);
 	assert_int_equal(s.n, 3);
 	assert_int_equal(s.o[0], JOURNAL_ALREADY);
 	assert_int_equal(s.o[1], JOURNAL_CHANGED);
@@ -197,12 +245,12 @@ static void test_torn_and_stale(void **state)
 {
 	struct env *v = *state;
 	struct hr_journal j;
-	unsigned torn, stale;
+	struct journal_counts n;
 	struct journal_entry e = entry("268435456", "4259840");
 	char buf[64];
 
 	put(v->dir, "cg/a/memory.limit_in_bytes", "214749184\n");
-	assert_int_equal(journal_open(&j, v->jpath, "boot-OLD", false), 0);
+	assert_int_equal(jopen(v, &j, "boot-OLD", false), 0);
 	assert_true(journal_begin(&j, &e) >= 0);	/* slot 0: from another boot */
 	assert_true(journal_begin(&j, &e) >= 0);	/* slot 1: will be torn */
 	journal_close(&j);
@@ -211,10 +259,11 @@ static void test_torn_and_stale(void **state)
 	assert_int_equal(pwrite(fd, "\xff\xff\xff\xff", 4, JOURNAL_SLOT_SIZE + 100), 4);
 	close(fd);
 
-	assert_int_equal(journal_open(&j, v->jpath, "boot-NEW", false), 0);
-	assert_int_equal(journal_replay(&j, &v->root, NULL, NULL, &torn, &stale), 0);
-	assert_int_equal(torn, 1);
-	assert_int_equal(stale, 1);
+	assert_int_equal(jopen(v, &j, "boot-NEW", false), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, NULL, NULL, &n), 0);
+	assert_int_equal(n.seen, 0);
+	assert_int_equal(n.torn, 1);
+	assert_int_equal(n.stale, 1);
 	/* Neither was replayed: the limit stays as it is. */
 	get(v->dir, "cg/a/memory.limit_in_bytes", buf, sizeof(buf));
 	assert_string_equal(buf, "214749184\n");
@@ -228,7 +277,7 @@ static void test_full(void **state)
 	struct hr_journal j;
 	struct journal_entry e = entry("2", "1");
 
-	assert_int_equal(journal_open(&j, v->jpath, "b", false), 0);
+	assert_int_equal(jopen(v, &j, "b", false), 0);
 	for (int i = 0; i < JOURNAL_SLOTS; i++)
 		assert_int_equal(journal_begin(&j, &e), i);
 	assert_int_equal(journal_begin(&j, &e), -ENOSPC);
@@ -237,7 +286,105 @@ static void test_full(void **state)
 	assert_int_equal(journal_end(&j, -1), -EINVAL);
 	assert_int_equal(journal_end(&j, JOURNAL_SLOTS), -EINVAL);
 	journal_close(&j);
-	assert_int_equal(journal_open(&j, v->jpath, "", false), -EINVAL);
+	assert_int_equal(jopen(v, &j, "", false), -EINVAL);
+}
+
+/* Records a stranger could have forged: a file the agent never writes, a
+ * cgroup outside the root, a path through a symlink, a new cgroup under an
+ * old path. None is written; each is counted. Dry run writes nothing. */
+static void test_refused(void **state)
+{
+	struct env *v = *state;
+	struct hr_journal j;
+	struct journal_counts n;
+	struct seen s = { 0 };
+	char buf[64], p[200];
+
+	put(v->dir, "cg/a/memory.limit_in_bytes", "1000\n");
+	put(v->dir, "cg/a/notes", "keep\n");
+	snprintf(p, sizeof(p), "%s/other", v->dir);
+	mkdir(p, 0700);
+	put(v->dir, "other/memory.limit_in_bytes", "1000\n");
+	snprintf(p, sizeof(p), "%s/cg/link", v->dir);
+	assert_int_equal(symlink("a", p), 0);
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	struct journal_entry e = entry("4242", "1000");
+	snprintf(e.file, sizeof(e.file), "notes");
+	assert_true(journal_begin(&j, &e) >= 0);
+	e = entry("4242", "1000");
+	snprintf(e.cgroup, sizeof(e.cgroup), "other");
+	assert_true(journal_begin(&j, &e) >= 0);
+	e = entry("4242", "1000");
+	snprintf(e.cgroup, sizeof(e.cgroup), "cg/link");
+	assert_true(journal_begin(&j, &e) >= 0);
+	e = entry("4242", "1000");
+	e.ino ^= 1;	/* another cgroup now has this path */
+	assert_true(journal_begin(&j, &e) >= 0);
+	e = entry("4242", "1000");
+	e.ino = 0;
+	assert_true(journal_begin(&j, &e) >= 0);
+	journal_close(&j);
+
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, rec, &s, &n), 0);
+	assert_int_equal(n.seen, 5);
+	assert_int_equal(n.refused, 4);
+	assert_int_equal(s.o[0], JOURNAL_REFUSED);
+	assert_int_equal(s.o[1], JOURNAL_REFUSED);
+	assert_int_equal(s.o[2], JOURNAL_REFUSED);
+	assert_int_equal(s.o[3], JOURNAL_REPLACED);
+	assert_int_equal(s.o[4], JOURNAL_REFUSED);
+	get(v->dir, "cg/a/memory.limit_in_bytes", buf, sizeof(buf));
+	assert_string_equal(buf, "1000\n");
+	get(v->dir, "cg/a/notes", buf, sizeof(buf));
+	assert_string_equal(buf, "keep\n");
+	get(v->dir, "other/memory.limit_in_bytes", buf, sizeof(buf));
+	assert_string_equal(buf, "1000\n");
+	assert_int_equal(j.open_entries, 0);
+
+	/* Dry run: reports "would restore", writes and clears nothing. */
+	e = entry("4242", "1000");
+	assert_true(journal_begin(&j, &e) >= 0);
+	journal_close(&j);
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	struct journal_scope dry = { .base = "cg", .dry_run = true };
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(&j, &v->root, &dry, rec, &s, &n), 0);
+	assert_int_equal(n.seen, 1);
+	assert_int_equal(s.o[0], JOURNAL_RESTORED);
+	get(v->dir, "cg/a/memory.limit_in_bytes", buf, sizeof(buf));
+	assert_string_equal(buf, "1000\n");
+	assert_int_equal(journal_replay(&j, &v->root, &scope, NULL, NULL, &n), 0);
+	assert_int_equal(n.seen, 1);	/* still there for the real replay */
+	get(v->dir, "cg/a/memory.limit_in_bytes", buf, sizeof(buf));
+	assert_int_equal(strncmp(buf, "4242", 4), 0);
+	journal_close(&j);
+}
+
+/* A journal others can write is refused; a FIFO or symlink in its place
+ * is an error, not a hang; the file is allocated at open. */
+static void test_open_checks(void **state)
+{
+	struct env *v = *state;
+	struct hr_journal j;
+	struct stat st;
+	char p[200];
+
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	assert_int_equal(fstat(j.fd, &st), 0);
+	assert_true(st.st_size == JOURNAL_SLOTS * JOURNAL_SLOT_SIZE);
+	assert_true((uint64_t)st.st_blocks * 512 >= JOURNAL_SLOTS * JOURNAL_SLOT_SIZE);
+	journal_close(&j);
+	assert_int_equal(chmod(v->jpath, 0666), 0);
+	assert_int_equal(jopen(v, &j, "b", false), -EPERM);
+	assert_int_equal(unlink(v->jpath), 0);
+	assert_int_equal(mkfifo(v->jpath, 0600), 0);
+	assert_int_equal(jopen(v, &j, "b", false), -EINVAL);
+	assert_int_equal(unlink(v->jpath), 0);
+	snprintf(p, sizeof(p), "%s/elsewhere", v->dir);
+	assert_int_equal(symlink(p, v->jpath), 0);
+	assert_int_equal(jopen(v, &j, "b", false), -ELOOP);
+	assert_int_equal(access(p, F_OK), -1);	/* nothing created through the link */
 }
 
 int main(void)
@@ -248,6 +395,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_checks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,11 +135,12 @@ static int fopen_dir(struct files *f, const char *name, const char *content, int
 static int setup(void **state)
 {
 	struct files *f = calloc(1, sizeof(*f));
-	char jp[128];
 	snprintf(f->dir, sizeof(f->dir), "/tmp/hr-test-reclaim-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(jp, sizeof(jp), "%s/journal", f->dir);
-	assert_int_equal(journal_open(&f->j, jp, "boot", false), 0);
+	int dfd = open(f->dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(journal_open(&f->j, dfd, "journal", "boot", false), 0);
+	close(dfd);
 	f->usage = fopen_dir(f, "usage", "251658240\n", O_RDONLY);
 	f->limit = fopen_dir(f, "limit", "268435456\n", O_RDWR);
 	*state = f;
@@ -194,6 +195,50 @@ static void test_v1_squeeze_restores(void **state)
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &bad2, &o, &res), -EINVAL);
 }
 
+/* Someone else writes the limit inside our window (the test hook's pause
+ * runs on_pause there): their value wins, the record is closed. */
+static void raise_limit(void *arg)
+{
+	struct files *f = arg;
+	assert_int_equal(reclaim_write_fd(f->limit, true, "314572800"), 0);
+}
+
+static void test_v1_restore_cas(void **state)
+{
+	struct files *f = *state;
+	struct reclaim_files rf = { .cgroup = "cg", .ino = 1, .usage_fd = f->usage, .ctl_fd = f->limit,
+				    .ctl_is_regular = true };
+	struct reclaim_plan p = { .target_bytes = 205 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
+	struct reclaim_opts o = { .chunk_bytes = 32 * MiB, .max_chunks = 3, .pause_ms = 1,
+				  .on_pause = raise_limit, .pause_arg = f };
+	struct reclaim_res res;
+	uint64_t v;
+
+	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
+	assert_true(res.lost);
+	assert_true(res.lost_to == 300 * MiB);
+	assert_int_equal(res.chunks, 1);
+	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
+	assert_true(v == 300 * MiB);
+	assert_int_equal(f->j.open_entries, 0);
+	assert_int_equal(res.kept_slot, -1);
+
+	/* A limit that cannot be written (non-root): an error, nothing counted
+	 * as reclaimed, no journal slot left behind. */
+	char p2[128];
+	snprintf(p2, sizeof(p2), "%s/limit", f->dir);
+	int ro = open(p2, O_RDONLY);
+	assert_true(ro >= 0);
+	assert_int_equal(reclaim_write_fd(f->limit, true, "268435456"), 0);
+	rf.ctl_fd = ro;
+	o.pause_ms = 0;
+	int rc = reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res);
+	assert_true(rc == -EBADF);
+	assert_true(res.reclaimed_bytes == 0);
+	assert_int_equal(f->j.open_entries, 0);
+	close(ro);
+}
+
 static void test_v2_backends(void **state)
 {
 	struct files *f = *state;
@@ -241,16 +286,21 @@ static void test_wmark_configure(void **state)
 	struct hr_root r;
 	char p[128], buf[64];
 	int slots[2];
-	unsigned torn, stale;
+	struct journal_counts n;
+	struct journal_scope sc = { .base = "" };
+	struct stat st;
 
 	snprintf(p, sizeof(p), "%s/cg", f->dir);
 	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(stat(p, &st), 0);
+	struct reclaim_files rf = { .cgroup = "cg", .dev = (uint64_t)st.st_dev, .ino = (uint64_t)st.st_ino };
+	struct reclaim_files nope = { .cgroup = "nope", .ino = 1 };
 	close(fopen_dir(f, "cg/memory.wmark_ratio", "0\n", O_RDONLY));
 	/* root_write does not truncate plain files: originals as long as the
 	 * values written keep the check exact. */
 	close(fopen_dir(f, "cg/memory.wmark_scale_factor", "700\n", O_RDONLY));
 	assert_int_equal(root_open(&r, f->dir), 0);
-	assert_int_equal(wmark_configure(&f->j, &r, "cg", 90, 85, false, slots), 0);
+	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, false, slots), 0);
 	assert_true(slots[0] >= 0 && slots[1] >= 0);
 	assert_int_equal(f->j.open_entries, 2);
 	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
@@ -258,16 +308,17 @@ static void test_wmark_configure(void **state)
 	assert_true(root_read(&r, "cg/memory.wmark_scale_factor", buf, sizeof(buf)) > 0);
 	assert_int_equal(strtoul(buf, NULL, 10), 500);
 	/* Stop (or the next start): the originals come back. */
-	assert_int_equal(journal_replay(&f->j, &r, NULL, NULL, &torn, &stale), 2);
+	assert_int_equal(journal_replay(&f->j, &r, &sc, NULL, NULL, &n), 0);
+	assert_int_equal(n.seen, 2);
 	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
 	assert_int_equal(strtoul(buf, NULL, 10), 0);
 	assert_true(root_read(&r, "cg/memory.wmark_scale_factor", buf, sizeof(buf)) > 0);
 	assert_int_equal(strtoul(buf, NULL, 10), 700);
 	assert_int_equal(f->j.open_entries, 0);
 	/* Dry run writes and journals nothing; a missing file is an error. */
-	assert_int_equal(wmark_configure(&f->j, &r, "cg", 90, 85, true, slots), 0);
+	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, true, slots), 0);
 	assert_int_equal(f->j.open_entries, 0);
-	assert_int_equal(wmark_configure(&f->j, &r, "nope", 90, 85, false, slots), -ENOENT);
+	assert_int_equal(wmark_configure(&f->j, &r, &nope, 90, 85, false, slots), -ENOENT);
 	root_close(&r);
 }
 
@@ -277,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_plan_invariant),
 		cmocka_unit_test_setup_teardown(test_v1_squeeze_restores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v1_restore_cas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_backends, setup, teardown),
 		cmocka_unit_test(test_wmark_values),
 		cmocka_unit_test_setup_teardown(test_wmark_configure, setup, teardown),

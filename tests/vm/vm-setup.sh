@@ -15,6 +15,12 @@
 #
 # Installing linux-image-cloud-amd64 instead would pull in initramfs-tools and
 # udev, upgrade systemd and write /boot (see VMTEST.md), hence the download.
+#
+# -s SUITE fetches the kernel of another Debian release (bullseye: 5.10) through
+# a private apt configuration under $cache/apt-SUITE/ (its own sources list,
+# package lists and archives, signed-by Debian's archive keyring). The mirror
+# URIs are the host's own (from /etc/apt), so no host name is written here; the
+# host's apt configuration and lists are never changed.
 set -euo pipefail
 
 prog=vm-setup
@@ -27,18 +33,22 @@ die() { log "$*"; exit 1; }
 
 usage() {
 	cat <<USAGE
-usage: vm-setup.sh [-h]
+usage: vm-setup.sh [-h] [-s SUITE]
 Installs qemu-system-x86 busybox-static cpio kmod e2fsprogs and unpacks the
 newest linux-image-*-$flavour (not installed) into $cache/kernels/.
+-s SUITE takes the kernel from another Debian suite (e.g. bullseye for 5.10)
+through a private apt configuration in $cache/apt-SUITE (host apt untouched).
 Prints the kernel path. Environment: HEADROOM_VM_CACHE (cache directory),
 HEADROOM_VM_FLAVOUR (default cloud-amd64; the generic "amd64" kernel has NVMe
 and ext4 as modules, so vm-run.sh -d would need -M nvme -M ext4).
 USAGE
 }
 
-while getopts h opt; do
+suite=
+while getopts hs: opt; do
 	case $opt in
 	h) usage; exit 0 ;;
+	s) [[ $OPTARG =~ ^[a-z]+$ ]] || { usage >&2; exit 2; }; suite=$OPTARG ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -60,12 +70,49 @@ apt_quiet() {
 	fi
 }
 
+# The kernel's apt: the host's, or with -s a private one (sources, lists and
+# archives under $cache/apt-SUITE; status and keyrings read-only from the host).
+kapt_opts=()
+if [[ -n $suite ]]; then
+	adir=$cache/apt-$suite
+	# Mirror URIs from the host's own sources: the first Debian archive and the
+	# first security archive it lists (deb822 or one-line format).
+	host_uris=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | sed -n 's/^URIs: *//p'
+		grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}' || true)
+	main_uri=$(grep -v -- '-security' <<<"$host_uris" | grep -m1 '/debian/*$' || true)
+	sec_uri=$(grep -m1 -- 'debian-security/*$' <<<"$host_uris" || true)
+	[[ -n $main_uri ]] || die "-s $suite: no Debian archive URI in the host's apt sources"
+	mkdir -p "$adir/lists/partial" "$adir/archives/partial"
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	{
+		echo "deb [signed-by=$keyring] $main_uri $suite main"
+		[[ -z $sec_uri ]] || echo "deb [signed-by=$keyring] $sec_uri $suite-security main"
+	} >"$adir/sources.list"
+	if id _apt >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+		chown -R _apt "$adir/lists" "$adir/archives"
+	fi
+	kapt_opts=(-o "Dir::Etc::SourceList=$adir/sources.list" -o "Dir::Etc::SourceParts=$adir/none"
+		-o "Dir::State::Lists=$adir/lists" -o "Dir::Cache=$adir" -o "Dir::Cache::Archives=$adir/archives"
+		-o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=")
+fi
+kapt_get() { apt-get "${kapt_opts[@]}" "$@"; }
+kapt_cache() { apt-cache "${kapt_opts[@]}" "$@"; }
+
 lists_updated=0
 apt_update_once() {
 	if [[ $lists_updated == 0 ]]; then
+		log "apt-get update${suite:+ (private lists for $suite)}"
+		apt_quiet kapt_get update
+		lists_updated=1
+	fi
+}
+# Host packages (qemu and friends) always come from the host's own apt.
+host_lists_updated=0
+host_update_once() {
+	if [[ $host_lists_updated == 0 ]]; then
 		log "apt-get update"
 		apt_quiet apt-get update
-		lists_updated=1
+		host_lists_updated=1
 	fi
 }
 
@@ -92,7 +139,7 @@ have mkfs.ext4 || missing+=(e2fsprogs)
 if ((${#missing[@]})); then
 	[[ $(id -u) == 0 ]] || die "missing packages: ${missing[*]}; run as root to install them"
 	for p in "${missing[@]}"; do
-		has_candidate "$p" || apt_update_once
+		has_candidate "$p" || host_update_once
 	done
 	log "installing ${missing[*]}"
 	apt_quiet apt-get install -y --no-install-recommends "${missing[@]}"
@@ -101,13 +148,14 @@ fi
 # The ABI name (6.1.0-56) changes with every Debian kernel security update,
 # so resolve it from the meta package rather than hardcode it.
 resolve_kernel_pkg() {
-	apt-cache depends "linux-image-$flavour" 2>/dev/null |
+	kapt_cache depends "linux-image-$flavour" 2>/dev/null |
 		grep -o "linux-image-[0-9][^ <>]*-$flavour" | sort -V | tail -n 1
 }
 
 pkg=$(resolve_kernel_pkg || true)
-if [[ -z $pkg ]] && [[ $(id -u) == 0 ]]; then
+if [[ -n $suite && ! -f $adir/.updated ]] || { [[ -z $pkg ]] && [[ $(id -u) == 0 ]]; }; then
 	apt_update_once
+	[[ -z $suite ]] || touch "$adir/.updated"
 	pkg=$(resolve_kernel_pkg || true)
 fi
 
@@ -126,7 +174,12 @@ find_cached_kernel() {
 
 if [[ -z $pkg ]]; then
 	# No package lists (offline, not root): fall back to what is cached.
-	if k=$(find_cached_kernel); then
+	if [[ -n $suite ]]; then
+		if [[ -f $adir/kernel ]] && k=$(cat "$adir/kernel") && [[ -f $k ]]; then
+			printf '%s\n' "$k"
+			exit 0
+		fi
+	elif k=$(find_cached_kernel); then
 		log "cannot resolve linux-image-$flavour; using cached $k"
 		printf '%s\n' "$k"
 		exit 0
@@ -158,14 +211,14 @@ if [[ ! -f $dest/.complete ]]; then
 		chown _apt "$tmp"
 	fi
 	# Stale package lists name a .deb the mirror no longer has: update, retry.
-	if ! (cd "$tmp" && apt-get download "$pkg" >"$apt_log" 2>&1); then
+	if ! (cd "$tmp" && kapt_get download "$pkg" >"$apt_log" 2>&1); then
 		[[ $(id -u) == 0 && $lists_updated == 0 ]] || { cat "$apt_log" >&2; die "apt-get download $pkg failed"; }
 		apt_update_once
 		pkg=$(resolve_kernel_pkg)
 		ver=${pkg#linux-image-}
 		dest=$cache/kernels/$ver
 		kernel=$dest/boot/vmlinuz-$ver
-		(cd "$tmp" && apt_quiet apt-get download "$pkg")
+		(cd "$tmp" && apt_quiet kapt_get download "$pkg")
 	fi
 	debs=("$tmp"/*.deb)
 	[[ -f ${debs[0]} ]] || die "apt-get download $pkg produced no .deb"
@@ -185,4 +238,5 @@ if [[ ! -f $dest/.complete ]]; then
 	log "unpacked $pkg into $dest"
 fi
 
+[[ -z $suite ]] || printf '%s\n' "$kernel" >"$adir/kernel"
 printf '%s\n' "$kernel"

@@ -1,0 +1,1 @@
+explain --tz UTC --json tests/fixtures/synthetic-kmsg-records/dev/kmsg

@@ -1,0 +1,1 @@
+explain --json tests/fixtures/synthetic-not-kmsg/hostname

@@ -1,0 +1,1 @@
+snapshot --root tests/fixtures/synthetic-kmsg-records tests/fixtures/synthetic-not-kmsg
