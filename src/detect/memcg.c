@@ -514,11 +514,13 @@ static void judge_dead(struct judge *j, size_t i)
 	if (unlimited)
 		finding_explain(f, " No limit above this cgroup covers these pages.");
 	if (t->version == 1) {
-		fix_agent(f, "free the dead charges: the headroom agent reclaims at this parent");
-		finding_fix_comment(f, "or once by hand; this evicts the page cache of the whole "
+		/* The agent reclaims only cgroups that near a limit, so it frees
+		 * these charges only where a limit is in force; the cure that
+		 * always works is one force_empty at the parent. */
+		finding_fix_comment(f, "free the dead charges once; this evicts the page cache of the whole "
 				    "subtree (live children re-read from disk), leaves anonymous "
 				    "memory alone and cannot OOM-kill:");
-		finding_fix_comment(f, "  echo 0 > %s", qpath(t, n, "memory.force_empty", p, sizeof(p)));
+		finding_fix_cmd(f, "echo 0 > %s", qpath(t, n, "memory.force_empty", p, sizeof(p)));
 		finding_fix_comment(f, "from now on, drop a cgroup's charges before removing it, so "
 				    "nothing stays charged to a dead cgroup:");
 		finding_fix_comment(f, "  echo 0 > CGROUP/memory.force_empty && rmdir CGROUP");
