@@ -145,7 +145,7 @@ int cmd_check(int argc, char **argv)
 				printf("%-10s alias of %s\n", area_aliases[a].alias, area_aliases[a].area);
 			return 0;
 		case 'h': help(stdout); return 0;
-		default: help(stderr); return HR_EXIT_USAGE;
+		default: return cli_usage_hint("check");
 		}
 	}
 	if (optind < argc) {

@@ -242,7 +242,7 @@ int cmd_snapshot(int argc, char **argv)
 		switch (c) {
 		case 'r': root_path = optarg; break;
 		case 'h': help(stdout); return 0;
-		default: help(stderr); return HR_EXIT_USAGE;
+		default: return cli_usage_hint("snapshot");
 		}
 	}
 	if (optind != argc - 1) {
