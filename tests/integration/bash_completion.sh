@@ -22,7 +22,7 @@ expect() {
 expect "--help --version -V -h check explain help run snapshot status " ""
 expect "check " ch
 expect "--area " check --ar
-expect "netloss netswap " check --area ne
+expect "net netloss netswap " check --area ne
 expect "memcg,conntrack " check --area memcg,con
 expect "zones " check --area = zo
 expect "run " help ru
