@@ -17,9 +17,6 @@
 # Needs the test build (HEADROOM_ASAN): the pause hook lives only there.
 # TWO_AGENTS_S (default 60) and KILLS (default 50) size parts 5 and 6.
 set -uo pipefail
-# The kill schedule comes from a fixed seed (the kernel still decides where
-# each kill lands; the verdict, every limit restored, must hold for any).
-RANDOM=${RELIABILITY_SEED:-1}
 cd "$(dirname "$0")/../.."
 . tests/integration/lib_run.bash
 [ -n "${HEADROOM_ASAN:-}" ] && [ -x "$HEADROOM_ASAN" ] || skip "needs HEADROOM_ASAN (the pause hook is in test builds only)"
