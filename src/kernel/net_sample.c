@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/vmread.h"
 #include "snapshot/kver.h"
 #include "snapshot/netns.h"
 #include "snapshot/snmp.h"
@@ -239,7 +240,7 @@ int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	read_limits(root, "proc/sys/net/ipv4/udp_mem", s->udp_mem, buf, notes);
 	/* sockstat counts pages of the running kernel; headroom runs where
 	 * it reads (a fixture from another page size would be misread). */
-	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	s->page_size = vmread_page_size();
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
 
 	n = root_read(root, "proc/net/softnet_stat", buf, NET_BUF);
