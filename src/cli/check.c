@@ -1,4 +1,5 @@
-/* check.c - `headroom check`: sample every area, judge, report. */
+/* check.c - `headroom check`: options, then check/engine.h samples and
+ * judges the chosen areas, then report/ prints the findings. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -7,7 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "detect/area.h"
+#include "check/engine.h"
 #include "report/report.h"
 
 #define CHECK_FINDINGS_MAX 4096
@@ -56,11 +57,11 @@ static int area_index(const char *name, size_t len)
 	return -1;
 }
 
-/* Marks the areas of a comma-separated --area list in sel[]; every name
+/* Sets the bits of the areas of a comma-separated --area list in *mask; every name
  * must be known and non-empty ("--area ''" selects nothing: a usage error,
  * not a check that passes with nothing read). Returns 0 or HR_EXIT_USAGE
  * after saying why. */
-static int areas_parse(const char *list, bool *sel)
+static int areas_parse(const char *list, unsigned *mask)
 {
 	const char *p = list;
 
@@ -77,33 +78,11 @@ static int areas_parse(const char *list, bool *sel)
 			cli_err("check", "unknown area '%.*s'; see 'headroom check --list-areas'", (int)len, p);
 			return HR_EXIT_USAGE;
 		}
-		sel[i] = true;
+		*mask |= 1u << i;
 		if (!e)
 			return 0;
 		p = e + 1;
 	}
-}
-
-/* An area of which nothing could be read is a finding, so the check is
- * never green for it (exit status 1 at least) and the summary counts it. */
-static void area_not_checked(struct hr_findings *fs, const struct hr_area *a, int err)
-{
-	char id[48];
-
-	snprintf(id, sizeof(id), "%s.not_checked", a->name);
-	struct hr_finding *f = finding_add(fs, id, HR_SEV_WARN, "area %s", a->name);
-	fact_i64(f, "errno", err < 0 ? -err : err);
-	fact_str(f, "error", strerror(err < 0 ? -err : err));
-	finding_explain(f, "Nothing of the %s area could be read (%s; the not-read list says "
-			"which file), so none of its problems were checked: this is not an all-clear.",
-			a->name, strerror(err < 0 ? -err : err));
-}
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 int cmd_check(int argc, char **argv)
@@ -152,72 +131,38 @@ int cmd_check(int argc, char **argv)
 		cli_err("check", "unexpected argument '%s'; see 'headroom check --help'", argv[optind]);
 		return HR_EXIT_USAGE;
 	}
-	size_t nareas = 0;
-	while (hr_areas[nareas])
-		nareas++;
-	bool sel[nareas];	/* hr_areas is a short constant table */
-	int unread[nareas];	/* the sample's error when nothing was read */
-	memset(sel, !areas, sizeof(sel));
-	memset(unread, 0, sizeof(unread));
-	if (areas && areas_parse(areas, sel))
+	unsigned mask = areas ? 0 : ENGINE_ALL;
+	if (areas && areas_parse(areas, &mask))
 		return HR_EXIT_USAGE;
 
 	struct hr_root root;
 	if (cli_root_open("check", &root, root_path))
 		return HR_EXIT_FAIL;
+	size_t len = engine_storage_bytes();
 	struct hr_finding *items = calloc(CHECK_FINDINGS_MAX, sizeof(*items));
-	void **before = calloc(nareas, sizeof(void *)), **after = calloc(nareas, sizeof(void *));
+	void *mem[2] = { calloc(1, len), interval > 0 ? calloc(1, len) : NULL };
+	struct engine_pass pass[2] = { 0 };
 	struct hr_findings fs;
-	if (!items || !before || !after) {
+	if (!items || !mem[0] || (interval > 0 && !mem[1])) {
 		cli_err("check", "out of memory");
 		goto out;
 	}
+	for (int i = 0; i < 2; i++)
+		if (mem[i])
+			engine_pass_init(&pass[i], mem[i]);
 	hr_findings_init(&fs, items, CHECK_FINDINGS_MAX);
 
-	int passes = interval > 0 ? 2 : 1;
-	uint64_t t0 = 0, t1 = 0;
-	for (int pass = 0; pass < passes; pass++) {
-		if (pass == 1) {
-			struct timespec ts = { (time_t)interval,
-					       (long)((interval - (double)(time_t)interval) * 1e9) };
-			while (nanosleep(&ts, &ts) && errno == EINTR)
-				;
-		}
-		uint64_t t = now_usec();
-		*(pass ? &t1 : &t0) = t;
-		for (size_t i = 0; i < nareas; i++) {
-			const struct hr_area *a = hr_areas[i];
-			if (!a->sample || !sel[i] || unread[i])
-				continue;
-			void **slot = pass ? &after[i] : &before[i];
-			*slot = calloc(1, a->state_size ? a->state_size : 1);
-			if (!*slot) {
-				cli_err("check", "out of memory");
-				goto out;
-			}
-			int r = a->sample(&root, *slot, &fs);
-			if (r < 0) {
-				/* Not readable at all (in either sample): say so
-				 * once, judge nothing. */
-				findings_note(&fs, a->name, r, "%s not checked", a->name);
-				area_not_checked(&fs, a, r);
-				unread[i] = r;
-				for (int p = 0; p <= pass; p++) {
-					void **sp = p ? &after[i] : &before[i];
-					if (*sp && a->fini)
-						a->fini(*sp);
-					free(*sp);
-					*sp = NULL;
-				}
-			}
-		}
-	}
-	for (size_t i = 0; i < nareas; i++) {
-		const struct hr_area *a = hr_areas[i];
-		void *now = passes == 2 ? after[i] : before[i];
-		if (!now || !a->judge || unread[i])
-			continue;
-		a->judge(passes == 2 ? before[i] : NULL, now, t1 - t0, &fs);
+	mask = engine_sample(&root, mask, &pass[0], &fs);
+	if (interval > 0) {
+		struct timespec ts = { (time_t)interval,
+				       (long)((interval - (double)(time_t)interval) * 1e9) };
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		/* An area unreadable in the first sample is not sampled again. */
+		mask = engine_sample(&root, mask, &pass[1], &fs);
+		engine_judge(mask, &pass[0], &pass[1], &fs);
+	} else {
+		engine_judge(mask, NULL, &pass[0], &fs);
 	}
 	findings_sort(&fs);
 
@@ -242,16 +187,11 @@ int cmd_check(int argc, char **argv)
 		rc = HR_EXIT_FAIL;
 	}
 out:
-	for (size_t i = 0; i < nareas; i++) {
-		for (int p = 0; p < 2; p++) {
-			void *s = p ? (after ? after[i] : NULL) : (before ? before[i] : NULL);
-			if (s && hr_areas[i]->fini)
-				hr_areas[i]->fini(s);
-			free(s);
+	for (int i = 0; i < 2; i++)
+		if (mem[i]) {
+			engine_pass_fini(&pass[i]);
+			free(mem[i]);
 		}
-	}
-	free(before);
-	free(after);
 	free(items);
 	root_close(&root);
 	return rc;

@@ -463,8 +463,8 @@ int cmd_explain(int argc, char **argv)
 		jw_obj_end(&w);
 		jw_finish(&w);
 	} else {
-		for (size_t i = 0; i < notes.nnotes; i++) {
-			const struct hr_note *n = &notes.notes[i];
+		for (size_t i = 0; i < notes.notes.n; i++) {
+			const struct hr_note *n = &notes.notes.items[i];
 			if (n->err == ENODATA)
 				printf("note  %s: %s\n", n->path, n->what);
 			else

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "detect/area.h"
+#include "check/engine.h"
 #include "kernel/kmsg.h"
 #include "snapshot/logline.h"
 #include "report/report.h"
@@ -281,17 +281,15 @@ int cmd_snapshot(int argc, char **argv)
 	root.record_arg = &s;
 	char scratch[256];
 	root_read(&root, "proc/sys/kernel/osrelease", scratch, sizeof(scratch));
-	for (size_t i = 0; hr_areas[i]; i++) {
-		const struct hr_area *a = hr_areas[i];
-		if (!a->sample)
-			continue;
-		void *st = calloc(1, a->state_size ? a->state_size : 1);
-		if (!st)
-			continue;
-		a->sample(&root, st, &fs);
-		if (a->fini)
-			a->fini(st);
-		free(st);
+	/* Every area's sampler, through the recorder; the findings are not
+	 * wanted, only the files the samplers read. */
+	void *mem = calloc(1, engine_storage_bytes());
+	if (mem) {
+		struct engine_pass p;
+		engine_pass_init(&p, mem);
+		engine_sample(&root, ENGINE_ALL, &p, &fs);
+		engine_pass_fini(&p);
+		free(mem);
 	}
 	/* The kernel log, and proc/stat for its boot time (read through the
 	 * recorder, so it is copied like the rest). */

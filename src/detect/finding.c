@@ -17,7 +17,8 @@ void hr_findings_init(struct hr_findings *fs, struct hr_finding *items, size_t c
 
 void hr_findings_reset(struct hr_findings *fs)
 {
-	fs->n = fs->dropped = fs->nnotes = fs->notes_dropped = 0;
+	fs->n = fs->dropped = 0;
+	fs->notes.n = fs->notes.dropped = 0;
 }
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -248,17 +249,10 @@ void finding_fix_sysctl(struct hr_finding *f, const char *key, const char *value
 void findings_note(struct hr_findings *fs, const char *path, int err,
 		   const char *what_fmt, ...)
 {
-	if (fs->nnotes == HR_NOTES_MAX) {
-		fs->notes_dropped++;
-		return;
-	}
-	struct hr_note *n = &fs->notes[fs->nnotes++];
 	va_list ap;
 
-	copy(n->path, sizeof(n->path), path);
-	n->err = err < 0 ? -err : err;
 	va_start(ap, what_fmt);
-	vsnprintf(n->what, sizeof(n->what), what_fmt, ap);
+	note_vadd(&fs->notes, path, err, what_fmt, ap);
 	va_end(ap);
 }
 

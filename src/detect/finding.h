@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snapshot/note.h"
+
 enum hr_severity { HR_SEV_OK = 0, HR_SEV_WARN = 1, HR_SEV_CRIT = 2 };
 
 enum hr_fact_type {
@@ -62,21 +64,11 @@ struct hr_finding {
 	char fix[HR_TEXT_MAX];
 };
 
-/* Something headroom could not read: reported so a check never pretends. */
-struct hr_note {
-	char path[256];
-	int err;		/* positive errno */
-	char what[160];		/* consequence, e.g. "conntrack not checked" */
-};
-
-#define HR_NOTES_MAX 64
-
 struct hr_findings {
 	struct hr_finding *items;
 	size_t cap, n;
 	size_t dropped;		/* findings that did not fit */
-	struct hr_note notes[HR_NOTES_MAX];
-	size_t nnotes, notes_dropped;
+	struct hr_notes notes;	/* what could not be read (snapshot/note.h) */
 };
 
 void hr_findings_init(struct hr_findings *fs, struct hr_finding *items, size_t cap);
@@ -129,7 +121,8 @@ void finding_fix_persist(struct hr_finding *f, const char *file,
 void finding_fix_sysctl(struct hr_finding *f, const char *key, const char *value_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Records what could not be read; err is a positive or negative errno. */
+/* note_add(&fs->notes, ...): records what could not be read; err is a
+ * positive or negative errno. For callers that hold only the findings. */
 void findings_note(struct hr_findings *fs, const char *path, int err,
 		   const char *what_fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -26,7 +26,7 @@ enum opt_file { OPT_WMARK, OPT_TCP, OPT_EVENTS_LOCAL, OPT_N };
 struct walk {
 	const struct hr_root *root;
 	struct memcg_tree *t;
-	struct hr_findings *notes;
+	struct hr_notes *notes;
 	char *buf;		/* FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
 	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
@@ -81,7 +81,7 @@ static void note_error(struct walk *w, struct memcg_node *n, const char *file, l
 	if (!n->unreadable)
 		w->t->unreadable++;
 	n->unreadable = true;
-	findings_note(w->notes, rel, (int)err, "cgroup %s not fully checked", n->path);
+	note_add(w->notes, rel, (int)err, "cgroup %s not fully checked", n->path);
 }
 
 /* A read of the cgroup (file, or the directory itself when file is NULL)
@@ -359,12 +359,12 @@ static int find_hierarchy(struct walk *w)
 	if (len < 0)
 		len = root_read(w->root, "proc/mounts", mb, MOUNTS_BUF);
 	if (len < 0) {
-		findings_note(w->notes, "proc/self/mounts", (int)len, "memory cgroups not checked");
+		note_add(w->notes, "proc/self/mounts", (int)len, "memory cgroups not checked");
 		rc = (int)len;
 		goto out;
 	}
 	if (memcg_mounts_parse(mb, (size_t)len, m)) {
-		findings_note(w->notes, "proc/self/mounts", EINVAL, "memory cgroups not checked");
+		note_add(w->notes, "proc/self/mounts", EINVAL, "memory cgroups not checked");
 		rc = -EINVAL;
 		goto out;
 	}
@@ -403,14 +403,14 @@ static void read_host(struct walk *w)
 	if (len >= 0)
 		kv_parse(w->buf, (size_t)len, memtotal, 1, &w->t->mem_total_bytes, true);
 	else
-		findings_note(w->notes, "proc/meminfo", (int)len, "host-relative memcg thresholds not applied");
+		note_add(w->notes, "proc/meminfo", (int)len, "host-relative memcg thresholds not applied");
 	len = root_read(w->root, "proc/cgroups", w->buf, FILE_BUF);
 	if (len >= 0 && proc_cgroups_parse(w->buf, (size_t)len, "memory", &row) == 0)
 		w->t->proc_num_cgroups = row.num_cgroups;
 }
 
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
-		    struct hr_findings *notes)
+		    struct hr_notes *notes)
 {
 	struct walk w = { .root = root, .t = t, .notes = notes };
 	int rc;
@@ -453,12 +453,12 @@ out:
 	return rc;
 }
 
-int memcg_area_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
 {
 	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
 
 	if (rc == -ENODEV)
-		findings_note(notes, "proc/self/mounts", ENODEV,
+		note_add(notes, "proc/self/mounts", ENODEV,
 			      "no memory cgroup controller mounted (v1 memory or cgroup2 with memory)");
 	return rc;
 }

@@ -8,19 +8,19 @@
 #ifndef HR_KERNEL_MEMCG_READ_H
 #define HR_KERNEL_MEMCG_READ_H
 
-#include "detect/finding.h"
+#include "snapshot/note.h"
 #include "kernel/root.h"
 #include "snapshot/memcg_tree.h"
 
 /* Fills *t (zeroed by the caller) with up to `cap` cgroups, allocating the
  * node array (calloc, released by memcg_tree_fini()). A cgroup removed while
  * it is read (ENOENT, ENODEV) is skipped and counted in t->vanished; other
- * read errors are counted and recorded with findings_note(). Cgroups beyond
+ * read errors are counted and recorded with note_add(). Cgroups beyond
  * cap are counted in t->dropped. Never logs.
  * Returns 0; -ENODEV if no memory controller is mounted; -ENOMEM; or the
  * -errno of reading proc/self/mounts or the hierarchy root. */
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
-		    struct hr_findings *notes);
+		    struct hr_notes *notes);
 
 /* Frees the node array; t may be zeroed or filled. */
 void memcg_tree_fini(struct memcg_tree *t);
@@ -28,7 +28,7 @@ void memcg_tree_fini(struct memcg_tree *t);
 /* The `check` area sampler: state is a zeroed struct memcg_tree, read with
  * cap MEMCG_TREE_CAP. Returns memcg_tree_read()'s result; -ENODEV (no memory
  * controller) is also noted so the report says why memcg was skipped. */
-int memcg_area_sample(const struct hr_root *root, void *state, struct hr_findings *notes);
+int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *notes);
 void memcg_area_fini(void *state);
 
 #endif

@@ -1,4 +1,4 @@
-/* netswap_sample.c - see zones_sample.h (the netswap half): where each swap
+/* netswap_sample.c - see netswap_sample.h: where each swap
  * area lives, following KERNEL-FACTS H:
  *   partition -> its block device (st_rdev on the live host; in a fixture,
  *                or when stat fails, the device name looked up among the
@@ -11,10 +11,10 @@
  *                on top). On a block filesystem, its device is walked next;
  *   device    -> /sys/dev/block/MAJ:MIN (name, resolved path, NVMe
  *                transport), and through slaves/ for dm-* and md*.
- * Deciding what is "network" is left to detect/netswap.c.
+ * Deciding what is "network" is left to detect/netswap_class.c.
  */
 #define _GNU_SOURCE
-#include "kernel/zones_sample.h"
+#include "kernel/netswap_sample.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -222,7 +222,7 @@ struct want {
 };
 
 static void scan_mounts(struct netswap_snap *s, const char *buf, size_t len, struct want *w,
-			struct hr_findings *notes)
+			struct hr_notes *notes)
 {
 	struct mountinfo_entry *e = malloc(sizeof(*e));
 	struct hr_span line;
@@ -270,13 +270,13 @@ static void scan_mounts(struct netswap_snap *s, const char *buf, size_t len, str
 		}
 	}
 	if (bad)
-		findings_note(notes, "proc/self/mountinfo", EINVAL,
+		note_add(notes, "proc/self/mountinfo", EINVAL,
 			      "%zu malformed line(s) skipped", bad);
 	free(e);
 }
 
 static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const char *buf,
-			  size_t len, struct hr_findings *notes)
+			  size_t len, struct hr_notes *notes)
 {
 	struct want *w = calloc(SWAPS_MAX, sizeof(*w));
 
@@ -345,7 +345,7 @@ static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const
 	free(w);
 }
 
-int netswap_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
 {
 	struct netswap_snap *s = state;
 	char *buf = malloc(BUF_CAP);
@@ -362,7 +362,7 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_findings *
 	rc = n < 0 ? (int)n : swaps_parse(buf, (size_t)n, sw);
 	s->have_swaps = rc == 0;
 	if (rc) {
-		findings_note(notes, "proc/swaps", rc, "swap devices not checked");
+		note_add(notes, "proc/swaps", rc, "swap devices not checked");
 		ret = rc;
 	} else {
 		s->nswaps = sw->n;
@@ -378,23 +378,23 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_findings *
 	if (n > 0)
 		resolve_files(root, s, buf, (size_t)n, notes);
 	else
-		findings_note(notes, "proc/self/mountinfo", n < 0 ? (int)n : ENODATA,
+		note_add(notes, "proc/self/mountinfo", n < 0 ? (int)n : ENODATA,
 			      "network mounts and swap files not resolved");
 
 	n = root_read(root, "proc/vmstat", buf, BUF_CAP);
 	rc = n < 0 ? (int)n : vmstat_parse(buf, (size_t)n, &s->vs);
 	s->have_vmstat = rc == 0;
 	if (rc)
-		findings_note(notes, "proc/vmstat", rc, "dirty thresholds unknown");
+		note_add(notes, "proc/vmstat", rc, "dirty thresholds unknown");
 	n = root_read(root, "proc/meminfo", buf, BUF_CAP);
 	rc = n < 0 ? (int)n : meminfo_parse(buf, (size_t)n, &s->mi);
 	s->have_meminfo = rc == 0;
 	if (rc)
-		findings_note(notes, "proc/meminfo", rc, "dirty and writeback totals unknown");
+		note_add(notes, "proc/meminfo", rc, "dirty and writeback totals unknown");
 	vmread_sysctls(root, &s->sc, notes);
 	rc = vmread_netdev(root, &s->nd, notes);
 	if (rc)
-		findings_note(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
+		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	s->page_size = vmread_page_size();
 	free(sw);
 	free(buf);

@@ -21,7 +21,7 @@ int vmread_u64(const struct hr_root *r, const char *rel, uint64_t *out)
 	return parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
 }
 
-void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_findings *notes)
+void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_notes *notes)
 {
 	static const struct {
 		const char *rel;
@@ -47,7 +47,7 @@ void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_fi
 		/* Absent means "not on this kernel" (watermark_scale_factor
 		 * before 4.6, compaction_proactiveness before 5.9). */
 		if (rc != -ENOENT)
-			findings_note(notes, t[i].rel, rc, "taken as not set");
+			note_add(notes, t[i].rel, rc, "taken as not set");
 	}
 }
 
@@ -56,7 +56,7 @@ static bool is_rx_queue(const char *name)
 	return !strncmp(name, "rx-", 3);
 }
 
-int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_findings *notes)
+int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_notes *notes)
 {
 	DIR *d;
 	struct dirent *de;
@@ -85,7 +85,7 @@ int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_findings
 			f->mtu = HR_UNSET;
 			/* An interface removed while we list is a normal race. */
 			if (e != -ENOENT && e != -ENODEV)
-				findings_note(notes, rel, e, "MTU of %s unknown", f->name);
+				note_add(notes, rel, e, "MTU of %s unknown", f->name);
 		}
 		snprintf(rel, sizeof(rel), "sys/class/net/%s/device", f->name);
 		f->physical = root_readlink(r, rel, link, sizeof(link)) >= 0;

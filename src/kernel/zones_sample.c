@@ -1,4 +1,4 @@
-/* zones_sample.c - see zones_sample.h (the zones half). */
+/* zones_sample.c - see zones_sample.h. */
 #define _GNU_SOURCE
 #include "kernel/zones_sample.h"
 
@@ -32,7 +32,7 @@ static long read_grow(const struct hr_root *r, const char *rel, char **buf, size
 	return n;
 }
 
-int zones_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+int zones_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
 {
 	struct zones_snap *s = state;
 	size_t cap = SMALL_CAP;
@@ -47,23 +47,23 @@ int zones_sample(const struct hr_root *root, void *state, struct hr_findings *no
 	s->have_zoneinfo = rc == 0;
 	if (rc) {
 		zi_err = rc;
-		findings_note(notes, "proc/zoneinfo", rc, "zone watermarks not checked");
+		note_add(notes, "proc/zoneinfo", rc, "zone watermarks not checked");
 	}
 	n = read_grow(root, "proc/buddyinfo", &buf, &cap);
 	rc = n < 0 ? (int)n : buddyinfo_parse(buf, (size_t)n, &s->bi);
 	s->have_buddyinfo = rc == 0;
 	if (rc)
-		findings_note(notes, "proc/buddyinfo", rc, "fragmentation not checked");
+		note_add(notes, "proc/buddyinfo", rc, "fragmentation not checked");
 	n = read_grow(root, "proc/vmstat", &buf, &cap);
 	rc = n < 0 ? (int)n : vmstat_parse(buf, (size_t)n, &s->vs);
 	s->have_vmstat = rc == 0;
 	if (rc)
-		findings_note(notes, "proc/vmstat", rc, "allocation stalls and compaction not checked");
+		note_add(notes, "proc/vmstat", rc, "allocation stalls and compaction not checked");
 
 	vmread_sysctls(root, &s->sc, notes);
 	rc = vmread_netdev(root, &s->nd, notes);
 	if (rc)
-		findings_note(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
+		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	vmread_kver(root, &s->kmajor, &s->kminor);
 	s->page_size = vmread_page_size();
 

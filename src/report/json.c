@@ -55,8 +55,8 @@ void report_json_finding(struct jsonw *w, const struct hr_finding *f)
 void report_json_notes(struct jsonw *w, const struct hr_findings *fs)
 {
 	jw_arr_begin(w);
-	for (size_t i = 0; i < fs->nnotes; i++) {
-		const struct hr_note *n = &fs->notes[i];
+	for (size_t i = 0; i < fs->notes.n; i++) {
+		const struct hr_note *n = &fs->notes.items[i];
 		jw_obj_begin(w);
 		jw_key(w, "path");
 		jw_str(w, n->path);

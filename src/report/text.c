@@ -119,11 +119,11 @@ void report_text(FILE *out, const struct hr_findings *fs,
 				report_text_finding(out, &fs->items[i], colour, verbose);
 		}
 	}
-	for (size_t i = 0; i < fs->nnotes; i++) {
+	for (size_t i = 0; i < fs->notes.n; i++) {
 		fputs("note  not read: ", out);
-		put_clean(out, fs->notes[i].path);
-		fprintf(out, ": %s (", strerror(fs->notes[i].err));
-		put_clean(out, fs->notes[i].what);
+		put_clean(out, fs->notes.items[i].path);
+		fprintf(out, ": %s (", strerror(fs->notes.items[i].err));
+		put_clean(out, fs->notes.items[i].what);
 		fputs(")\n", out);
 	}
 	if (fs->dropped)

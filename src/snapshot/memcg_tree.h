@@ -1,7 +1,7 @@
 /* memcg_tree.h - one walk of the memory cgroup hierarchy, as plain numbers.
  *
  * Filled by memcg_tree_read() (src/kernel/memcg_read.c) and judged by the
- * memcg area (src/detect/memcg.c). Nodes are in breadth-first order: the
+ * memcg area (src/detect/memcg_judge.c). Nodes are in breadth-first order: the
  * hierarchy root is nodes[0], every node's parent comes before it and its
  * children are the contiguous range [first_child, first_child + nchildren).
  *

@@ -12,10 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "detect/area.h"
+#include "detect/memcg_judge.h"
 #include "kernel/memcg_read.h"
 
-extern const struct hr_area area_memcg;
 
 #define MIB (UINT64_C(1) << 20)
 #define FMAX 64
@@ -78,7 +77,7 @@ static void judge(const struct memcg_tree *before, const struct memcg_tree *now,
 		  uint64_t usec, struct hr_findings *fs)
 {
 	hr_findings_init(fs, items, FMAX);
-	area_memcg.judge(before, now, usec, fs);
+	memcg_judge(before, now, usec, fs);
 }
 
 static void test_quiet_single_ok(void **state)
@@ -207,7 +206,7 @@ static void test_walk_cap_and_discovery(void **state)
 	assert_int_equal(root_open(&root, FIXTURES "/synthetic-memcg-quiet"), 0);
 	hr_findings_init(&fs, items, FMAX);
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(memcg_tree_read(&root, &t, 3, &fs), 0);
+	assert_int_equal(memcg_tree_read(&root, &t, 3, &fs.notes), 0);
 	assert_int_equal(t.version, 1);
 	assert_string_equal(t.mount, "sys/fs/cgroup/memory");
 	assert_int_equal(t.n, 3);
@@ -223,7 +222,7 @@ static void test_walk_cap_and_discovery(void **state)
 
 	/* Full cap: every cgroup, BFS order, sorted children. */
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(memcg_tree_read(&root, &t, MEMCG_TREE_CAP, &fs), 0);
+	assert_int_equal(memcg_tree_read(&root, &t, MEMCG_TREE_CAP, &fs.notes), 0);
 	assert_int_equal(t.n, 6);
 	assert_int_equal(t.dropped, 0);
 	assert_string_equal(t.nodes[1].path, "/system");
@@ -237,14 +236,14 @@ static void test_walk_cap_and_discovery(void **state)
 	/* Only a cgroup2 mount without controllers: no memory hierarchy. */
 	assert_int_equal(root_open(&root, FIXTURES "/synthetic-memcg-nocontroller"), 0);
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(memcg_tree_read(&root, &t, 16, &fs), -ENODEV);
+	assert_int_equal(memcg_tree_read(&root, &t, 16, &fs.notes), -ENODEV);
 	assert_null(t.nodes);
 	root_close(&root);
 
 	/* A root that is not a host at all. */
 	assert_int_equal(root_open(&root, FIXTURES), 0);
 	memset(&t, 0, sizeof(t));
-	assert_true(memcg_tree_read(&root, &t, 16, &fs) < 0);
+	assert_true(memcg_tree_read(&root, &t, 16, &fs.notes) < 0);
 	root_close(&root);
 }
 
@@ -318,7 +317,7 @@ static void test_walk_10000(void **state)
 
 	memset(&t, 0, sizeof(t));
 	hr_findings_init(&fs, items, FMAX);
-	assert_int_equal(memcg_tree_read(&root, &t, MEMCG_TREE_CAP, &fs), 0);
+	assert_int_equal(memcg_tree_read(&root, &t, MEMCG_TREE_CAP, &fs.notes), 0);
 	assert_int_equal(t.n, 10051);
 	assert_int_equal(t.dropped, 0);
 	judge(NULL, &t, 0, &fs);
@@ -328,7 +327,7 @@ static void test_walk_10000(void **state)
 	memcg_tree_fini(&t);
 
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(memcg_tree_read(&root, &t, 10000, &fs), 0);
+	assert_int_equal(memcg_tree_read(&root, &t, 10000, &fs.notes), 0);
 	assert_int_equal(t.n, 10000);
 	assert_int_equal(t.dropped, 51);
 	judge(NULL, &t, 0, &fs);
@@ -369,11 +368,11 @@ static void test_walk_vanished(void **state)
 	assert_int_equal(root_open(&root, top), 0);
 	memset(&t, 0, sizeof(t));
 	hr_findings_init(&fs, items, FMAX);
-	assert_int_equal(memcg_tree_read(&root, &t, 64, &fs), 0);
+	assert_int_equal(memcg_tree_read(&root, &t, 64, &fs.notes), 0);
 	assert_int_equal(t.n, 3);
 	assert_int_equal(t.vanished, 1);
 	assert_int_equal(t.unreadable, 0);
-	assert_int_equal(fs.nnotes, 0);
+	assert_int_equal(fs.notes.n, 0);
 	assert_true(t.nodes[2].gone);
 	judge(NULL, &t, 0, &fs);
 	assert_int_equal(fs.n, 1);

@@ -7,12 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "detect/area.h"
-#include "snapshot/net.h"
+#include "detect/conntrack_judge.h"
+#include "detect/netloss_judge.h"
+#include "snapshot/net_snap.h"
 #include "util/parse.h"
 
-extern const struct hr_area area_conntrack;
-extern const struct hr_area area_netloss;
 
 #define NF 64
 
@@ -77,7 +76,7 @@ static void test_conntrack_usage_edges(void **state)
 		s.count = t[i].count;
 		s.max = t[i].max;
 		s.buckets = t[i].max ? t[i].max : 1;
-		area_conntrack.judge(NULL, &s, 0, &e->fs);
+		conntrack_judge(NULL, &s, 0, &e->fs);
 		const struct hr_finding *f = find(e, "conntrack.usage");
 		if (t[i].sev < 0) {
 			assert_null(f);
@@ -106,7 +105,7 @@ static void test_conntrack_advice_arithmetic(void **state)
 	s.count = 63570;
 	s.max = 65536;
 	s.buckets = 8192;
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	const struct hr_finding *u = find(e, "conntrack.usage");
 	assert_non_null(u);
 	/* max(2 x 63570, 2 x 65536) = 131072, already a power of two */
@@ -129,7 +128,7 @@ static void test_conntrack_drops_rates(void **state)
 	b.stat.drop = n.stat.drop = 50;	/* old drops, not moving */
 
 	struct env *e = env_new();
-	area_conntrack.judge(NULL, &n, 0, &e->fs);
+	conntrack_judge(NULL, &n, 0, &e->fs);
 	assert_int_equal(find(e, "conntrack.drops")->severity, HR_SEV_WARN);
 	/* usage is low, so the drops finding carries the resize itself */
 	assert_non_null(strstr(find(e, "conntrack.drops")->fix, "nf_conntrack_max=524288\n"));
@@ -138,7 +137,7 @@ static void test_conntrack_drops_rates(void **state)
 	n.mem_total_bytes = UINT64_C(1) << 30;	/* 1 GiB: cap 306783 -> 262144 */
 	n.max = 262144;
 	e = env_new();
-	area_conntrack.judge(NULL, &n, 0, &e->fs);
+	conntrack_judge(NULL, &n, 0, &e->fs);
 	assert_null(strstr(find(e, "conntrack.drops")->fix, "nf_conntrack_max="));
 	assert_non_null(strstr(find(e, "conntrack.drops")->fix, "NOTRACK"));
 	assert_non_null(strstr(find(e, "conntrack.drops")->explanation, "cannot grow"));
@@ -146,14 +145,14 @@ static void test_conntrack_drops_rates(void **state)
 	n.mem_total_bytes = UINT64_C(25276026880);
 
 	e = env_new();
-	area_conntrack.judge(&b, &n, 1000000, &e->fs);
+	conntrack_judge(&b, &n, 1000000, &e->fs);
 	assert_null(find(e, "conntrack.drops"));	/* not happening now */
 	assert_non_null(find(e, "conntrack.ok"));
 	free(e);
 
 	n.stat.drop = 60;
 	e = env_new();
-	area_conntrack.judge(&b, &n, 2000000, &e->fs);
+	conntrack_judge(&b, &n, 2000000, &e->fs);
 	const struct hr_finding *f = find(e, "conntrack.drops");
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	assert_true(finding_fact(f, "drop_delta")->v.u == 10);
@@ -164,7 +163,7 @@ static void test_conntrack_drops_rates(void **state)
 	n.stat.drop = 50;
 	n.stat.insert_failed = 3;
 	e = env_new();
-	area_conntrack.judge(&b, &n, 1000000, &e->fs);
+	conntrack_judge(&b, &n, 1000000, &e->fs);
 	assert_int_equal(find(e, "conntrack.drops")->severity, HR_SEV_WARN);
 	free(e);
 }
@@ -176,7 +175,7 @@ static void test_conntrack_chainlength(void **state)
 	ct_base(&s);
 	s.stat.chainlength = 3;	/* refused inserts, ratio 1 */
 	struct env *e = env_new();
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	const struct hr_finding *f = find(e, "conntrack.hash_chains");
 	assert_non_null(f);
 	assert_int_equal(f->severity, HR_SEV_WARN);
@@ -187,12 +186,12 @@ static void test_conntrack_chainlength(void **state)
 	ct_base(&s);
 	s.max = 4 * s.buckets;
 	e = env_new();
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	assert_null(find(e, "conntrack.hash_chains"));
 	free(e);
 	s.max = 4 * s.buckets + 1;
 	e = env_new();
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	assert_non_null(find(e, "conntrack.hash_chains"));
 	free(e);
 }
@@ -204,7 +203,7 @@ static void test_conntrack_not_loaded(void **state)
 	struct conntrack_snap s;
 	ct_base(&s);
 	s.loaded = false;
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	assert_int_equal(e->fs.n, 1);
 	assert_string_equal(e->fs.items[0].id, "conntrack.not_loaded");
 	assert_int_equal(e->fs.items[0].severity, HR_SEV_OK);
@@ -256,7 +255,7 @@ static void test_netloss_rules(void **state)
 		n->c[t[i].ctr] = 5;
 		/* since boot: warn */
 		struct env *e = env_new();
-		area_netloss.judge(NULL, n, 0, &e->fs);
+		netloss_judge(NULL, n, 0, &e->fs);
 		const struct hr_finding *f = find(e, t[i].id);
 		if (!f)
 			fail_msg("%s: no finding since boot", t[i].id);
@@ -265,14 +264,14 @@ static void test_netloss_rules(void **state)
 		free(e);
 		/* not moving during the interval: quiet, one ok finding */
 		e = env_new();
-		area_netloss.judge(b, n, 1000000, &e->fs);
+		netloss_judge(b, n, 1000000, &e->fs);
 		assert_null(find(e, t[i].id));
 		assert_non_null(find(e, "net.ok"));
 		free(e);
 		/* moving: the rated severity */
 		n->c[t[i].ctr] = 25;
 		e = env_new();
-		area_netloss.judge(b, n, 1000000, &e->fs);
+		netloss_judge(b, n, 1000000, &e->fs);
 		f = find(e, t[i].id);
 		assert_non_null(f);
 		if ((int)f->severity != t[i].rated_sev)
@@ -289,12 +288,12 @@ static void test_netloss_state_and_absent(void **state)
 	struct netloss_snap *n = nl_base();
 	struct env *e = env_new();
 	n->sockstat.tcp_mem_pages = 1000;	/* at min */
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	assert_int_equal(find(e, "net.tcp_mem_pressure")->severity, HR_SEV_WARN);
 	free(e);
 	n->sockstat.tcp_mem_pages = 2000;	/* at pressure */
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	const struct hr_finding *f = find(e, "net.tcp_mem_pressure");
 	assert_int_equal(f->severity, HR_SEV_CRIT);
 	/* 2 x 3000 = 6000 pages, under 1/4 of 16 GiB: advised as is */
@@ -305,7 +304,7 @@ static void test_netloss_state_and_absent(void **state)
 	n->c[NL_UDP_MEM] = HR_UNSET;	/* 5.10 */
 	n->c[NL_TCP_RCVQ_DROP] = HR_UNSET;	/* 4.4 */
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	f = find(e, "net.not_on_this_kernel");
 	assert_non_null(f);
 	assert_int_equal(f->severity, HR_SEV_OK);
@@ -324,16 +323,16 @@ static void test_netloss_state_and_absent(void **state)
 	struct net_dev_if d = { "eth0", 0, 1000000, 0, 900, 0, 0, 0, 900 };
 	b->dev.ifs[0] = n->dev.ifs[0] = d;
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	assert_null(find(e, "net.iface_drops"));	/* 0.09 % */
 	free(e);
 	n->dev.ifs[0].rx_missed_sys = 1100;
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	assert_int_equal(find(e, "net.iface_drops")->severity, HR_SEV_WARN);
 	free(e);
 	e = env_new();
-	area_netloss.judge(b, n, 1000000, &e->fs);
+	netloss_judge(b, n, 1000000, &e->fs);
 	assert_int_equal(find(e, "net.iface_drops")->severity, HR_SEV_CRIT);
 	free(e);
 	free(b);
@@ -350,7 +349,7 @@ static void test_udp_mem_inferred(void **state)
 	n->c[NL_UDP_RCVBUF] = 10;
 	n->c[NL_UDP_INCSUM] = 40;
 	struct env *e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	const struct hr_finding *f = find(e, "net.udp_mem_errors");
 	assert_non_null(f);
 	assert_int_equal(f->severity, HR_SEV_WARN);
@@ -360,7 +359,7 @@ static void test_udp_mem_inferred(void **state)
 	*b = *n;
 	n->c[NL_UDP_INERRORS] = 300;
 	e = env_new();
-	area_netloss.judge(b, n, 1000000, &e->fs);
+	netloss_judge(b, n, 1000000, &e->fs);
 	f = find(e, "net.udp_mem_errors");
 	assert_int_equal(f->severity, HR_SEV_WARN);
 	assert_true(finding_fact(f, "udp_in_errors_unexplained_delta")->v.u == 50);
@@ -368,7 +367,7 @@ static void test_udp_mem_inferred(void **state)
 	/* with MemErrors present, InErrors is not used */
 	n->c[NL_UDP_MEM] = 0;
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	assert_null(find(e, "net.udp_mem_errors"));
 	free(e);
 	free(b);
@@ -403,7 +402,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	s.max = 100;
 	s.buckets = 100;
 	struct env *e = env_new();
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	const struct hr_finding *u = find(e, "conntrack.usage");
 	assert_non_null(u);
 	assert_true(only_in_comments(u->fix, "iptables"));
@@ -419,7 +418,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	ct_base(&n);
 	b.stat.drop = n.stat.drop = 50;
 	e = env_new();
-	area_conntrack.judge(NULL, &n, 0, &e->fs);
+	conntrack_judge(NULL, &n, 0, &e->fs);
 	const struct hr_finding *d = find(e, "conntrack.drops");
 	assert_non_null(strstr(d->fix, "#   sysctl -w net.netfilter.nf_conntrack_max=524288\n"));
 	assert_true(only_in_comments(d->fix, "sysctl -w"));
@@ -427,7 +426,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	free(e);
 	n.stat.drop = 60;
 	e = env_new();
-	area_conntrack.judge(&b, &n, 1000000, &e->fs);
+	conntrack_judge(&b, &n, 1000000, &e->fs);
 	d = find(e, "conntrack.drops");
 	assert_false(only_in_comments(d->fix, "sysctl -w net.netfilter.nf_conntrack_max=524288"));
 	free(e);
@@ -436,14 +435,14 @@ static void test_fix_lines_safe_to_paste(void **state)
 	struct netloss_snap *nb = nl_base(), *nn = nl_base();
 	nb->softnet.dropped = nn->softnet.dropped = 7;
 	e = env_new();
-	area_netloss.judge(NULL, nn, 0, &e->fs);
+	netloss_judge(NULL, nn, 0, &e->fs);
 	const struct hr_finding *sn = find(e, "net.softnet_drops");
 	assert_non_null(strstr(sn->fix, "#   sysctl -w net.core.netdev_max_backlog=2000\n"));
 	assert_true(only_in_comments(sn->fix, "netdev_max_backlog"));
 	free(e);
 	nn->softnet.dropped = 9;
 	e = env_new();
-	area_netloss.judge(nb, nn, 1000000, &e->fs);
+	netloss_judge(nb, nn, 1000000, &e->fs);
 	sn = find(e, "net.softnet_drops");
 	assert_int_equal(sn->severity, HR_SEV_CRIT);
 	static const char cmd[] = "sysctl -w net.core.netdev_max_backlog=2000\n";
@@ -457,7 +456,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	struct net_dev_if i = { "$(reboot)", 0, 1000, 0, 900, 0, 0, 0, 900 };
 	nn->dev.ifs[0] = i;
 	e = env_new();
-	area_netloss.judge(NULL, nn, 0, &e->fs);
+	netloss_judge(NULL, nn, 0, &e->fs);
 	const struct hr_finding *fi = find(e, "net.iface_drops");
 	assert_non_null(fi);
 	assert_non_null(strstr(fi->fix, "ethtool -g '$(reboot)' "));
@@ -480,7 +479,7 @@ static void test_advice_bounds(void **state)
 	s.buckets = 1 << 28;
 	s.mem_total_bytes = UINT64_C(1) << 50;
 	struct env *e = env_new();
-	area_conntrack.judge(NULL, &s, 0, &e->fs);
+	conntrack_judge(NULL, &s, 0, &e->fs);
 	const struct hr_finding *u = find(e, "conntrack.usage");
 	assert_non_null(u);
 	assert_true(finding_fact(u, "recommended_max")->v.u <= 2147483647u);
@@ -492,14 +491,14 @@ static void test_advice_bounds(void **state)
 	n->sockstat.udp_mem_pages = UINT64_C(1) << 61;
 	n->udp_mem[0] = n->udp_mem[1] = n->udp_mem[2] = UINT64_C(1) << 62;
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	const struct hr_finding *f = find(e, "net.udp_mem_errors");
 	assert_non_null(f);
 	assert_null(strstr(f->fix, "udp_mem="));	/* half of max: not the global limit */
 	free(e);
 	n->sockstat.udp_mem_pages = (UINT64_C(1) << 62) - (UINT64_C(1) << 62) / 10;
 	e = env_new();
-	area_netloss.judge(NULL, n, 0, &e->fs);
+	netloss_judge(NULL, n, 0, &e->fs);
 	assert_non_null(strstr(find(e, "net.udp_mem_errors")->fix, "udp_mem="));
 	free(e);
 	free(n);

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "detect/area.h"
-#include "detect/netswap.h"
+#include "detect/netswap_judge.h"
+#include "detect/netswap_class.h"
 #include "snapshot/mountinfo.h"
 
 static struct netswap_dev dev(const char *name, const char *path, const char *transport)
@@ -130,7 +130,6 @@ static void test_opts(void **state)
 }
 
 
-extern const struct hr_area area_netswap;
 
 static const struct hr_finding *find_id(const struct hr_findings *fs, const char *id)
 {
@@ -167,7 +166,7 @@ static void test_judge_advice(void **state)
 	/* 64 rx queues at MTU 9000: 64 x 1024 x 16 KiB x 8/5 = 1.6 GiB */
 	s->nd.n = 1;
 	s->nd.ifs[0] = (struct netdev_iface){ "eth0", 9000, 64, true, INT64_MAX };
-	area_netswap.judge(NULL, s, 0, &fs);
+	netswap_judge(NULL, s, 0, &fs);
 
 	const struct hr_finding *f = find_id(&fs, "swap.network");
 	assert_non_null(f);
@@ -181,7 +180,7 @@ static void test_judge_advice(void **state)
 	/* already at the cap: nothing to raise */
 	s->sc.min_free_kbytes = 60000;
 	hr_findings_reset(&fs);
-	area_netswap.judge(NULL, s, 0, &fs);
+	netswap_judge(NULL, s, 0, &fs);
 	f = find_id(&fs, "swap.reserve");
 	assert_non_null(f);
 	assert_null(strstr(f->fix, "sysctl -w"));
@@ -194,12 +193,12 @@ static void test_judge_advice(void **state)
 	snprintf(s->mounts[0].mount_point, sizeof(s->mounts[0].mount_point), "/mnt/nfs");
 	s->sc.dirty_bytes = UINT64_C(1) << 40;
 	hr_findings_reset(&fs);
-	area_netswap.judge(NULL, s, 0, &fs);
+	netswap_judge(NULL, s, 0, &fs);
 	assert_null(find_id(&fs, "writeback.network"));
 	/* and a slow one warns with a finite drain time */
 	s->nd.ifs[0].speed_mbps = 1;
 	hr_findings_reset(&fs);
-	area_netswap.judge(NULL, s, 0, &fs);
+	netswap_judge(NULL, s, 0, &fs);
 	f = find_id(&fs, "writeback.network");
 	assert_non_null(f);
 	assert_true(finding_fact(f, "drain_seconds")->v.f > 8e6);

@@ -149,7 +149,7 @@ static void test_findings(void **state)
 	char buf[128];
 	assert_string_equal(fact_format(g, buf, sizeof(buf)), "GFP_ATOMIC|__GFP_COMP");
 	findings_note(&fs, "proc/x", -2, "x %d", 1);
-	assert_int_equal(fs.notes[0].err, 2);
+	assert_int_equal(fs.notes.items[0].err, 2);
 	assert_int_equal(report_exit_code(HR_SEV_WARN), 1);
 }
 

@@ -6,11 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "detect/area.h"
+#include "detect/zones_judge.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
 
-extern const struct hr_area area_zones;
 
 struct ctx {
 	struct hr_finding items[32];
@@ -71,7 +70,7 @@ static const struct hr_finding *find(const struct hr_findings *fs, const char *i
 static void run(struct ctx *c, bool interval)
 {
 	hr_findings_reset(&c->fs);
-	area_zones.judge(interval ? c->a : NULL, c->b, interval ? 2000000 : 0, &c->fs);
+	zones_judge(interval ? c->a : NULL, c->b, interval ? 2000000 : 0, &c->fs);
 }
 
 static void test_allocstall_rate(void **state)

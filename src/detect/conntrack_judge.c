@@ -1,7 +1,7 @@
-/* conntrack.c - the conntrack area: is the connection tracking table (per
+/* conntrack_judge.c - the conntrack area: is the connection tracking table (per
  * netns count, global max) close to full, is its hash sized for its max,
  * is it dropping packets, and is TIME_WAIT keeping entries longer than TCP
- * does? Sampling is kernel/net.c; this file only judges.
+ * does? Sampling is kernel/net_sample.c; this file only judges.
  *
  * Thresholds and why:
  *  usage   warn >= 80 %, crit >= 95 %: from 4.14 the GC worker starts
@@ -20,9 +20,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "detect/area.h"
+#include "detect/conntrack_judge.h"
+#include "snapshot/net_snap.h"
 #include "detect/netctr.h"
-#include "kernel/net.h"
 #include "snapshot/kver.h"
 #include "util/parse.h"
 
@@ -447,7 +447,7 @@ static void judge_ok(const struct conntrack_snap *s, const struct conntrack_snap
 			s->max == 0 ? " (max 0: no limit)" : "", CHAIN_MAX, netctr_window(b != NULL));
 }
 
-static void conntrack_judge(const void *before, const void *now, uint64_t interval_usec,
+void conntrack_judge(const void *before, const void *now, uint64_t interval_usec,
 			    struct hr_findings *out)
 {
 	const struct conntrack_snap *s = now, *b = before;
@@ -470,11 +470,3 @@ static void conntrack_judge(const void *before, const void *now, uint64_t interv
 	if (w == HR_SEV_OK)
 		judge_ok(s, b, interval_usec, out);
 }
-
-const struct hr_area area_conntrack = {
-	.name = "conntrack",
-	.summary = "conntrack table usage, hash sizing, drops, TIME_WAIT timeout",
-	.state_size = sizeof(struct conntrack_snap),
-	.sample = conntrack_sample,
-	.judge = conntrack_judge,
-};

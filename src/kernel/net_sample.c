@@ -1,5 +1,5 @@
-/* net.c - see net.h. */
-#include "kernel/net.h"
+/* net_sample.c - samplers of the conntrack and net areas (net_sample.h). */
+#include "kernel/net_sample.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/vmread.h"
 #include "snapshot/kver.h"
 #include "snapshot/netns.h"
 #include "snapshot/snmp.h"
@@ -48,7 +49,7 @@ void net_ns_read(const struct hr_root *root, struct net_ns *ns)
  * returns -ENOENT quietly (not on this kernel / module not loaded); other
  * errors are noted. */
 static int read_u64(const struct hr_root *root, const char *rel, uint64_t *out,
-		    struct hr_findings *notes, const char *what)
+		    struct hr_notes *notes, const char *what)
 {
 	char buf[64];
 	long n = root_read(root, rel, buf, sizeof(buf));
@@ -57,31 +58,31 @@ static int read_u64(const struct hr_root *root, const char *rel, uint64_t *out,
 	*out = HR_UNSET;
 	if (n < 0) {
 		if (n != -ENOENT)
-			findings_note(notes, rel, (int)n, "%s", what);
+			note_add(notes, rel, (int)n, "%s", what);
 		return (int)n;
 	}
 	rc = parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
 	if (rc) {
 		*out = HR_UNSET;
-		findings_note(notes, rel, rc, "%s (not a number)", what);
+		note_add(notes, rel, rc, "%s (not a number)", what);
 	}
 	return rc;
 }
 
-static uint64_t read_mem_total(const struct hr_root *root, char *buf, struct hr_findings *notes)
+static uint64_t read_mem_total(const struct hr_root *root, char *buf, struct hr_notes *notes)
 {
 	static const struct hr_kv_key k[] = { { "MemTotal", 0 } };
 	uint64_t v = HR_UNSET;
 	long n = root_read(root, "proc/meminfo", buf, NET_BUF);
 
 	if (n < 0)
-		findings_note(notes, "proc/meminfo", (int)n, "no RAM-based sizing advice");
+		note_add(notes, "proc/meminfo", (int)n, "no RAM-based sizing advice");
 	else if (kv_parse(buf, (size_t)n, k, 1, &v, true) < 0)
-		findings_note(notes, "proc/meminfo", EINVAL, "no RAM-based sizing advice");
+		note_add(notes, "proc/meminfo", EINVAL, "no RAM-based sizing advice");
 	return v;
 }
 
-int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
 {
 	struct conntrack_snap *s = state;
 	char *buf = malloc(NET_BUF);
@@ -103,11 +104,11 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings
 	if (n >= 0) {
 		int rc = conntrack_stat_parse(buf, (size_t)n, &s->stat);
 		if (rc)
-			findings_note(notes, "proc/net/stat/nf_conntrack", rc,
+			note_add(notes, "proc/net/stat/nf_conntrack", rc,
 				      "conntrack drops not checked (unexpected format)");
 		s->have_stat = rc == 0;
 	} else if (n != -ENOENT) {
-		findings_note(notes, "proc/net/stat/nf_conntrack", (int)n, "conntrack drops not checked");
+		note_add(notes, "proc/net/stat/nf_conntrack", (int)n, "conntrack drops not checked");
 	}
 	/* Not loaded: neither the sysctls nor the stat file exist. A read
 	 * error other than ENOENT still means the module is there. */
@@ -141,7 +142,7 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings
 
 /* Reads one of /proc/net/{snmp,netstat}; false if unreadable (noted). */
 static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_src src,
-		      struct netloss_snap *s, char *buf, struct hr_findings *notes)
+		      struct netloss_snap *s, char *buf, struct hr_notes *notes)
 {
 	struct hr_kv_key keys[NL_COUNT];
 	uint64_t vals[NL_COUNT];
@@ -155,7 +156,7 @@ static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_
 	if (n < 0) {
 		/* snmp6 is absent when IPv6 is disabled: not an error. */
 		if (!(src == NL_SRC_SNMP6 && n == -ENOENT))
-			findings_note(notes, rel, (int)n, "its drop counters not checked");
+			note_add(notes, rel, (int)n, "its drop counters not checked");
 		return false;
 	}
 	if (src == NL_SRC_SNMP6)
@@ -163,7 +164,7 @@ static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_
 	else
 		rc = snmp_parse(buf, (size_t)n, keys, nk, vals);
 	if (rc < 0) {
-		findings_note(notes, rel, rc, "its drop counters not checked (unexpected format)");
+		note_add(notes, rel, rc, "its drop counters not checked (unexpected format)");
 		return false;
 	}
 	for (size_t i = 0; i < nk; i++)
@@ -172,25 +173,25 @@ static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_
 }
 
 static void read_limits(const struct hr_root *root, const char *rel, uint64_t out[3],
-			char *buf, struct hr_findings *notes)
+			char *buf, struct hr_notes *notes)
 {
 	long n = root_read(root, rel, buf, 256);
 	int rc = n < 0 ? (int)n : mem_limits_parse(buf, (size_t)n, out);
 
 	if (rc) {
 		out[0] = out[1] = out[2] = HR_UNSET;
-		findings_note(notes, rel, rc, "socket memory limits not checked");
+		note_add(notes, rel, rc, "socket memory limits not checked");
 	}
 }
 
 static void read_ifaces(const struct hr_root *root, struct netloss_snap *s, char *buf,
-			struct hr_findings *notes)
+			struct hr_notes *notes)
 {
 	long n = root_read(root, "proc/net/dev", buf, NET_BUF);
 	int rc = n < 0 ? (int)n : net_dev_parse(buf, (size_t)n, &s->dev);
 
 	if (rc) {
-		findings_note(notes, "proc/net/dev", rc, "interface drops not checked");
+		note_add(notes, "proc/net/dev", rc, "interface drops not checked");
 		return;
 	}
 	s->have_dev = true;
@@ -211,7 +212,7 @@ static void read_ifaces(const struct hr_root *root, struct netloss_snap *s, char
 	}
 }
 
-int netloss_sample(const struct hr_root *root, void *state, struct hr_findings *notes)
+int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
 {
 	struct netloss_snap *s = state;
 	char *buf = malloc(NET_BUF);
@@ -230,26 +231,26 @@ int netloss_sample(const struct hr_root *root, void *state, struct hr_findings *
 	if (n >= 0) {
 		int rc = sockstat_parse(buf, (size_t)n, &s->sockstat);
 		if (rc)
-			findings_note(notes, "proc/net/sockstat", rc, "socket memory not checked");
+			note_add(notes, "proc/net/sockstat", rc, "socket memory not checked");
 		s->have_sockstat = rc == 0;
 	} else {
-		findings_note(notes, "proc/net/sockstat", (int)n, "socket memory not checked");
+		note_add(notes, "proc/net/sockstat", (int)n, "socket memory not checked");
 	}
 	read_limits(root, "proc/sys/net/ipv4/tcp_mem", s->tcp_mem, buf, notes);
 	read_limits(root, "proc/sys/net/ipv4/udp_mem", s->udp_mem, buf, notes);
 	/* sockstat counts pages of the running kernel; headroom runs where
 	 * it reads (a fixture from another page size would be misread). */
-	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	s->page_size = vmread_page_size();
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
 
 	n = root_read(root, "proc/net/softnet_stat", buf, NET_BUF);
 	if (n >= 0) {
 		int rc = softnet_stat_parse(buf, (size_t)n, &s->softnet);
 		if (rc)
-			findings_note(notes, "proc/net/softnet_stat", rc, "backlog drops not checked");
+			note_add(notes, "proc/net/softnet_stat", rc, "backlog drops not checked");
 		s->have_softnet = rc == 0;
 	} else {
-		findings_note(notes, "proc/net/softnet_stat", (int)n, "backlog drops not checked");
+		note_add(notes, "proc/net/softnet_stat", (int)n, "backlog drops not checked");
 	}
 	read_u64(root, "proc/sys/net/core/netdev_max_backlog", &s->netdev_max_backlog, notes,
 		 "no backlog sizing advice");

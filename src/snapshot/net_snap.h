@@ -1,13 +1,13 @@
-/* net.h - what the conntrack and netloss areas read, as plain structs.
+/* net_snap.h - what the conntrack and netloss areas read, as plain structs.
  *
- * Filled by conntrack_sample() / netloss_sample() (src/kernel/net.c),
- * judged by src/detect/conntrack.c and src/detect/netloss.c. Every number
+ * Filled by conntrack_sample() / netloss_sample() (src/kernel/net_sample.c),
+ * judged by src/detect/conntrack_judge.c and src/detect/netloss_judge.c. Every number
  * that could not be read, or that this kernel does not have, is HR_UNSET;
  * the have_* flags tell "file unreadable" (a note was recorded) from
  * "counter not on this kernel" (file read, key absent).
  */
-#ifndef HR_SNAPSHOT_NET_H
-#define HR_SNAPSHOT_NET_H
+#ifndef HR_SNAPSHOT_NET_SNAP_H
+#define HR_SNAPSHOT_NET_SNAP_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* net.c - the netloss counter table (see net.h). */
-#include "snapshot/net.h"
+/* net_snap.c - the netloss counter table (see net_snap.h). */
+#include "snapshot/net_snap.h"
 
 /* Kernel spellings: net/ipv4/proc.c (snmp4_udp_list, snmp4_net_list) and
  * net/ipv6/proc.c (snmp6_udp6_list) of 6.18. */

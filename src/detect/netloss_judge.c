@@ -1,6 +1,6 @@
-/* netloss.c - the netloss area: packets and socket data the kernel dropped
+/* netloss_judge.c - the netloss area: packets and socket data the kernel dropped
  * for lack of memory (memcg socket charge, tcp_mem/udp_mem, buffers, the
- * input backlog, NIC rings). Sampling is kernel/net.c; this file judges.
+ * input backlog, NIC rings). Sampling is kernel/net_sample.c; this file judges.
  *
  * Severity rule for every drop counter (doc/check-netloss.md): a counter
  * read once is a total since boot (or since the netns was made) - evidence
@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/area.h"
+#include "detect/netloss_judge.h"
+#include "snapshot/net_snap.h"
 #include "detect/netctr.h"
-#include "kernel/net.h"
 #include "util/parse.h"
 #include "util/shquote.h"
 
@@ -482,7 +482,7 @@ static void judge_absent(const struct ctx *c)
 			"drops of those kinds are then visible only as Udp InErrors or retransmits.");
 }
 
-static void netloss_judge(const void *before, const void *now, uint64_t interval_usec,
+void netloss_judge(const void *before, const void *now, uint64_t interval_usec,
 			  struct hr_findings *out)
 {
 	struct ctx c = { .s = now, .b = before, .iv_usec = interval_usec, .iv = before != NULL,
@@ -499,11 +499,3 @@ static void netloss_judge(const void *before, const void *now, uint64_t interval
 		judge_ok(&c);
 	judge_absent(&c);
 }
-
-const struct hr_area area_netloss = {
-	.name = "net",
-	.summary = "packet and socket drops that memory pressure causes",
-	.state_size = sizeof(struct netloss_snap),
-	.sample = netloss_sample,
-	.judge = netloss_judge,
-};

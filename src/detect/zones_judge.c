@@ -1,4 +1,4 @@
-/* zones.c - the zones area: can atomic allocations (softirq packet receive,
+/* zones_judge.c - the zones area: can atomic allocations (softirq packet receive,
  * NIC ring refills) still be served? Judges per-zone watermarks, buddy
  * fragmentation, min_free_kbytes against the kernel default and the NIC
  * rings, and the reclaim/compaction counters. Pure: reads a struct
@@ -9,9 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/area.h"
+#include "detect/zones_judge.h"
 #include "detect/vmcalc.h"
-#include "kernel/zones_sample.h"
 #include "snapshot/kver.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
@@ -525,7 +524,7 @@ static void judge_allocstall(const struct zones_snap *b, const struct zones_snap
 	fix_wsf(f, s, z, rate);
 }
 
-static void judge(const void *before, const void *now, uint64_t interval_usec,
+void zones_judge(const void *before, const void *now, uint64_t interval_usec,
 		  struct hr_findings *out)
 {
 	const struct zones_snap *s = now, *b = before;
@@ -571,11 +570,3 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 			   "the kernel default and the NIC rings, and reclaim and compaction are "
 			   "keeping up.", FRAG_CRIT_ORDER);
 }
-
-const struct hr_area area_zones = {
-	.name = "zones",
-	.summary = "zone watermarks, fragmentation, atomic-allocation headroom",
-	.state_size = sizeof(struct zones_snap),
-	.sample = zones_sample,
-	.judge = judge,
-};

@@ -1,8 +1,8 @@
-/* netswap.h - classifying where a swap area's pages go (the pure half of
- * the netswap area; detect/netswap.c). No I/O, no allocation.
+/* netswap_class.h - classifying where a swap area's pages go (the pure half of
+ * the netswap area; detect/netswap_class.c). No I/O, no allocation.
  */
-#ifndef HR_DETECT_NETSWAP_H
-#define HR_DETECT_NETSWAP_H
+#ifndef HR_DETECT_NETSWAP_CLASS_H
+#define HR_DETECT_NETSWAP_CLASS_H
 
 #include <stdbool.h>
 

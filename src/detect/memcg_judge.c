@@ -1,4 +1,4 @@
-/* memcg.c - the memcg area of `headroom check`: memory cgroup headroom,
+/* memcg_judge.c - the memcg area of `headroom check`: memory cgroup headroom,
  * limit hits, socket pressure, background reclaim, dying cgroups and page
  * cache charged to deleted cgroups. Pure: judges a struct memcg_tree read by
  * src/kernel/memcg_read.c. Thresholds and their reasons are in
@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect/area.h"
-#include "kernel/memcg_read.h"
+#include "detect/memcg_judge.h"
 #include "snapshot/memcg_tree.h"
 #include "util/shquote.h"
 
@@ -766,7 +765,7 @@ static void judge_summary(struct judge *j)
 			examined, t->version, NEAR_PCT);
 }
 
-static void memcg_judge(const void *before, const void *now, uint64_t interval_usec,
+void memcg_judge(const void *before, const void *now, uint64_t interval_usec,
 			struct hr_findings *out)
 {
 	const struct memcg_tree *t = now;
@@ -831,12 +830,3 @@ out:
 	free(j.dead);
 	free(j.eff);
 }
-
-const struct hr_area area_memcg = {
-	.name = "memcg",
-	.summary = "memory cgroup headroom, limit hits, socket pressure, dying cgroups and dead charges",
-	.state_size = sizeof(struct memcg_tree),
-	.sample = memcg_area_sample,
-	.judge = memcg_judge,
-	.fini = memcg_area_fini,
-};

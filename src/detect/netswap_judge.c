@@ -1,18 +1,18 @@
-/* netswap.c - the netswap area: swap and dirty writeback that can only be
+/* netswap_judge.c - the netswap area: swap and dirty writeback that can only be
  * cleaned over the network (seed 002: to free memory the host must send,
  * and to send it needs memory; the kernel's answer is SOCK_MEMALLOC plus
  * the min_free_kbytes reserve). Pure judge over a struct netswap_snap
  * (kernel/netswap_sample.c). Thresholds and reasons: doc/check-netswap.md.
  */
-#include "detect/netswap.h"
+#include "detect/netswap_class.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/area.h"
+#include "detect/netswap_judge.h"
+#include "snapshot/vmsnap.h"
 #include "detect/vmcalc.h"
-#include "kernel/zones_sample.h"
 #include "snapshot/mountinfo.h"
 #include "util/parse.h"
 #include "util/shquote.h"
@@ -28,103 +28,6 @@
  * (NFS wsize default of modern servers; nbd/iSCSI max_sectors_kb is
  * usually 512-1280 KiB). */
 #define DEFAULT_IO_BYTES (1u << 20)
-
-/* s[n] is a digit (s is at least n bytes long: checked by the caller). */
-static bool digits_after(const char *s, size_t n)
-{
-	return s[n] >= '0' && s[n] <= '9';
-}
-
-void netswap_classify_dev(const struct netswap_dev *d, struct netswap_class *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->transport = "local";
-	out->device = "";
-	if (!d->name[0]) {
-		out->transport = "unknown";
-		return;
-	}
-	out->device = d->name;
-	if (!strncmp(d->name, "nbd", 3) && digits_after(d->name, 3)) {
-		out->network = out->memalloc = true;	/* nbd: sk_set_memalloc at setup */
-		out->transport = "nbd";
-	} else if (!strncmp(d->name, "rbd", 3) && digits_after(d->name, 3)) {
-		out->network = true;			/* libceph: no sk_set_memalloc */
-		out->transport = "rbd";
-	} else if (strstr(d->syspath, "/session")) {
-		out->network = out->memalloc = true;	/* iscsi_tcp sets memalloc */
-		out->transport = "iscsi";
-	} else if (!strcmp(d->transport, "tcp")) {
-		out->network = out->memalloc = true;
-		out->transport = "nvme-tcp";
-	} else if (!strcmp(d->transport, "rdma")) {
-		out->network = true;
-		out->transport = "nvme-rdma";
-	} else if (!strcmp(d->transport, "fc")) {
-		out->network = true;
-		out->transport = "nvme-fc";
-	} else if (strstr(d->syspath, "nvme-fabrics")) {
-		out->network = true;
-		out->transport = "nvme-fabrics";
-	} else {
-		out->device = "";
-	}
-}
-
-void netswap_classify_fs(const char *fstype, struct netswap_class *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->transport = "local";
-	out->device = "";
-	if (!mountinfo_fs_is_network(fstype))
-		return;
-	out->network = true;
-	out->device = fstype;
-	if (!strcmp(fstype, "nfs") || !strcmp(fstype, "nfs4")) {
-		out->memalloc = true;	/* sunrpc xs_set_memalloc */
-		out->transport = "nfs";
-	} else if (!strcmp(fstype, "cifs") || !strcmp(fstype, "smb3") || !strcmp(fstype, "smb")) {
-		out->transport = "cifs";
-	} else {
-		out->transport = fstype;
-	}
-}
-
-void netswap_classify(const struct netswap_swap *sw, struct netswap_class *out)
-{
-	if (sw->have_mount) {
-		netswap_classify_fs(sw->fstype, out);
-		if (out->network)
-			return;
-	}
-	memset(out, 0, sizeof(*out));
-	out->transport = sw->ndevs ? "local" : "unknown";
-	out->device = "";
-	for (size_t i = 0; i < sw->ndevs; i++) {
-		struct netswap_class c;
-		netswap_classify_dev(&sw->devs[i], &c);
-		/* One leg without memalloc is enough to deadlock. */
-		if (c.network && (!out->network || !c.memalloc)) {
-			bool had = out->network, mem = out->memalloc;
-			*out = c;
-			out->memalloc = c.memalloc && (!had || mem);
-		}
-	}
-}
-
-bool netswap_opt_u64(const char *opts, const char *key, uint64_t *out)
-{
-	size_t kl = strlen(key);
-
-	for (const char *p = opts; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t n = c ? (size_t)(c - p) : strlen(p);
-		if (n > kl && !strncmp(p, key, kl) && p[kl] == '=')
-			return parse_u64_field((struct hr_span){ p + kl + 1, n - kl - 1 }, out) == 0;
-		p = c ? c + 1 : NULL;
-	}
-	return false;
-}
 
 static const char *how_name(enum netswap_how h)
 {
@@ -375,7 +278,7 @@ static void judge_writeback(const struct netswap_snap *s, const struct vmcalc_ni
 	}
 }
 
-static void judge(const void *before, const void *now, uint64_t interval_usec,
+void netswap_judge(const void *before, const void *now, uint64_t interval_usec,
 		  struct hr_findings *out)
 {
 	const struct netswap_snap *s = now;
@@ -416,11 +319,3 @@ static void judge(const void *before, const void *now, uint64_t interval_usec,
 			s->have_swaps ? "" : " (/proc/swaps unreadable: not checked)", DRAIN_WARN_S,
 			s->have_mountinfo ? "" : " (mountinfo unreadable: not checked)");
 }
-
-const struct hr_area area_netswap = {
-	.name = "netswap",
-	.summary = "swap and writeback over network storage; emergency reserve",
-	.state_size = sizeof(struct netswap_snap),
-	.sample = netswap_sample,
-	.judge = judge,
-};

@@ -1,24 +1,24 @@
-/* net.h - samplers of the conntrack and netloss `check` areas.
+/* net_sample.h - samplers of the conntrack and netloss `check` areas.
  *
  * They read, through the root, the /proc/net and /proc/sys/net files of the
  * network namespace headroom runs in (proc/net is a link to proc/self/net),
  * and /sys/class/net/IF/statistics as mounted for that namespace (ip netns
  * exec remounts /sys). State is struct conntrack_snap / netloss_snap
- * (snapshot/net.h), zeroed by the caller. Files that are absent because the
+ * (snapshot/net_snap.h), zeroed by the caller. Files that are absent because the
  * kernel lacks them leave HR_UNSET; other read errors are recorded with
- * findings_note(). Both return 0, or a negative errno only when nothing of
+ * note_add(). Both return 0, or a negative errno only when nothing of
  * the area could be read. They allocate one read buffer and free it; no
  * logging, no writes.
  */
-#ifndef HR_KERNEL_NET_H
-#define HR_KERNEL_NET_H
+#ifndef HR_KERNEL_NET_SAMPLE_H
+#define HR_KERNEL_NET_SAMPLE_H
 
-#include "detect/finding.h"
+#include "snapshot/note.h"
 #include "kernel/root.h"
-#include "snapshot/net.h"
+#include "snapshot/net_snap.h"
 
-int conntrack_sample(const struct hr_root *root, void *state, struct hr_findings *notes);
-int netloss_sample(const struct hr_root *root, void *state, struct hr_findings *notes);
+int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *notes);
+int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *notes);
 
 /* Names the netns of the reader: inode of proc/self/ns/net, compared with
  * proc/1/ns/net when that is readable. Never fails (falls back to
