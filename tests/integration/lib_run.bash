@@ -25,6 +25,29 @@ cleanup() {
 }
 trap cleanup EXIT
 cc -O2 -o "$WORK/hr_load" "$(dirname "${BASH_SOURCE[0]}")/hr_load.c" || fail "cannot build hr_load"
+# notify_listen SOCK LOG SECONDS [stamp]: systemd's side of sd_notify, in the
+# background (its pid in $listener): every datagram to LOG on one line,
+# newlines as spaces; with "stamp", prefixed by the listener's
+# CLOCK_MONOTONIC in microseconds. Returns once the socket exists.
+notify_listen() {
+	python3 - "$1" "$2" "$3" "${4:-}" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(0.5)
+end, stamp = time.time() + int(sys.argv[3]), sys.argv[4] == "stamp"
+with open(sys.argv[2], "a", buffering=1) as log:
+    while time.time() < end:
+        try:
+            m = s.recv(4096).decode().replace("\n", " ")
+        except socket.timeout:
+            continue
+        if stamp:
+            m = "%d %s" % (time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000, m)
+        log.write(m + "\n")
+PY
+	listener=$!
+	for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.05; done
+}
 # run_in CGROUP_DIR CMD...: runs CMD inside the cgroup.
 run_in() { local cg=$1; shift; ( echo $BASHPID >"$cg/cgroup.procs" && exec "$@" ); }
 # mkcg NAME LIMIT: creates $M/$PFX-NAME with that limit; prints the path.

@@ -9,23 +9,9 @@ cd "$(dirname "$0")/../.."
 command -v python3 >/dev/null || skip "python3 needed for the notify socket listener"
 
 mkdir -p "$WORK/run"
-# Each datagram, newlines as spaces, with the listener's CLOCK_MONOTONIC in us.
-python3 - "$WORK/notify.sock" "$WORK/notify.log" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1]); s.settimeout(0.5)
-end = time.time() + 40
-with open(sys.argv[2], "a", buffering=1) as log:
-    while time.time() < end:
-        try:
-            m = s.recv(4096).decode().replace("\n", " ")
-            log.write("%d %s\n" % (time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000, m))
-        except socket.timeout:
-            pass
-PY
-listener=$!
+# Each datagram with the listener's CLOCK_MONOTONIC in us.
+notify_listen "$WORK/notify.sock" "$WORK/notify.log" 40 stamp
 trap 'kill $listener 2>/dev/null; cleanup' EXIT
-for _ in $(seq 50); do [ -S "$WORK/notify.sock" ] && break; sleep 0.05; done
 agent_config "$WORK/a.conf" "$PFX-*"
 # stderr is a file: JOURNAL_STREAM names some other inode, so no prefixes.
 : >"$WORK/agent.log"

@@ -13,21 +13,7 @@ command -v python3 >/dev/null || skip "python3 needed for the notify socket list
 LIMIT=$((256 << 20))
 "$WORK/hr_load" create "$WORK/file" 300 >/dev/null || fail "cannot create the test file"
 mkdir -p "$WORK/run"
-# A notify socket listener (systemd's side of sd_notify).
-python3 - "$WORK/notify.sock" "$WORK/notify.log" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1]); s.settimeout(0.5)
-end = time.time() + 60
-with open(sys.argv[2], "a", buffering=1) as log:
-    while time.time() < end:
-        try:
-            log.write(s.recv(4096).decode().replace("\n", " ") + "\n")
-        except socket.timeout:
-            pass
-PY
-listener=$!
-for _ in $(seq 50); do [ -S "$WORK/notify.sock" ] && break; sleep 0.05; done
+notify_listen "$WORK/notify.sock" "$WORK/notify.log" 60
 # Built-in defaults: an empty config file has no policy.
 : >"$WORK/empty.conf"
 NOTIFY_SOCKET=$WORK/notify.sock WATCHDOG_USEC=2000000 "$HR" run -c "$WORK/empty.conf" \
