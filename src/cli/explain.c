@@ -335,7 +335,7 @@ int cmd_explain(int argc, char **argv)
 			break;
 		}
 		case 'h': help(stdout); return 0;
-		default: help(stderr); return HR_EXIT_USAGE;
+		default: return cli_usage_hint("explain");
 		}
 	}
 	if (c.json && c.json_lines) {

@@ -95,7 +95,7 @@ int cmd_run(int argc, char **argv)
 		case 'r': root = optarg; break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return HR_EXIT_USAGE;
+		default: return cli_usage_hint("run");
 		}
 	}
 	if (optind != argc) {

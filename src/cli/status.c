@@ -187,7 +187,7 @@ int cmd_status(int argc, char **argv)
 			     "One line (or a JSON object) on the running agent; exit 3 if none runs\n"
 			     "or if that cannot be told.");
 			return 0;
-		default: return HR_EXIT_USAGE;
+		default: return cli_usage_hint("status");
 		}
 	}
 	snprintf(path, sizeof(path), "%s/status", dir);
