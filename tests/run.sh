@@ -52,6 +52,20 @@ run_golden() {
 	done
 	echo "golden: done"
 	run_fixcheck "$hr"
+	run_promtool
+}
+
+# The Prometheus goldens are valid exposition by Prometheus' own linter.
+run_promtool() {
+	local f out bad=0
+	for f in tests/golden/prom-*.ok; do
+		[ "$f" = tests/golden/prom-list-metrics.ok ] && continue
+		if ! out=$(promtool check metrics <"$f" 2>&1); then
+			bad=1; echo "promtool $(basename "$f"): $out"
+		fi
+	done
+	if [ $bad = 0 ]; then passed=$((passed + 1)); echo "promtool check metrics: goldens ok"
+	else failed=$((failed + 1)); failures+=("promtool check metrics"); fi
 }
 
 # Fix blocks of the check goldens are safe to paste, hostile cgroup names

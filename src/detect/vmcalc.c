@@ -128,3 +128,22 @@ uint64_t vmcalc_round_mib_kb(uint64_t kb)
 {
 	return sat_mul((sat_add(kb, 1023)) / 1024, 1024);
 }
+
+uint64_t vmcalc_min_free_recommended_kb(uint64_t def_kb, uint64_t nic_need_kb, uint64_t thp_kb,
+					uint64_t lowmem_kb, bool *capped)
+{
+	uint64_t required = def_kb > nic_need_kb ? def_kb : nic_need_kb;
+	uint64_t rec = vmcalc_round_mib_kb(required > thp_kb ? required : thp_kb);
+	uint64_t cap5 = lowmem_kb / 20;
+
+	/* Never advise more than 5 % of lowmem, the kernel's own cap on its
+	 * THP raise: no ordinary allocation may use the reserve and kswapd
+	 * keeps low/high above it, so a bigger one starves a host whose
+	 * anon memory fills the rest (admin-guide/sysctl/vm.rst: too high a
+	 * value OOMs the machine). Only the NIC estimate gets there (many
+	 * queues x 1024 jumbo buffers); fewer or smaller rings are the fix. */
+	*capped = cap5 >= 1024 && rec > cap5;
+	if (*capped)
+		rec = cap5 / 1024 * 1024;
+	return rec;
+}

@@ -73,4 +73,11 @@ void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out);
 /* Rounds KiB up to a multiple of 1024 (whole MiB), for recommended sysctls. */
 uint64_t vmcalc_round_mib_kb(uint64_t kb);
 
+/* What headroom recommends for vm.min_free_kbytes (zones.min_free_kbytes
+ * and the metrics use this one formula): the largest of the kernel default,
+ * the NIC rings' need (vmcalc_nic) and the THP raise, rounded up to whole
+ * MiB, at most 5 % of lowmem (*capped then true). All KiB. */
+uint64_t vmcalc_min_free_recommended_kb(uint64_t def_kb, uint64_t nic_need_kb, uint64_t thp_kb,
+					uint64_t lowmem_kb, bool *capped);
+
 #endif

@@ -1,0 +1,107 @@
+/* prom.h - the check engine's samples and findings as Prometheus text
+ * exposition, format 0.0.4 (served with the content type PROM_CONTENT_TYPE).
+ *
+ * Who calls it: `headroom check --format=prometheus` once, and the agent
+ * after every judged pass (then report/http_srv.h serves the text and
+ * prom_write_file() leaves it for node_exporter's textfile collector).
+ *
+ * Memory: the output buffer and the memcg selection scratch are the
+ * caller's, allocated once (PROM_BUF_DEFAULT is enough for the default
+ * cardinality, measured in bench/bench_prom.c); prom_render() never
+ * allocates, logs or does I/O, so it may run after the agent is ready and
+ * locked in memory. A line that does not fit is left out whole (the text
+ * stays valid exposition), counted and reported in headroom_metrics_lines_cut;
+ * 512 bytes at the end are kept for that trailer.
+ *
+ * Cardinality: the per-cgroup families carry only limited cgroups: every
+ * one with limit hits (up to memcg_hits_max, in hierarchy order) plus the
+ * memcg_top nearest their limit (usage / lowest of memory.max and
+ * memory.high); the rest are counted in headroom_metrics_memcgs_cut. Every
+ * other family is bounded by the kernel (zones, orders, swap areas) or by
+ * a table (counters, incident kinds, findings).
+ *
+ * Names follow the Prometheus conventions: headroom_ prefix, base units
+ * (bytes, not pages or KiB), _total for counters. The families are listed
+ * by prom_family_name() (`headroom check --list-metrics`), so the rules and
+ * the dashboard are tested against what is really exported.
+ */
+#ifndef HR_REPORT_PROM_H
+#define HR_REPORT_PROM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/finding.h"
+#include "snapshot/memcg_tree.h"
+#include "snapshot/net_snap.h"
+#include "snapshot/vmsnap.h"
+
+#define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define PROM_BUF_DEFAULT (1u << 20)	/* 1 MiB */
+#define PROM_MEMCG_TOP_DEFAULT 50
+#define PROM_MEMCG_HITS_DEFAULT 200
+#define PROM_RESERVE 512		/* bytes kept for the trailer */
+
+/* The output: caller's buffer, text in buf[0..len), NUL-terminated when
+ * cap > len. */
+struct prom_out {
+	char *buf;
+	size_t cap, len;
+	size_t lines_cut;	/* lines that did not fit */
+	bool fail;		/* the line being built does not fit */
+};
+
+struct prom_config {
+	size_t memcg_top;	/* limited cgroups nearest their limit */
+	size_t memcg_hits_max;	/* limited cgroups with hits, always exported up to this */
+};
+
+/* One judged pass: each area's snapshot, NULL where the area was not
+ * sampled (its families are then absent and headroom_area_sampled says 0). */
+struct prom_input {
+	const struct memcg_tree *memcg;
+	const struct conntrack_snap *conntrack;
+	const struct netswap_snap *netswap;
+	const struct zones_snap *zones;
+	const struct netloss_snap *net;
+	const struct hr_findings *findings;	/* the judged findings, or NULL */
+	const uint64_t *incidents;	/* HR_INC_NKINDS counts (agent), NULL: family absent */
+	const char *version;		/* headroom_build_info; NULL: HR_VERSION */
+};
+
+void prom_out_init(struct prom_out *o, char *buf, size_t cap);
+void prom_config_default(struct prom_config *c);
+
+/* Scratch entries prom_render() needs for a config. */
+size_t prom_scratch_len(const struct prom_config *c);
+
+/* Renders every family of *in into o (appending). scratch holds
+ * prom_scratch_len(cfg) entries. Returns 0, or -E2BIG when lines were cut
+ * (the text is still valid, with the count in its last family). */
+int prom_render(struct prom_out *o, const struct prom_input *in, const struct prom_config *cfg,
+		uint32_t *scratch, size_t scratch_len);
+
+/* Family names, in the order rendered: i = 0.. until NULL. Type and help
+ * through the other two (NULL past the end). */
+const char *prom_family_name(size_t i);
+const char *prom_family_type(size_t i);
+const char *prom_family_help(size_t i);
+
+/* Writer pieces, for a caller's own families (the agent's self-metrics):
+ * one "# HELP" and "# TYPE" pair, then samples. labels is "k1", "v1",
+ * "k2", "v2", ... (nlabels pairs); values are escaped here. A sample whose
+ * value is HR_UNSET is skipped. */
+void prom_family(struct prom_out *o, const char *name, const char *type, const char *help);
+void prom_sample_u64(struct prom_out *o, const char *name, const char *const *labels,
+		     size_t nlabels, uint64_t v);
+void prom_sample_f64(struct prom_out *o, const char *name, const char *const *labels,
+		     size_t nlabels, double v);
+
+/* Label value escaping of the exposition format: backslash, double quote
+ * and newline escaped; other control bytes and bytes that are not UTF-8
+ * become '?'. Writes at most cap-1 bytes and a NUL; returns the length it
+ * needed (>= cap: cut). */
+size_t prom_escape(const char *s, size_t len, char *out, size_t cap);
+
+#endif
