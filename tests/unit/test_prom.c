@@ -1,0 +1,161 @@
+/* test_prom.c - the Prometheus renderer: label escaping, whole-line cuts in
+ * a full buffer (the text stays valid and says what it cut), the bounded
+ * memcg selection (hits first, then nearest the limit, the rest counted). */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "report/prom.h"
+#include "util/parse.h"
+
+static void test_escape(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(prom_escape(S("a\"b\\c\nd"), out, sizeof(out)), 10);
+	assert_string_equal(out, "a\\\"b\\\\c\\nd");
+	/* control bytes and broken UTF-8 become '?', valid UTF-8 stays */
+	assert_int_equal(prom_escape(S("x\001\xff\xc3\xa9\xe2\x82"), out, sizeof(out)), 7);
+	assert_string_equal(out, "x??\xc3\xa9??");
+	/* overlong and surrogate encodings are not UTF-8 */
+	prom_escape(S("\xc0\xaf\xed\xa0\x80"), out, sizeof(out));
+	assert_string_equal(out, "?????");
+	/* cut: the needed length is returned, the output is terminated */
+	assert_int_equal(prom_escape(S("abcdef"), out, 4), 6);
+	assert_string_equal(out, "abc");
+}
+
+static void tree_node(struct memcg_tree *t, size_t i, const char *path, uint64_t usage,
+		      uint64_t limit, uint64_t max_events)
+{
+	struct memcg_node *n = &t->nodes[i];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->path, sizeof(n->path), "%s", path);
+	n->parent = i ? 0 : MEMCG_NONE;
+	n->usage_bytes = usage;
+	n->limit_bytes = limit;
+	n->high_bytes = MEMCG_NO_LIMIT;
+	n->failcnt = HR_UNSET;
+	n->tcp_usage_bytes = HR_UNSET;
+	n->has_events = true;
+	n->events = (struct memcg_events){ 0, 0, max_events, 0, 0, 0, HR_UNSET };
+	memset(&n->stat, 0xff, sizeof(n->stat));
+}
+
+/* Ten limited cgroups: /c0../c9 at 10..100 % of 1 GiB; /c2 and /c5 hit. */
+static struct memcg_tree *tree(void)
+{
+	struct memcg_tree *t = calloc(1, sizeof(*t));
+	t->version = 2;
+	t->cap = 11;
+	t->nodes = calloc(t->cap, sizeof(*t->nodes));
+	tree_node(t, 0, "/", 1 << 30, MEMCG_NO_LIMIT, 0);
+	for (size_t i = 0; i < 10; i++) {
+		char p[16];
+		snprintf(p, sizeof(p), "/c%zu", i);
+		tree_node(t, i + 1, p, (uint64_t)(i + 1) * (1u << 30) / 10, 1u << 30,
+			  i == 2 || i == 5 ? 7 : 0);
+	}
+	t->n = 11;
+	t->nodes[0].first_child = 1;
+	t->nodes[0].nchildren = 10;
+	t->proc_num_cgroups = HR_UNSET;
+	return t;
+}
+
+static void test_select(void **state)
+{
+	(void)state;
+	struct memcg_tree *t = tree();
+	struct prom_input in = { .memcg = t };
+	struct prom_config cfg = { .memcg_top = 3, .memcg_hits_max = 1 };
+	uint32_t scratch[4];
+	size_t cap = 1 << 16;
+	char *buf = malloc(cap);
+	struct prom_out o;
+
+	prom_out_init(&o, buf, cap);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, 4), 0);
+	/* hits: only the first (/c2) fits; nearest the limit: c9 c8 c7; /c5's
+	 * hits did not fit hits_max and it is not among the top 3. */
+	assert_non_null(strstr(buf, "headroom_memcg_usage_bytes{cgroup=\"/c2\"}"));
+	assert_non_null(strstr(buf, "headroom_memcg_usage_bytes{cgroup=\"/c9\"} 1073741824\n"));
+	assert_non_null(strstr(buf, "{cgroup=\"/c8\"}"));
+	assert_non_null(strstr(buf, "{cgroup=\"/c7\"}"));
+	assert_null(strstr(buf, "{cgroup=\"/c5\"}"));
+	assert_null(strstr(buf, "{cgroup=\"/c6\"}"));
+	assert_non_null(strstr(buf, "\nheadroom_memcg_limited_cgroups 10\n"));
+	assert_non_null(strstr(buf, "\nheadroom_metrics_memcgs_cut 6\n"));
+	/* hierarchy order in the output: c2 before c7 */
+	assert_true(strstr(buf, "usage_bytes{cgroup=\"/c2\"}") < strstr(buf, "usage_bytes{cgroup=\"/c7\"}"));
+	/* a scratch smaller than the config shrinks the top set, never overruns */
+	prom_out_init(&o, buf, cap);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, 2), 0);
+	assert_non_null(strstr(buf, "\nheadroom_metrics_memcgs_cut 8\n"));
+	free(buf);
+	free(t->nodes);
+	free(t);
+}
+
+/* A buffer too small: whole lines are left out, the trailer says how many,
+ * and nothing is written past cap. */
+static void test_cut(void **state)
+{
+	(void)state;
+	struct memcg_tree *t = tree();
+	struct prom_input in = { .memcg = t };
+	struct prom_config cfg;
+	prom_config_default(&cfg);
+	uint32_t *scratch = calloc(prom_scratch_len(&cfg), sizeof(*scratch));
+	size_t cap = PROM_RESERVE + 1500;
+	char *buf = malloc(cap + 16);
+	memset(buf, 'Z', cap + 16);
+	struct prom_out o;
+
+	prom_out_init(&o, buf, cap);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, prom_scratch_len(&cfg)), -E2BIG);
+	assert_true(o.len < cap && o.lines_cut > 0);
+	assert_int_equal(buf[cap + 1], 'Z');
+	assert_int_equal(buf[o.len], '\0');
+	char want[64];
+	snprintf(want, sizeof(want), "\nheadroom_metrics_lines_cut %zu\n", o.lines_cut);
+	assert_non_null(strstr(buf, want));
+	/* every line is whole: ends in a newline, a sample has a value */
+	assert_int_equal(buf[o.len - 1], '\n');
+	for (char *l = buf; *l; l = strchr(l, '\n') + 1)
+		assert_true(l[0] == '#' || strchr(l, ' ') < strchr(l, '\n'));
+	free(buf);
+	free(scratch);
+	free(t->nodes);
+	free(t);
+}
+
+static void test_families(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	for (; prom_family_name(n); n++) {
+		const char *name = prom_family_name(n), *type = prom_family_type(n);
+		assert_int_equal(strncmp(name, "headroom_", 9), 0);
+		size_t l = strlen(name);
+		bool total = l > 6 && !strcmp(name + l - 6, "_total");
+		/* counters and only counters end in _total */
+		assert_int_equal(total, !strcmp(type, "counter"));
+		assert_non_null(prom_family_help(n));
+	}
+	assert_true(n > 30);
+	assert_null(prom_family_type(n));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_families),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
