@@ -52,7 +52,7 @@ run_golden() {
 	done
 	echo "golden: done"
 	run_fixcheck "$hr"
-	run_promtool
+	run_promtool "$hr"
 }
 
 # The Prometheus goldens are valid exposition by Prometheus' own linter.
@@ -66,6 +66,11 @@ run_promtool() {
 	done
 	if [ $bad = 0 ]; then passed=$((passed + 1)); echo "promtool check metrics: goldens ok"
 	else failed=$((failed + 1)); failures+=("promtool check metrics"); fi
+	if out=$(tests/prometheus/check.sh "$1" 2>&1); then
+		passed=$((passed + 1)); echo "prometheus rules and dashboard: $(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("prometheus rules and dashboard"); printf '%s\n' "$out" | tail -30
+	fi
 }
 
 # Fix blocks of the check goldens are safe to paste, hostile cgroup names
