@@ -76,6 +76,11 @@ run_promtool() {
 	else
 		failed=$((failed + 1)); failures+=("npd configs"); printf '%s\n' "$out" | tail -30
 	fi
+	if out=$(python3 tests/kubernetes/check_manifests.py 2>&1); then
+		passed=$((passed + 1)); echo "$(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("kubernetes manifests"); printf '%s\n' "$out" | tail -30
+	fi
 }
 
 # Fix blocks of the check goldens are safe to paste, hostile cgroup names
