@@ -31,7 +31,7 @@ static void help(FILE *out)
 	      "  --npd              node-problem-detector custom plugin: one line of at\n"
 	      "                     most 80 bytes; exit 0 no crit finding, 1 crit, 2 failed\n"
 	      "  --memcg-top N      prometheus: limited cgroups nearest their limit (50)\n"
-	      "  --memcg-hits-max N prometheus: limited cgroups with hits, all up to N (200)\n"
+	      "  --memcg-hits-max N prometheus: limited cgroups with hits, all up to N (100)\n"
 	      "  --list-metrics     the metric families of --format=prometheus\n"
 	      "  --interval SECONDS sample twice, SECONDS apart, and report rates\n"
 	      "  --area LIST        only these areas, comma-separated: memcg, conntrack,\n"

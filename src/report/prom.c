@@ -372,10 +372,16 @@ struct mc_labels {
 static void mc_labels_of(const struct memcg_node *n, struct mc_labels *l)
 {
 	l->n = 0;
-	l->kv[l->n * 2] = "cgroup";
-	l->kv[l->n * 2 + 1] = n->path;
-	l->n++;
-	if (kubepath_parse(n->path, strlen(n->path), &l->k) == 0) {
+	bool kube = kubepath_parse(n->path, strlen(n->path), &l->k) == 0;
+	/* A container's pod_uid + container_id name it uniquely; its path
+	 * (~190 bytes with the systemd driver) would double every line:
+	 * measured 879 KB vs 4xx KB for 193 containers, bench/bench_prom.c. */
+	if (!kube || !l->k.container_id[0]) {
+		l->kv[0] = "cgroup";
+		l->kv[1] = n->path;
+		l->n++;
+	}
+	if (kube) {
 		static const char *const keys[] = { "qos", "pod_uid", "container_id" };
 		const char *vals[] = { l->k.qos, l->k.pod_uid, l->k.container_id };
 		for (size_t i = 0; i < 3; i++)

@@ -18,7 +18,9 @@
  * memcg_top nearest their limit (usage / lowest of memory.max and
  * memory.high); the rest are counted in headroom_metrics_memcgs_cut. Every
  * other family is bounded by the kernel (zones, orders, swap areas) or by
- * a table (counters, incident kinds, findings).
+ * a table (counters, incident kinds, findings). A cgroup's labels are its
+ * path (cgroup); below kubepods also qos and pod_uid, and for a container
+ * container_id instead of the path (snapshot/kubepath.h).
  *
  * Names follow the Prometheus conventions: headroom_ prefix, base units
  * (bytes, not pages or KiB), _total for counters. The families are listed
@@ -40,7 +42,7 @@
 #define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define PROM_BUF_DEFAULT (1u << 20)	/* 1 MiB */
 #define PROM_MEMCG_TOP_DEFAULT 50
-#define PROM_MEMCG_HITS_DEFAULT 200
+#define PROM_MEMCG_HITS_DEFAULT 100
 #define PROM_RESERVE 512		/* bytes kept for the trailer */
 
 /* The output: caller's buffer, text in buf[0..len), NUL-terminated when
