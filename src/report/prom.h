@@ -3,7 +3,7 @@
  *
  * Who calls it: `headroom check --format=prometheus` once, and the agent
  * after every judged pass (then report/http_srv.h serves the text and
- * prom_write_file() leaves it for node_exporter's textfile collector).
+ * prom_textfile_write() in report/http_srv.h leaves it for node_exporter).
  *
  * Memory: the output buffer and the memcg selection scratch are the
  * caller's, allocated once (PROM_BUF_DEFAULT is enough for the default
