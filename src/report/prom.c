@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "detect/incident.h"
@@ -319,10 +318,35 @@ static double memcg_ratio(const struct memcg_tree *t, const struct memcg_node *n
 	return b ? (double)n->usage_bytes / (double)b : 1e9;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* In-place heapsort: glibc's qsort() may malloc a merge buffer (above 1 KiB
+ * of elements), and render must not allocate. */
+static void sift(uint32_t *a, size_t i, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1] > a[c])
+			c++;
+		if (a[i] >= a[c])
+			return;
+		uint32_t t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_u32(uint32_t *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (size_t e = n; e-- > 1;) {
+		uint32_t t = a[0];
+		a[0] = a[e];
+		a[e] = t;
+		sift(a, 0, e);
+	}
 }
 
 /* Selects the exported cgroups into sel[0..*nsel) in hierarchy order.
@@ -358,7 +382,7 @@ static size_t memcg_select(const struct memcg_tree *t, const struct prom_config 
 	}
 	memmove(sel + nh, top, nt * sizeof(*sel));
 	*nsel = nh + nt;
-	qsort(sel, *nsel, sizeof(*sel), cmp_u32);
+	sort_u32(sel, *nsel);
 	return limited;
 }
 
