@@ -11,7 +11,13 @@
 #      with page cache by dd until it hits its limit;
 #   4. a real Prometheus (Debian package) on loopback scrapes every second;
 #      its HTTP API must report the target up, and a failcnt series with the
-#      pod_uid and container_id labels that grows.
+#      pod_uid and container_id labels that grows;
+#   5. UDP receive-buffer drops caused in the test's network namespace (a
+#      receiver with the smallest SO_RCVBUF that never reads): Prometheus
+#      must show headroom_net_loss_total{counter="Udp:RcvbufErrors"} > 0
+#      labelled with that netns' inode.
+# Everything runs in a network namespace of its own (hr-prom-$$, loopback
+# only): the net area reads /proc/net, the reader's netns.
 # Exit 0 pass, 77 skip (reason on the last line), else fail. Root only.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +28,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (creates memory cgroups)"
 [ -x "$SERVE" ] || make -s "$SERVE" >/dev/null || fail "cannot build $SERVE"
-for t in prometheus promtool curl python3; do
+for t in prometheus promtool curl python3 ip nsenter; do
 	command -v $t >/dev/null || skip "$t missing (tools/install-deps.sh test)"
 done
 own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
@@ -35,8 +41,10 @@ top=$mnt${own%/}/hr-prom-$$
 leaf=$top/kubepods/pod$UID_/$CID
 tmp=$(mktemp -d /var/tmp/hr-prom.XXXXXX) || fail "mktemp"
 case $(stat -f -c %T "$tmp") in tmpfs|ramfs) rm -rf "$tmp"; tmp=$(mktemp -d "$PWD/.hr-prom.XXXXXX") ;; esac
-serve_pid= prom_pid=
+serve_pid= prom_pid= rcv_pid=
+NS=hr-prom-$$
 cleanup() {
+	[ -n "$rcv_pid" ] && kill "$rcv_pid" 2>/dev/null
 	for p in $serve_pid $prom_pid; do kill "$p" 2>/dev/null; done
 	for p in $serve_pid $prom_pid; do wait "$p" 2>/dev/null; done
 	if [ -d "$leaf" ]; then
@@ -49,13 +57,22 @@ cleanup() {
 	fi
 	rm -rf "$tmp"
 	for d in "$leaf" "$top/kubepods/pod$UID_" "$top/kubepods" "$top"; do [ -d "$d" ] && rmdir "$d"; done
+	ip netns del "$NS" 2>/dev/null
 }
 trap cleanup EXIT
+ip netns add "$NS" 2>/dev/null || skip "ip netns add failed"
+ip -n "$NS" link set lo up || skip "ip netns exec failed"
+# nsenter, not ip netns exec: that one remounts /sys for the netns, which
+# hides the cgroup hierarchies below /sys/fs/cgroup.
+# Background jobs call nsenter directly so that $! is the program itself
+# (nsenter execs it), not a subshell that a kill would leave behind.
+IN() { nsenter --net=/run/netns/"$NS" -- "$@"; }
+ns_ino=$(IN readlink /proc/self/ns/net | tr -dc 0-9)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { IN python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # 1. the endpoint
-"$SERVE" --root / --addr 127.0.0.1 --port 0 --seconds 120 --interval-ms 1000 \
+nsenter --net=/run/netns/"$NS" -- "$SERVE" --root / --addr 127.0.0.1 --port 0 --seconds 120 --interval-ms 1000 \
 	--textfile "$tmp/headroom.prom" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
 for _ in $(seq 100); do grep -q '^listening' "$tmp/serve.out" && break; sleep 0.05; done
@@ -65,13 +82,13 @@ url=http://127.0.0.1:$port/metrics
 sleep 1.2	# first pass
 
 # 2. curl
-code=$(curl -s -o "$tmp/body" -D "$tmp/head" -w '%{http_code}' --max-time 5 "$url")
+code=$(IN curl -s -o "$tmp/body" -D "$tmp/head" -w '%{http_code}' --max-time 5 "$url")
 [ "$code" = 200 ] || fail "GET /metrics: HTTP $code"
 grep -qx $'Content-Type: text/plain; version=0.0.4; charset=utf-8\r' "$tmp/head" ||
 	fail "content type: $(grep -i content-type "$tmp/head")"
 promtool check metrics <"$tmp/body" || fail "promtool check metrics on the live output"
 grep -q '^headroom_area_sampled{area="memcg"} 1$' "$tmp/body" || fail "memcg area not sampled"
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/")
+code=$(IN curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/")
 [ "$code" = 404 ] || fail "GET /: HTTP $code, want 404"
 promtool check metrics <"$tmp/headroom.prom" || fail "textfile not valid exposition"
 
@@ -95,11 +112,11 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$port']
 CFG
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
+nsenter --net=/run/netns/"$NS" -- prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
 	--web.listen-address="127.0.0.1:$pport" --log.level=warn >"$tmp/prom.log" 2>&1 &
 prom_pid=$!
 api=http://127.0.0.1:$pport/api/v1
-query() { curl -s --max-time 3 "$api/query" --data-urlencode "query=$1"; }
+query() { IN curl -s --max-time 3 "$api/query" --data-urlencode "query=$1"; }
 # value of the first result of a query, or empty
 value() { query "$1" | python3 -c 'import json,sys
 r=json.load(sys.stdin)["data"]["result"]
@@ -112,7 +129,7 @@ for _ in $(seq 60); do
 	sleep 0.5
 done
 [ -n "$first" ] || fail "Prometheus has no $sel (log: $(tail -5 "$tmp/prom.log"))"
-health=$(curl -s --max-time 3 "$api/targets" | python3 -c 'import json,sys
+health=$(IN curl -s --max-time 3 "$api/targets" | python3 -c 'import json,sys
 t=json.load(sys.stdin)["data"]["activeTargets"][0]; print(t["health"], repr(t["lastError"]))')
 [ "$health" = "up ''" ] || fail "target health: $health"
 # more hits: the series grows in Prometheus
@@ -129,4 +146,33 @@ done
 [ -n "$grown" ] || fail "failcnt did not grow in Prometheus (first $first, kernel now $now)"
 usage=$(value "headroom_memcg_usage_bytes{pod_uid=\"$UID_\"} / headroom_memcg_limit_bytes{pod_uid=\"$UID_\"}")
 [ -n "$usage" ] || fail "no usage/limit ratio for the pod"
-echo "measured: Prometheus saw failcnt $first -> $grown (kernel $now), usage/limit $usage"
+
+# 5. UDP drops in our netns: receiver never reads, sender paced and bounded.
+nsenter --net=/run/netns/"$NS" -- timeout 40 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+time.sleep(35)
+' >"$tmp/udpport" &
+rcv_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/udpport" ] && break; sleep 0.1; done
+[ -s "$tmp/udpport" ] || fail "UDP receiver did not start"
+IN timeout 10 python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end, n = time.time() + 2, 0
+while time.time() < end and n < 40000:
+    for _ in range(200):
+        s.sendto(b"x" * 512, ("127.0.0.1", int(sys.argv[1]))); n += 1
+    time.sleep(0.02)
+' "$(cat "$tmp/udpport")" || fail "UDP sender"
+drops=
+for _ in $(seq 60); do
+	drops=$(value "headroom_net_loss_total{counter=\"Udp:RcvbufErrors\",netns=\"$ns_ino\"} > 0")
+	[ -n "$drops" ] && break
+	sleep 0.5
+done
+[ -n "$drops" ] || fail "Prometheus shows no Udp:RcvbufErrors in netns $ns_ino"
+echo "measured: Prometheus saw failcnt $first -> $grown (kernel $now), usage/limit $usage, Udp:RcvbufErrors $drops in netns $ns_ino"
