@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "report/http_req.h"
-#include "report/prom.h"
 
 /* epoll_data.u64 of the two server fds; clients use their slot index. */
 #define TAG_LISTEN (UINT64_MAX - 1)
@@ -58,7 +57,7 @@ void http_srv_config_default(struct http_srv_config *c)
 	c->port = HTTP_SRV_PORT_DEFAULT;
 	c->clients = HTTP_SRV_CLIENTS_DEFAULT;
 	c->timeout_ms = HTTP_SRV_TIMEOUT_MS_DEFAULT;
-	c->body_cap = PROM_BUF_DEFAULT;
+	c->body_cap = HTTP_SRV_BODY_DEFAULT;
 }
 
 static void close_fd(int *fd)
@@ -133,7 +132,7 @@ int http_srv_init(struct http_srv *s, const struct http_srv_config *cfg, http_re
 	s->epfd = s->lfd = s->tfd = -1;
 	s->live = true;
 	if (!cfg->addr || cfg->clients < 1 || cfg->clients > 1024 || cfg->timeout_ms < 1 ||
-	    cfg->body_cap < PROM_RESERVE * 2 || !render)
+	    cfg->body_cap < HTTP_SRV_BODY_MIN || !render)
 		return -EINVAL;
 	s->cfg = *cfg;
 	s->render = render;
@@ -241,7 +240,7 @@ static const struct {
 
 static void respond(struct http_srv *s, struct http_client *c, int r, bool head_only)
 {
-	const char *ctype = r == R200 ? PROM_CONTENT_TYPE : "text/plain; charset=utf-8";
+	const char *ctype = r == R200 ? HTTP_SRV_CONTENT_TYPE : "text/plain; charset=utf-8";
 	if (r == R200) {
 		c->body = s->body;
 		c->blen = s->body_len;

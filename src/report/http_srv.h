@@ -24,7 +24,7 @@
  * GET /metrics or HEAD /metrics head is complete and no earlier response is
  * still being sent from the buffer; otherwise the request is answered from
  * the body being sent (at most one scrape old), so the buffer is never
- * rewritten under a slow client. Content-Type is PROM_CONTENT_TYPE exactly.
+ * rewritten under a slow client. Content-Type is HTTP_SRV_CONTENT_TYPE exactly.
  * The agent renders once per judged pass into a buffer of its own and its
  * callback copies that (a memcpy of ~250 KB with 1,000 cgroups, against
  * ~2 ms for a render: bench/bench_prom.c), so the scrape rate never
@@ -49,6 +49,11 @@
 #define HTTP_SRV_TIMEOUT_MS_DEFAULT 5000
 #define HTTP_SRV_REQ_MAX 4096
 #define HTTP_SRV_EVENTS 32
+#define HTTP_SRV_BODY_DEFAULT (1u << 20)
+#define HTTP_SRV_BODY_MIN 1024
+/* Exactly this: Prometheus 3 refuses a scrape whose type is missing or
+ * malformed (report/prom.h renders the format it names). */
+#define HTTP_SRV_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 struct http_srv_config {
 	const char *addr;	/* numeric IPv4 or IPv6 address; "127.0.0.1" by default */

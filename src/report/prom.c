@@ -11,6 +11,7 @@
 #include "detect/incident.h"
 #include "detect/netswap_class.h"
 #include "detect/vmcalc.h"
+#include "report/http_srv.h"
 #include "report/report.h"
 #include "snapshot/kubepath.h"
 #include "util/parse.h"
@@ -58,6 +59,9 @@
 	X(SWAP_NET, "headroom_swap_network_areas", "gauge", "Swap areas whose pages are written over the network.") \
 	X(NETFS_RW, "headroom_network_mounts", "gauge", "Network filesystems mounted read-write (writeback over the network).") \
 	X(INCIDENTS, "headroom_kernel_incidents_total", "counter", "Kernel log incidents recognised by the explain engine, by kind.") \
+	X(HTTP_CONNS, "headroom_http_connections_total", "counter", "Connections to the metrics endpoint, by outcome (accepted; rejected: over the connection bound; timeout: not done in time; error).") \
+	X(HTTP_RESP, "headroom_http_responses_total", "counter", "Responses of the metrics endpoint by status code.") \
+	X(HTTP_RENDER, "headroom_scrape_render_seconds", "gauge", "Time the last scrape spent rendering its body (max: the longest since start).") \
 	X(LINES_CUT, "headroom_metrics_lines_cut", "gauge", "Lines left out of this exposition because the buffer was full.")
 
 #define X_ENUM(e, n, t, h) PF_##e,
@@ -758,6 +762,29 @@ int prom_render(struct prom_out *o, const struct prom_input *in, const struct pr
 			const char *kv[] = { "kind", incident_kind_name((enum hr_incident_kind)k) };
 			smp(o, PF_INCIDENTS, kv, 1, in->incidents[k]);
 		}
+	}
+	if (in->http) {
+		const struct http_srv_stats *h = in->http;
+		fam(o, PF_HTTP_CONNS);
+		const struct {
+			const char *what;
+			uint64_t v;
+		} conns[] = { { "accepted", h->accepted }, { "rejected", h->rejected },
+			      { "timeout", h->timeouts }, { "error", h->errors } };
+		for (size_t i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
+			const char *kv[] = { "outcome", conns[i].what };
+			smp(o, PF_HTTP_CONNS, kv, 1, conns[i].v);
+		}
+		fam(o, PF_HTTP_RESP);
+		static const char *const codes[] = { "200", "400", "404", "405", "431", "503" };
+		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+			const char *kv[] = { "code", codes[i] };
+			smp(o, PF_HTTP_RESP, kv, 1, h->responses[i]);
+		}
+		fam(o, PF_HTTP_RENDER);
+		const char *last[] = { "stat", "last" }, *max[] = { "stat", "max" };
+		prom_sample_f64(o, fam_name[PF_HTTP_RENDER], last, 1, (double)h->render_usec_last / 1e6);
+		prom_sample_f64(o, fam_name[PF_HTTP_RENDER], max, 1, (double)h->render_usec_max / 1e6);
 	}
 	/* The trailer uses the reserve: it is always written. */
 	size_t cut = o->lines_cut;

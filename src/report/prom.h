@@ -35,11 +35,12 @@
 #include <stdint.h>
 
 #include "detect/finding.h"
+#include "report/http_srv.h"
 #include "snapshot/memcg_tree.h"
 #include "snapshot/net_snap.h"
 #include "snapshot/vmsnap.h"
 
-#define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define PROM_CONTENT_TYPE HTTP_SRV_CONTENT_TYPE
 #define PROM_BUF_DEFAULT (1u << 20)	/* 1 MiB */
 #define PROM_MEMCG_TOP_DEFAULT 50
 #define PROM_MEMCG_HITS_DEFAULT 100
@@ -70,6 +71,7 @@ struct prom_input {
 	const struct hr_findings *findings;	/* the judged findings, or NULL */
 	const uint64_t *incidents;	/* HR_INC_NKINDS counts (agent), NULL: family absent */
 	const char *version;		/* headroom_build_info; NULL: HR_VERSION */
+	const struct http_srv_stats *http;	/* the endpoint's counters (agent), or NULL */
 };
 
 void prom_out_init(struct prom_out *o, char *buf, size_t cap);

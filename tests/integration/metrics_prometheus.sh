@@ -88,6 +88,7 @@ grep -qx $'Content-Type: text/plain; version=0.0.4; charset=utf-8\r' "$tmp/head"
 	fail "content type: $(grep -i content-type "$tmp/head")"
 promtool check metrics <"$tmp/body" || fail "promtool check metrics on the live output"
 grep -q '^headroom_area_sampled{area="memcg"} 1$' "$tmp/body" || fail "memcg area not sampled"
+grep -q '^headroom_http_responses_total{code="200"} ' "$tmp/body" || fail "no endpoint counters"
 code=$(IN curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/")
 [ "$code" = 404 ] || fail "GET /: HTTP $code, want 404"
 promtool check metrics <"$tmp/headroom.prom" || fail "textfile not valid exposition"

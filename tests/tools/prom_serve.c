@@ -37,6 +37,7 @@ struct serve {
 	struct prom_config cfg;
 	uint32_t *scratch;
 	size_t nscratch;
+	const struct http_srv_stats *http;	/* the endpoint's own counters */
 };
 
 /* One period of the agent: sample, judge against the previous pass. */
@@ -60,6 +61,7 @@ static long render(void *data, char *buf, size_t cap)
 	if (!v->have)
 		return -EAGAIN;
 	prom_pass_input(&v->pass[v->cur], &v->fs, &in);
+	in.http = v->http;
 	prom_out_init(&o, buf, cap);
 	prom_render(&o, &in, &v->cfg, v->scratch, v->nscratch);
 	return (long)o.len;
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "prom_serve: %s:%u: %s\n", hc.addr, hc.port, strerror(-rc));
 		return 3;
 	}
+	v.http = &srv.st;
 	printf("listening %u\n", http_srv_port(&srv));
 	fflush(stdout);
 
