@@ -62,6 +62,14 @@
 	X(HTTP_CONNS, "headroom_http_connections_total", "counter", "Connections to the metrics endpoint, by outcome (accepted; rejected: over the connection bound; timeout: not done in time; error).") \
 	X(HTTP_RESP, "headroom_http_responses_total", "counter", "Responses of the metrics endpoint by status code.") \
 	X(HTTP_RENDER, "headroom_scrape_render_seconds", "gauge", "Time the last scrape spent rendering its body (max: the longest since start).") \
+	X(AG_CPU, "headroom_agent_cpu_seconds_total", "counter", "CPU time of the agent process (user + system).") \
+	X(AG_RSS, "headroom_agent_resident_memory_bytes", "gauge", "Resident memory of the agent process.") \
+	X(AG_LAG, "headroom_agent_loop_lag_seconds", "gauge", "Longest delay of a timer event in the agent's loop since the previous pass.") \
+	X(AG_PASSES, "headroom_agent_passes_total", "counter", "Judged passes (sample + judge of every area) the agent has run.") \
+	X(AG_PASS_SEC, "headroom_agent_pass_duration_seconds", "gauge", "Duration of the last judged pass.") \
+	X(AG_JOURNAL, "headroom_agent_journal_records", "gauge", "Undo records open in the agent's journal (host writes not yet restored).") \
+	X(AG_ERRORS, "headroom_agent_errors_total", "counter", "Errors the agent logged, by where they happened.") \
+	X(AG_KMSG_LOST, "headroom_kmsg_records_lost_total", "counter", "Kernel log records lost before the agent read them (/dev/kmsg EPIPE).") \
 	X(LINES_CUT, "headroom_metrics_lines_cut", "gauge", "Lines left out of this exposition because the buffer was full.")
 
 #define X_ENUM(e, n, t, h) PF_##e,
@@ -785,6 +793,29 @@ int prom_render(struct prom_out *o, const struct prom_input *in, const struct pr
 		const char *last[] = { "stat", "last" }, *max[] = { "stat", "max" };
 		prom_sample_f64(o, fam_name[PF_HTTP_RENDER], last, 1, (double)h->render_usec_last / 1e6);
 		prom_sample_f64(o, fam_name[PF_HTTP_RENDER], max, 1, (double)h->render_usec_max / 1e6);
+	}
+	if (in->agent) {
+		const struct prom_agent *a = in->agent;
+		fam(o, PF_AG_CPU);
+		prom_sample_f64(o, fam_name[PF_AG_CPU], NULL, 0, a->cpu_seconds);
+		fam(o, PF_AG_RSS);
+		smp(o, PF_AG_RSS, NULL, 0, a->rss_bytes);
+		fam(o, PF_AG_LAG);
+		prom_sample_f64(o, fam_name[PF_AG_LAG], NULL, 0, a->loop_lag_seconds);
+		fam(o, PF_AG_PASSES);
+		smp(o, PF_AG_PASSES, NULL, 0, a->passes);
+		fam(o, PF_AG_PASS_SEC);
+		prom_sample_f64(o, fam_name[PF_AG_PASS_SEC], NULL, 0, a->pass_seconds);
+		fam(o, PF_AG_JOURNAL);
+		smp(o, PF_AG_JOURNAL, NULL, 0, a->journal_records);
+		fam(o, PF_AG_ERRORS);
+		static const char *const where[PROM_AGENT_ERR_KINDS] = { "sample", "act", "journal", "kmsg", "metrics" };
+		for (int i = 0; i < PROM_AGENT_ERR_KINDS; i++) {
+			const char *kv[] = { "where", where[i] };
+			smp(o, PF_AG_ERRORS, kv, 1, a->errors[i]);
+		}
+		fam(o, PF_AG_KMSG_LOST);
+		smp(o, PF_AG_KMSG_LOST, NULL, 0, a->kmsg_lost);
 	}
 	/* The trailer uses the reserve: it is always written. */
 	size_t cut = o->lines_cut;

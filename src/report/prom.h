@@ -60,6 +60,21 @@ struct prom_config {
 	size_t memcg_hits_max;	/* limited cgroups with hits, always exported up to this */
 };
 
+/* The agent's own state, filled by the agent before each render (it reads
+ * /proc/self itself); HR_UNSET leaves an integer sample out. */
+enum { PROM_AGENT_ERR_SAMPLE, PROM_AGENT_ERR_ACT, PROM_AGENT_ERR_JOURNAL, PROM_AGENT_ERR_KMSG,
+       PROM_AGENT_ERR_METRICS, PROM_AGENT_ERR_KINDS };
+struct prom_agent {
+	double cpu_seconds;		/* utime + stime */
+	uint64_t rss_bytes;
+	double loop_lag_seconds;	/* worst timer lateness since the last pass */
+	uint64_t passes;
+	double pass_seconds;		/* last sample + judge */
+	uint64_t journal_records;	/* open undo records */
+	uint64_t errors[PROM_AGENT_ERR_KINDS];
+	uint64_t kmsg_lost;		/* records lost to EPIPE */
+};
+
 /* One judged pass: each area's snapshot, NULL where the area was not
  * sampled (its families are then absent and headroom_area_sampled says 0). */
 struct prom_input {
@@ -72,6 +87,7 @@ struct prom_input {
 	const uint64_t *incidents;	/* HR_INC_NKINDS counts (agent), NULL: family absent */
 	const char *version;		/* headroom_build_info; NULL: HR_VERSION */
 	const struct http_srv_stats *http;	/* the endpoint's counters (agent), or NULL */
+	const struct prom_agent *agent;		/* the agent's own state, or NULL */
 };
 
 void prom_out_init(struct prom_out *o, char *buf, size_t cap);

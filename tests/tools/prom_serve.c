@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,11 +39,36 @@ struct serve {
 	uint32_t *scratch;
 	size_t nscratch;
 	const struct http_srv_stats *http;	/* the endpoint's own counters */
+	struct prom_agent agent;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What the agent would report about itself. */
+static void self_stats(struct prom_agent *a)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		a->cpu_seconds = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+				 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	unsigned long size, rss;
+	FILE *f = fopen("/proc/self/statm", "r");
+	a->rss_bytes = HR_UNSET;
+	if (f && fscanf(f, "%lu %lu", &size, &rss) == 2)
+		a->rss_bytes = (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
+	if (f)
+		fclose(f);
+}
 
 /* One period of the agent: sample, judge against the previous pass. */
 static void tick(struct serve *v)
 {
+	double t0 = now_s();
 	int next = !v->cur;
 	hr_findings_reset(&v->fs);
 	unsigned ok = engine_sample(&v->root, ENGINE_ALL, &v->pass[next], &v->fs);
@@ -51,6 +77,9 @@ static void tick(struct serve *v)
 	v->cur = next;
 	v->have = 1;
 	v->prev_ok = ok;
+	v->agent.passes++;
+	v->agent.pass_seconds = now_s() - t0;
+	self_stats(&v->agent);
 }
 
 static long render(void *data, char *buf, size_t cap)
@@ -62,6 +91,7 @@ static long render(void *data, char *buf, size_t cap)
 		return -EAGAIN;
 	prom_pass_input(&v->pass[v->cur], &v->fs, &in);
 	in.http = v->http;
+	in.agent = &v->agent;
 	prom_out_init(&o, buf, cap);
 	prom_render(&o, &in, &v->cfg, v->scratch, v->nscratch);
 	return (long)o.len;

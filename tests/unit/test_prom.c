@@ -137,6 +137,32 @@ static void test_cut(void **state)
 	free(t);
 }
 
+/* The agent's and the endpoint's families render when given. */
+static void test_agent(void **state)
+{
+	(void)state;
+	struct prom_agent a = { .cpu_seconds = 1.5, .rss_bytes = 4096, .loop_lag_seconds = 0.25,
+				.passes = 7, .pass_seconds = 0.01, .journal_records = 2,
+				.errors = { 1, 0, 0, 3, 0 }, .kmsg_lost = 5 };
+	struct http_srv_stats h = { .accepted = 9, .responses = { 8, 1 }, .render_usec_last = 1500 };
+	struct prom_input in = { .agent = &a, .http = &h };
+	struct prom_config cfg;
+	prom_config_default(&cfg);
+	char buf[8192];
+	struct prom_out o;
+	prom_out_init(&o, buf, sizeof(buf));
+	assert_int_equal(prom_render(&o, &in, &cfg, NULL, 0), 0);
+	assert_non_null(strstr(buf, "\nheadroom_agent_cpu_seconds_total 1.5\n"));
+	assert_non_null(strstr(buf, "\nheadroom_agent_resident_memory_bytes 4096\n"));
+	assert_non_null(strstr(buf, "\nheadroom_agent_errors_total{where=\"kmsg\"} 3\n"));
+	assert_non_null(strstr(buf, "\nheadroom_http_responses_total{code=\"400\"} 1\n"));
+	assert_non_null(strstr(buf, "\nheadroom_scrape_render_seconds{stat=\"last\"} 0.0015\n"));
+	assert_non_null(strstr(buf, "\nheadroom_kmsg_records_lost_total 5\n"));
+	/* nothing sampled: no area family, each area says 0 */
+	assert_null(strstr(buf, "headroom_memcg_usage_bytes"));
+	assert_non_null(strstr(buf, "headroom_area_sampled{area=\"zones\"} 0\n"));
+}
+
 static void test_families(void **state)
 {
 	(void)state;
@@ -203,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_agent),
 		cmocka_unit_test(test_no_alloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
