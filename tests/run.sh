@@ -170,7 +170,7 @@ run_static() {
 mode=${1:-all}; shift || true
 case $mode in
 unit) run_unit "$@" ;;
-golden) run_golden "$1" ;;
+golden) run_golden "${1:-build/asan/headroom}" ;;
 static) run_static ;;
 fuzz) run_fuzz "$@" ;;
 integration) run_integration "$@" ;;

@@ -97,12 +97,12 @@ uint64_t vmcalc_order0_mtu(uint64_t page_size)
 	return page_size > VMCALC_RX_OVERHEAD ? page_size - VMCALC_RX_OVERHEAD : 0;
 }
 
-void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out)
+void vmcalc_nic(const struct net_dev *nd, struct vmcalc_nic *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->max_speed_mbps = -1;
 	for (size_t i = 0; i < nd->n; i++) {
-		const struct netdev_iface *f = &nd->ifs[i];
+		const struct net_dev_if *f = &nd->ifs[i];
 		/* lo, bridges, veth, ifb, tun: no device link, no rings. */
 		if (!f->physical || f->mtu == HR_UNSET)
 			continue;

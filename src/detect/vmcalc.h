@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "snapshot/netdev.h"
+#include "snapshot/net_dev.h"
 #include "snapshot/zoneinfo.h"
 
 /* Rule of thumb: rx ring entries per queue. sysfs does not expose ring
@@ -68,7 +68,7 @@ struct vmcalc_nic {
 /* Estimates what refilling every physical NIC's rx rings from the atomic
  * reserve takes. GFP_ATOMIC may go down to 3/8 of min (KERNEL-FACTS D.4),
  * i.e. use 5/8 of the reserve, so the reserve must be 8/5 of the rings. */
-void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out);
+void vmcalc_nic(const struct net_dev *nd, struct vmcalc_nic *out);
 
 /* Rounds KiB up to a multiple of 1024 (whole MiB), for recommended sysctls. */
 uint64_t vmcalc_round_mib_kb(uint64_t kb);
