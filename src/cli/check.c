@@ -114,8 +114,8 @@ static int prom_print(FILE *out, const struct engine_pass *p, const struct hr_fi
 {
 	struct prom_input in;
 	struct prom_out o;
-	size_t ns = prom_scratch_len(cfg);
-	char *buf = malloc(PROM_BUF_DEFAULT);
+	size_t ns = prom_scratch_len(cfg), cap = prom_buf_bytes(cfg);
+	char *buf = malloc(cap);
 	uint32_t *scratch = calloc(ns ? ns : 1, sizeof(*scratch));
 	int rc = -ENOMEM;
 
@@ -124,11 +124,11 @@ static int prom_print(FILE *out, const struct engine_pass *p, const struct hr_fi
 		goto out;
 	}
 	prom_pass_input(p, fs, &in);
-	prom_out_init(&o, buf, PROM_BUF_DEFAULT);
+	prom_out_init(&o, buf, cap);
 	if (prom_render(&o, &in, cfg, scratch, ns) == -E2BIG)
-		cli_err("check", "%zu metric lines did not fit in %u bytes and were left out "
+		cli_err("check", "%zu metric lines did not fit in %zu bytes and were left out "
 			"(headroom_metrics_lines_cut); lower --memcg-top/--memcg-hits-max",
-			o.lines_cut, PROM_BUF_DEFAULT);
+			o.lines_cut, cap);
 	fwrite(o.buf, 1, o.len, out);
 	rc = 0;
 out:

@@ -102,6 +102,12 @@ void prom_config_default(struct prom_config *c)
 	c->memcg_hits_max = PROM_MEMCG_HITS_DEFAULT;
 }
 
+size_t prom_buf_bytes(const struct prom_config *c)
+{
+	size_t n = c->memcg_top + c->memcg_hits_max, dflt = PROM_MEMCG_TOP_DEFAULT + PROM_MEMCG_HITS_DEFAULT;
+	return PROM_BUF_DEFAULT + (n > dflt ? n - dflt : 0) * 8192;
+}
+
 size_t prom_scratch_len(const struct prom_config *c)
 {
 	return c->memcg_top + c->memcg_hits_max;
