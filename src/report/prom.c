@@ -28,6 +28,9 @@
 	X(MC_FILE, "headroom_memcg_file_cache_bytes", "gauge", "Reclaimable file cache of a limited memory cgroup (active_file + inactive_file).") \
 	X(MC_SOCK, "headroom_memcg_socket_bytes", "gauge", "Socket buffer memory charged to a limited memory cgroup (v2 memory.stat sock, v1 kmem.tcp usage).") \
 	X(MC_HITS, "headroom_memcg_limit_hits_total", "counter", "Times a memory cgroup hit its limit: v1 failcnt; v2 memory.events max, high, oom, oom_kill, sock_throttled.") \
+	X(MC_RECLAIMED, "headroom_memcg_reclaimed_bytes_total", "counter", "Memory the agent reclaimed from a cgroup under its policy.") \
+	X(MC_ROUNDS, "headroom_memcg_reclaim_rounds_total", "counter", "Reclaim rounds the agent ran on a cgroup.") \
+	X(MC_POLICY, "headroom_memcg_policy_info", "gauge", "Always 1: the agent's policy for a cgroup and the reclaim backend it uses.") \
 	X(MC_LIMITED, "headroom_memcg_limited_cgroups", "gauge", "Memory cgroups with a limit in force.") \
 	X(MC_UNREAD, "headroom_memcg_unread_cgroups", "gauge", "Memory cgroups seen but not read, by reason (table full or path too long, too deep, removed while read, unreadable).") \
 	X(MC_DYING, "headroom_memcg_dying_cgroups", "gauge", "Removed memory cgroups the kernel still holds (v2 cgroup.stat nr_dying_descendants of the root; v1 /proc/cgroups num_cgroups minus live).") \
@@ -485,7 +488,7 @@ static uint64_t memcg_value(const struct memcg_tree *t, const struct memcg_node 
 
 static void render_memcg(struct prom_out *o, const struct memcg_tree *t,
 			 const struct hr_findings *fs, const struct prom_config *cfg,
-			 uint32_t *sel, size_t nsel_cap)
+			 uint32_t *sel, size_t nsel_cap, prom_memcg_agent_fn in_agent, void *agent_data)
 {
 	struct mc_labels l;
 	size_t nsel = 0, limited = 0;
@@ -517,6 +520,31 @@ static void render_memcg(struct prom_out *o, const struct memcg_tree *t,
 		const struct memcg_node *n = &t->nodes[sel[i]];
 		mc_labels_of(n, &l);
 		memcg_hits(o, t, n, &l);
+	}
+	if (in_agent) {
+		for (int f = 0; f < 3; f++) {
+			static const int fams[3] = { PF_MC_RECLAIMED, PF_MC_ROUNDS, PF_MC_POLICY };
+			fam(o, fams[f]);
+			for (size_t i = 0; i < nsel; i++) {
+				const struct memcg_node *n = &t->nodes[sel[i]];
+				struct prom_memcg_agent a = { 0, 0, NULL, NULL };
+				if (!in_agent(agent_data, n->path, &a))
+					continue;
+				mc_labels_of(n, &l);
+				const char *kv[12];
+				memcpy(kv, l.kv, l.n * 2 * sizeof(*kv));
+				kv[l.n * 2] = "policy";
+				kv[l.n * 2 + 1] = a.policy ? a.policy : "";
+				kv[l.n * 2 + 2] = "backend";
+				kv[l.n * 2 + 3] = a.backend ? a.backend : "";
+				if (f == 0)
+					smp(o, PF_MC_RECLAIMED, l.kv, l.n, a.reclaimed_bytes);
+				else if (f == 1)
+					smp(o, PF_MC_ROUNDS, l.kv, l.n, a.rounds);
+				else
+					smp(o, PF_MC_POLICY, kv, l.n + 2, 1);
+			}
+		}
 	}
 	fam(o, PF_MC_LIMITED);
 	smp(o, PF_MC_LIMITED, NULL, 0, limited);
@@ -761,7 +789,8 @@ int prom_render(struct prom_out *o, const struct prom_input *in, const struct pr
 		smp(o, PF_UNREAD, NULL, 0, in->findings->notes.n + in->findings->notes.dropped);
 	render_findings(o, in->findings);
 	if (in->memcg)
-		render_memcg(o, in->memcg, in->findings, cfg, scratch, scratch_len);
+		render_memcg(o, in->memcg, in->findings, cfg, scratch, scratch_len, in->memcg_agent,
+			     in->memcg_agent_data);
 	if (in->conntrack)
 		render_conntrack(o, in->conntrack);
 	if (in->zones)

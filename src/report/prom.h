@@ -75,6 +75,19 @@ struct prom_agent {
 	uint64_t kmsg_lost;		/* records lost to EPIPE */
 };
 
+/* What the agent did to one cgroup (its reclaim policy), looked up by the
+ * cgroup's path (as in struct memcg_node) for each exported cgroup:
+ * returns false for a cgroup no policy manages (its agent series are then
+ * absent). policy and backend must stay valid until prom_render() returns.
+ * Must not allocate or block: it runs inside render. */
+struct prom_memcg_agent {
+	uint64_t reclaimed_bytes;	/* since the agent started */
+	uint64_t rounds;		/* reclaim rounds run */
+	const char *policy;		/* the [policy NAME] of headroom.conf */
+	const char *backend;		/* "memory.reclaim", "memory.high", "force_empty", ... */
+};
+typedef bool (*prom_memcg_agent_fn)(void *data, const char *path, struct prom_memcg_agent *out);
+
 /* One judged pass: each area's snapshot, NULL where the area was not
  * sampled (its families are then absent and headroom_area_sampled says 0). */
 struct prom_input {
@@ -88,6 +101,8 @@ struct prom_input {
 	const char *version;		/* headroom_build_info; NULL: HR_VERSION */
 	const struct http_srv_stats *http;	/* the endpoint's counters (agent), or NULL */
 	const struct prom_agent *agent;		/* the agent's own state, or NULL */
+	prom_memcg_agent_fn memcg_agent;	/* per-cgroup reclaim state, or NULL */
+	void *memcg_agent_data;
 };
 
 void prom_out_init(struct prom_out *o, char *buf, size_t cap);

@@ -104,6 +104,38 @@ static void test_select(void **state)
 	free(t);
 }
 
+static bool agent_of(void *data, const char *path, struct prom_memcg_agent *out)
+{
+	(void)data;
+	if (strcmp(path, "/c9"))
+		return false;
+	*out = (struct prom_memcg_agent){ 123, 4, "web \"x\"", "memory.reclaim" };
+	return true;
+}
+
+/* The agent's per-cgroup series: only for cgroups its policies manage,
+ * policy names escaped. */
+static void test_memcg_agent(void **state)
+{
+	(void)state;
+	struct memcg_tree *t = tree();
+	struct prom_input in = { .memcg = t, .memcg_agent = agent_of };
+	struct prom_config cfg = { .memcg_top = 3, .memcg_hits_max = 1 };
+	uint32_t scratch[4];
+	char *buf = malloc(1 << 16);
+	struct prom_out o;
+	prom_out_init(&o, buf, 1 << 16);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, 4), 0);
+	assert_non_null(strstr(buf, "\nheadroom_memcg_reclaimed_bytes_total{cgroup=\"/c9\"} 123\n"));
+	assert_non_null(strstr(buf, "\nheadroom_memcg_reclaim_rounds_total{cgroup=\"/c9\"} 4\n"));
+	assert_non_null(strstr(buf, "\nheadroom_memcg_policy_info{cgroup=\"/c9\",policy=\"web \\\"x\\\"\","
+				    "backend=\"memory.reclaim\"} 1\n"));
+	assert_null(strstr(buf, "reclaimed_bytes_total{cgroup=\"/c8\"}"));
+	free(buf);
+	free(t->nodes);
+	free(t);
+}
+
 /* A buffer too small: whole lines are left out, the trailer says how many,
  * and nothing is written past cap. */
 static void test_cut(void **state)
@@ -230,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_agent),
+		cmocka_unit_test(test_memcg_agent),
 		cmocka_unit_test(test_no_alloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
