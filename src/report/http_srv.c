@@ -177,7 +177,8 @@ uint16_t http_srv_port(const struct http_srv *s)
 /* Arms the timer for the earliest client deadline (disarmed with none). */
 static void arm_timer(struct http_srv *s)
 {
-	uint64_t first = UINT64_MAX, now = now_ms();
+	uint64_t first = s->listen_paused_until_ms ? s->listen_paused_until_ms : UINT64_MAX;
+	uint64_t now = now_ms();
 	for (size_t i = 0; i < s->cfg.clients; i++)
 		if (s->c[i].fd >= 0 && s->c[i].deadline_ms < first)
 			first = s->c[i].deadline_ms;
@@ -198,12 +199,28 @@ static void drop(struct http_srv *s, struct http_client *c)
 	close_fd(&c->fd);	/* close() also removes it from the epoll set */
 }
 
+/* Out of fds, the listener stays readable: without a pause the caller's
+ * loop would spin on it. It sleeps a second (the timer wakes it). */
+#define LISTEN_PAUSE_MS 1000
+
+static void listen_pause(struct http_srv *s, bool pause)
+{
+	struct epoll_event e = { .events = pause ? 0 : EPOLLIN, .data.u64 = TAG_LISTEN };
+	epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd, &e);
+	s->listen_paused_until_ms = pause ? now_ms() + LISTEN_PAUSE_MS : 0;
+}
+
 static void accept_all(struct http_srv *s)
 {
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				s->st.errors++;
+				listen_pause(s, true);
+			}
 			return;	/* EAGAIN, or an aborted connection: nothing to do */
+		}
 		struct http_client *c = NULL;
 		for (size_t i = 0; i < s->cfg.clients && !c; i++)
 			if (s->c[i].fd < 0)
@@ -351,6 +368,8 @@ static void expire(struct http_srv *s)
 	uint64_t exp, now = now_ms();
 	if (read(s->tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
 		s->st.errors++;
+	if (s->listen_paused_until_ms && s->listen_paused_until_ms <= now)
+		listen_pause(s, false);
 	for (size_t i = 0; i < s->cfg.clients; i++)
 		if (s->c[i].fd >= 0 && s->c[i].deadline_ms <= now) {
 			s->st.timeouts++;

@@ -15,7 +15,8 @@
  * connections (more are accepted and closed at once, counted in
  * rejected), a request head of at most HTTP_SRV_REQ_MAX bytes (431),
  * cfg.timeout_ms from accept to the last byte sent (then closed, counted),
- * HTTP_SRV_EVENTS events per dispatch. Every response closes the
+ * HTTP_SRV_EVENTS events per dispatch; out of fds (EMFILE), accepting
+ * pauses for a second rather than spin. Every response closes the
  * connection (Connection: close), so no idle connection holds a slot.
  *
  * The body: render(data, buf, cap) writes the exposition into the
@@ -87,6 +88,7 @@ struct http_srv {
 	size_t body_len;
 	bool body_ok;
 	size_t body_users;		/* clients sending from body */
+	uint64_t listen_paused_until_ms;	/* out of fds: accept again then (0: not paused) */
 	struct http_srv_stats st;
 };
 

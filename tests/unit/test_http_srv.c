@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -257,6 +258,65 @@ static void test_stable_body(void **state)
 	free(s);
 }
 
+/* Out of fds: the listener pauses instead of spinning, then serves again. */
+static void test_emfile(void **state)
+{
+	(void)state;
+	struct body b = { 10, 0, 'z' };
+	struct http_srv *s = start(&b, 4, 5000);
+	struct rlimit old, low;
+	getrlimit(RLIMIT_NOFILE, &old);
+	int probe = dup(0);
+	low = old;
+	low.rlim_cur = (rlim_t)probe + 2;	/* room for the client socket only */
+	close(probe);
+	setrlimit(RLIMIT_NOFILE, &low);
+	int c = dial(http_srv_port(s));
+	int busy[8], nb = 0;
+	while (nb < 8 && (busy[nb] = dup(0)) >= 0)
+		nb++;
+	int n = 0;
+	for (int i = 0; i < 20; i++) {
+		struct pollfd p = { http_srv_fd(s), POLLIN, 0 };
+		if (poll(&p, 1, 5) > 0)
+			n += http_srv_dispatch(s) > 0;
+	}
+	assert_true(s->listen_paused_until_ms > 0);
+	assert_true(n <= 3);	/* not one wake-up per poll */
+	while (nb > 0)
+		close(busy[--nb]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	char buf[256];
+	size_t got = 0;
+	for (int i = 0; i < 400 && !got; i++) {
+		struct pollfd p[2] = { { http_srv_fd(s), POLLIN, 0 }, { c, POLLIN, 0 } };
+		poll(p, 2, 10);
+		if (p[0].revents)
+			http_srv_dispatch(s);
+		if (p[1].revents)
+			break;
+		if (i == 0)
+			send(c, "GET /metrics HTTP/1.1\r\n\r\n", 25, 0);
+	}
+	ssize_t r;
+	for (int i = 0; i < 200; i++) {
+		struct pollfd p = { http_srv_fd(s), POLLIN, 0 };
+		if (poll(&p, 1, 10) > 0)
+			http_srv_dispatch(s);
+		r = recv(c, buf + got, sizeof(buf) - 1 - got, MSG_DONTWAIT);
+		if (r == 0)
+			break;
+		if (r > 0)
+			got += (size_t)r;
+	}
+	buf[got] = '\0';
+	assert_non_null(strstr(buf, "HTTP/1.1 200 OK"));
+	assert_int_equal(s->listen_paused_until_ms, 0);
+	close(c);
+	http_srv_fini(s);
+	free(s);
+}
+
 static void test_textfile(void **state)
 {
 	(void)state;
@@ -302,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_serve),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_stable_body),
+		cmocka_unit_test(test_emfile),
 		cmocka_unit_test(test_textfile),
 		cmocka_unit_test(test_bad_config),
 	};
