@@ -118,6 +118,7 @@ int main(void)
 	unsigned ok = engine_sample(&root, ENGINE_ALL, &pass, &fs);
 	uint64_t t1 = usec();
 	engine_judge(ok, NULL, &pass, &fs);
+	findings_sort(&fs);	/* as check and the agent do */
 	uint64_t t2 = usec();
 	const struct memcg_tree *t = NULL;
 	struct ctx c;

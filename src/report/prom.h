@@ -96,7 +96,9 @@ struct prom_input {
 	const struct netswap_snap *netswap;
 	const struct zones_snap *zones;
 	const struct netloss_snap *net;
-	const struct hr_findings *findings;	/* the judged findings, or NULL */
+	const struct hr_findings *findings;	/* the judged findings, or NULL; sorted by
+						 * findings_sort() they are counted in O(n),
+						 * unsorted in O(n^2) */
 	const uint64_t *incidents;	/* HR_INC_NKINDS counts (agent), NULL: family absent */
 	const char *version;		/* headroom_build_info; NULL: HR_VERSION */
 	const struct http_srv_stats *http;	/* the endpoint's counters (agent), or NULL */

@@ -74,6 +74,7 @@ static void tick(struct serve *v)
 	unsigned ok = engine_sample(&v->root, ENGINE_ALL, &v->pass[next], &v->fs);
 	engine_judge(v->have ? ok & v->prev_ok : ok, v->have ? &v->pass[v->cur] : NULL,
 		     &v->pass[next], &v->fs);
+	findings_sort(&v->fs);
 	v->cur = next;
 	v->have = 1;
 	v->prev_ok = ok;

@@ -195,6 +195,39 @@ static void test_agent(void **state)
 	assert_non_null(strstr(buf, "headroom_area_sampled{area=\"zones\"} 0\n"));
 }
 
+/* headroom_finding counts subjects per (id, severity), sorted or not. */
+static void test_findings(void **state)
+{
+	(void)state;
+	struct hr_finding *items = calloc(4, sizeof(*items));
+	struct hr_findings fs;
+	char buf[4096];
+	struct prom_out o;
+	struct prom_config cfg;
+	prom_config_default(&cfg);
+	for (int sorted = 0; sorted < 2; sorted++) {
+		hr_findings_init(&fs, items, 4);
+		finding_add(&fs, "memcg.near_limit", HR_SEV_WARN, "/a");
+		finding_add(&fs, "zones.ok", HR_SEV_OK, "host");
+		finding_add(&fs, "memcg.near_limit", HR_SEV_WARN, "/b");
+		finding_add(&fs, "memcg.near_limit", HR_SEV_CRIT, "/c");
+		if (sorted)
+			findings_sort(&fs);
+		struct prom_input in = { .findings = &fs };
+		prom_out_init(&o, buf, sizeof(buf));
+		assert_int_equal(prom_render(&o, &in, &cfg, NULL, 0), 0);
+		assert_non_null(strstr(buf, "\nheadroom_finding{id=\"memcg.near_limit\",severity=\"warn\"} 2\n"));
+		assert_non_null(strstr(buf, "\nheadroom_finding{id=\"memcg.near_limit\",severity=\"crit\"} 1\n"));
+		assert_non_null(strstr(buf, "\nheadroom_finding{id=\"zones.ok\",severity=\"ok\"} 1\n"));
+		const char *p = buf;
+		int n = 0;
+		while ((p = strstr(p, "\nheadroom_finding{")))
+			n++, p++;
+		assert_int_equal(n, 3);
+	}
+	free(items);
+}
+
 static void test_families(void **state)
 {
 	(void)state;
@@ -262,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_agent),
+		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_memcg_agent),
 		cmocka_unit_test(test_no_alloc),
 	};
