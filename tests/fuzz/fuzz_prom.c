@@ -40,5 +40,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < o.len; i++)
 		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\n')
 			__builtin_trap();
+	/* prom_escape alone, cut at several capacities: always terminated,
+	 * the kept part is a prefix of the whole. */
+	static char whole[4 * MEMCG_NODE_PATH_MAX], part[4 * MEMCG_NODE_PATH_MAX];
+	size_t need = prom_escape(nodes[1].path, n, whole, sizeof(whole));
+	if (need >= sizeof(whole) || strlen(whole) != need)
+		__builtin_trap();
+	size_t caps[] = { 1, 2, need / 2 + 1, need, need + 1 };
+	for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+		size_t c = caps[k] ? caps[k] : 1;
+		if (prom_escape(nodes[1].path, n, part, c) != need)
+			__builtin_trap();
+		size_t l = strlen(part);
+		if (l != (need < c - 1 ? need : c - 1) || memcmp(part, whole, l))
+			__builtin_trap();
+	}
 	return 0;
 }

@@ -5,11 +5,13 @@ dashboard query exists.
 METRICS_LIST is `headroom check --list-metrics` (the renderer's family
 table). Every headroom_* name in an expression of dist/prometheus's rules
 and in every target of the Grafana dashboard must be one of its families;
-every alert must fire in at least one promtool test, and every test group
+every alert must have a severity and a runbook_url naming a file of the
+tree, fire in at least one promtool test, and every test group
 must hold a quiet instance ("good"), whose silence each exact exp_alerts
 list asserts. Prints one line per problem and a summary; exit 1 on any.
 """
 import json
+import os
 import re
 import sys
 
@@ -30,6 +32,11 @@ def main():
             exprs.append(("rule " + r.get("alert", r.get("record")), r["expr"]))
             if "alert" in r:
                 alerts.add(r["alert"])
+                rb = r.get("annotations", {}).get("runbook_url", "")
+                if not rb or not os.path.exists(rb.split("#")[0]):
+                    problems.append(f"alert {r['alert']}: runbook_url {rb!r} is no file of doc/")
+                if not r.get("labels", {}).get("severity"):
+                    problems.append(f"alert {r['alert']}: no severity label")
     targets = 0
 
     def walk(panels):
