@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "check/engine.h"
 #include "check/prom_pass.h"
+#include "report/http_srv.h"
 #include "report/prom.h"
 #include "report/report.h"
 
@@ -20,7 +21,8 @@ static void help(FILE *out)
 	fputs("usage: headroom check [--root DIR] [--json | --format FORMAT | --npd]\n"
 	      "                      [--interval SECONDS] [--area NAME[,NAME...]]\n"
 	      "                      [--verbose] [--no-color] [--memcg-top N]\n"
-	      "                      [--memcg-hits-max N] [--list-areas] [--list-metrics]\n\n"
+	      "                      [--memcg-hits-max N] [--textfile FILE] [--list-areas]\n"
+	      "                      [--list-metrics]\n\n"
 	      "Reads the host's kernel state (or a tree captured by 'headroom snapshot')\n"
 	      "and reports every way memory pressure can turn into packet loss or a hung\n"
 	      "host, with the evidence and the exact fix.\n\n"
@@ -32,6 +34,8 @@ static void help(FILE *out)
 	      "                     most 80 bytes; exit 0 no crit finding, 1 crit, 2 failed\n"
 	      "  --memcg-top N      prometheus: limited cgroups nearest their limit (50)\n"
 	      "  --memcg-hits-max N prometheus: limited cgroups with hits, all up to N (100)\n"
+	      "  --textfile FILE    prometheus: write FILE atomically (for node_exporter's\n"
+	      "                     textfile collector) instead of standard output\n"
 	      "  --list-metrics     the metric families of --format=prometheus\n"
 	      "  --interval SECONDS sample twice, SECONDS apart, and report rates\n"
 	      "  --area LIST        only these areas, comma-separated: memcg, conntrack,\n"
@@ -109,8 +113,8 @@ static int parse_count(const char *s, size_t *out)
 }
 
 /* --format=prometheus: the renderer's fixed buffer, allocated here once. */
-static int prom_print(FILE *out, const struct engine_pass *p, const struct hr_findings *fs,
-		      const struct prom_config *cfg)
+static int prom_print(FILE *out, const char *textfile, const struct engine_pass *p,
+		      const struct hr_findings *fs, const struct prom_config *cfg)
 {
 	struct prom_input in;
 	struct prom_out o;
@@ -129,8 +133,15 @@ static int prom_print(FILE *out, const struct engine_pass *p, const struct hr_fi
 		cli_err("check", "%zu metric lines did not fit in %zu bytes and were left out "
 			"(headroom_metrics_lines_cut); lower --memcg-top/--memcg-hits-max",
 			o.lines_cut, cap);
-	fwrite(o.buf, 1, o.len, out);
-	rc = 0;
+	if (textfile) {
+		rc = prom_textfile_write(textfile, o.buf, o.len);
+		if (rc)
+			cli_err("check", "%s: %s; the previous file, if any, is unchanged", textfile,
+				strerror(-rc));
+	} else {
+		fwrite(o.buf, 1, o.len, out);
+		rc = 0;
+	}
 out:
 	free(scratch);
 	free(buf);
@@ -185,10 +196,11 @@ static int check_main(int argc, char **argv)
 		{ "memcg-top", required_argument, 0, 'T' },
 		{ "memcg-hits-max", required_argument, 0, 'H' },
 		{ "list-metrics", no_argument, 0, 'M' },
+		{ "textfile", required_argument, 0, 'X' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *root_path = "/", *areas = NULL;
+	const char *root_path = "/", *areas = NULL, *textfile = NULL;
 	bool json = false, verbose = false, colour = true, prom = false, npd = false;
 	struct prom_config pcfg;
 	double interval = 0;
@@ -226,6 +238,7 @@ static int check_main(int argc, char **argv)
 			}
 			break;
 		case 'N': npd = true; break;
+		case 'X': textfile = optarg; break;
 		case 'T':
 		case 'H':
 			if (parse_count(optarg, c == 'T' ? &pcfg.memcg_top : &pcfg.memcg_hits_max)) {
@@ -248,6 +261,10 @@ static int check_main(int argc, char **argv)
 	}
 	if ((json && prom) || (npd && (json || prom))) {
 		cli_err("check", "choose one output: --json, --format or --npd");
+		return HR_EXIT_USAGE;
+	}
+	if (textfile && !prom) {
+		cli_err("check", "--textfile goes with --format=prometheus");
 		return HR_EXIT_USAGE;
 	}
 	unsigned mask = areas ? 0 : ENGINE_ALL;
@@ -300,7 +317,7 @@ static int check_main(int argc, char **argv)
 	if (npd)
 		rc = npd_report(stdout, &fs);
 	else if (prom) {
-		if (prom_print(stdout, &pass[interval > 0 ? 1 : 0], &fs, &pcfg))
+		if (prom_print(stdout, textfile, &pass[interval > 0 ? 1 : 0], &fs, &pcfg))
 			rc = HR_EXIT_FAIL;
 	} else if (json)
 		report_json(stdout, &fs, &m);
