@@ -27,7 +27,7 @@
 	X(MC_HIGH, "headroom_memcg_high_bytes", "gauge", "Throttling limit of a v2 memory cgroup (memory.high).") \
 	X(MC_FILE, "headroom_memcg_file_cache_bytes", "gauge", "Reclaimable file cache of a limited memory cgroup (active_file + inactive_file).") \
 	X(MC_SOCK, "headroom_memcg_socket_bytes", "gauge", "Socket buffer memory charged to a limited memory cgroup (v2 memory.stat sock, v1 kmem.tcp usage).") \
-	X(MC_HITS, "headroom_memcg_limit_hits_total", "counter", "Times a memory cgroup hit its limit: v1 failcnt; v2 memory.events max, high, oom, oom_kill, sock_throttled.") \
+	X(MC_HITS, "headroom_memcg_limit_hits_total", "counter", "Times a memory cgroup hit its limit: v1 failcnt; v2 memory.events max, high, oom, oom_kill, sock_throttled (memory.events.local, this cgroup only, where the kernel has it: 5.2+).") \
 	X(MC_RECLAIMED, "headroom_memcg_reclaimed_bytes_total", "counter", "Memory the agent reclaimed from a cgroup under its policy.") \
 	X(MC_ROUNDS, "headroom_memcg_reclaim_rounds_total", "counter", "Reclaim rounds the agent ran on a cgroup.") \
 	X(MC_POLICY, "headroom_memcg_policy_info", "gauge", "Always 1: the agent's policy for a cgroup and the reclaim backend it uses.") \
