@@ -26,3 +26,11 @@ void prom_pass_input(const struct engine_pass *p, const struct hr_findings *fs,
 			in->net = s;
 	}
 }
+
+void prom_pass_before(const struct engine_pass *before, struct prom_input *in)
+{
+	in->memcg_before = NULL;
+	for (size_t i = 0; before && hr_areas[i] && i < ENGINE_AREAS_MAX; i++)
+		if ((before->sampled & (1u << i)) && !strcmp(hr_areas[i]->name, "memcg"))
+			in->memcg_before = before->state[i];
+}

@@ -15,4 +15,8 @@
 void prom_pass_input(const struct engine_pass *p, const struct hr_findings *fs,
 		     struct prom_input *in);
 
+/* Sets in->memcg_before from an earlier pass (NULL, or memcg not sampled
+ * in it: left NULL), so "hits" selects cgroups that hit since then. */
+void prom_pass_before(const struct engine_pass *before, struct prom_input *in);
+
 #endif

@@ -114,7 +114,8 @@ static int parse_count(const char *s, size_t *out)
 
 /* --format=prometheus: the renderer's fixed buffer, allocated here once. */
 static int prom_print(FILE *out, const char *textfile, const struct engine_pass *p,
-		      const struct hr_findings *fs, const struct prom_config *cfg)
+		      const struct engine_pass *before, const struct hr_findings *fs,
+		      const struct prom_config *cfg)
 {
 	struct prom_input in;
 	struct prom_out o;
@@ -128,6 +129,7 @@ static int prom_print(FILE *out, const char *textfile, const struct engine_pass 
 		goto out;
 	}
 	prom_pass_input(p, fs, &in);
+	prom_pass_before(before, &in);
 	prom_out_init(&o, buf, cap);
 	if (prom_render(&o, &in, cfg, scratch, ns) == -E2BIG)
 		cli_err("check", "%zu metric lines did not fit in %zu bytes and were left out "
@@ -317,7 +319,8 @@ static int check_main(int argc, char **argv)
 	if (npd)
 		rc = npd_report(stdout, &fs);
 	else if (prom) {
-		if (prom_print(stdout, textfile, &pass[interval > 0 ? 1 : 0], &fs, &pcfg))
+		if (prom_print(stdout, textfile, &pass[interval > 0 ? 1 : 0],
+			       interval > 0 ? &pass[0] : NULL, &fs, &pcfg))
 			rc = HR_EXIT_FAIL;
 	} else if (json)
 		report_json(stdout, &fs, &m);

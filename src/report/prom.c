@@ -382,6 +382,31 @@ static bool memcg_has_hits(const struct memcg_tree *t, const struct memcg_node *
 	       (set(e->oom_kill) && e->oom_kill) || (set(e->sock_throttled) && e->sock_throttled);
 }
 
+static bool grew(uint64_t a, uint64_t b)
+{
+	return set(a) && set(b) && b > a;
+}
+
+/* Hits since the previous pass when it holds the same cgroup at the same
+ * index (the walk order is stable while the tree does not change, so a
+ * lookup costs nothing); else any hit since the cgroup was created. */
+static bool memcg_recent_hits(const struct memcg_tree *t, const struct memcg_tree *before,
+			      size_t i)
+{
+	const struct memcg_node *n = &t->nodes[i];
+	if (!before || before->version != t->version || i >= before->n ||
+	    strcmp(before->nodes[i].path, n->path))
+		return memcg_has_hits(t, n);
+	const struct memcg_node *b = &before->nodes[i];
+	if (t->version == 1)
+		return grew(b->failcnt, n->failcnt);
+	if (!n->has_events || !b->has_events)
+		return false;
+	return grew(b->events.max, n->events.max) || grew(b->events.high, n->events.high) ||
+	       grew(b->events.oom, n->events.oom) || grew(b->events.oom_kill, n->events.oom_kill) ||
+	       grew(b->events.sock_throttled, n->events.sock_throttled);
+}
+
 static double memcg_ratio(const struct memcg_tree *t, const struct memcg_node *n)
 {
 	uint64_t b = memcg_bound(t, n);
@@ -421,8 +446,8 @@ static void sort_u32(uint32_t *a, size_t n)
 
 /* Selects the exported cgroups into sel[0..*nsel) in hierarchy order.
  * Returns the number of limited cgroups. */
-static size_t memcg_select(const struct memcg_tree *t, const struct prom_config *cfg,
-			   uint32_t *sel, size_t *nsel)
+static size_t memcg_select(const struct memcg_tree *t, const struct memcg_tree *before,
+			   const struct prom_config *cfg, uint32_t *sel, size_t *nsel)
 {
 	uint32_t *hits = sel, *top = sel + cfg->memcg_hits_max;
 	size_t nh = 0, nt = 0, limited = 0;
@@ -432,7 +457,7 @@ static size_t memcg_select(const struct memcg_tree *t, const struct prom_config 
 		if (!memcg_limited(t, n))
 			continue;
 		limited++;
-		if (memcg_has_hits(t, n) && nh < cfg->memcg_hits_max) {
+		if (nh < cfg->memcg_hits_max && memcg_recent_hits(t, before, i)) {
 			hits[nh++] = (uint32_t)i;
 			continue;
 		}
@@ -536,7 +561,7 @@ static uint64_t memcg_value(const struct memcg_tree *t, const struct memcg_node 
 }
 
 static void render_memcg(struct prom_out *o, const struct memcg_tree *t,
-			 const struct hr_findings *fs, const struct prom_config *cfg,
+			 const struct memcg_tree *before, const struct hr_findings *fs, const struct prom_config *cfg,
 			 uint32_t *sel, size_t nsel_cap, prom_memcg_agent_fn in_agent, void *agent_data)
 {
 	struct mc_labels l;
@@ -547,7 +572,7 @@ static void render_memcg(struct prom_out *o, const struct memcg_tree *t,
 		c.memcg_top = nsel_cap > c.memcg_hits_max ? nsel_cap - c.memcg_hits_max : 0;
 	if (c.memcg_hits_max > nsel_cap)
 		c.memcg_hits_max = nsel_cap;
-	limited = memcg_select(t, &c, sel, &nsel);
+	limited = memcg_select(t, before, &c, sel, &nsel);
 
 	static const struct {
 		int fam;
@@ -866,7 +891,7 @@ int prom_render(struct prom_out *o, const struct prom_input *in, const struct pr
 		smp(o, PF_UNREAD, NULL, 0, in->findings->notes.n + in->findings->notes.dropped);
 	render_findings(o, in->findings);
 	if (in->memcg)
-		render_memcg(o, in->memcg, in->findings, cfg, scratch, scratch_len, in->memcg_agent,
+		render_memcg(o, in->memcg, in->memcg_before, in->findings, cfg, scratch, scratch_len, in->memcg_agent,
 			     in->memcg_agent_data);
 	if (in->conntrack)
 		render_conntrack(o, in->conntrack);

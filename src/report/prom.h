@@ -14,7 +14,9 @@
  * 512 bytes at the end are kept for that trailer.
  *
  * Cardinality: the per-cgroup families carry only limited cgroups: every
- * one with limit hits (up to memcg_hits_max, in hierarchy order) plus the
+ * one with recent limit hits (up to memcg_hits_max, in hierarchy order;
+ * "recent": since memcg_before, the previous pass, when given and the
+ * cgroup sits at the same place in both walks, else since ever) plus the
  * memcg_top nearest their limit (usage / lowest of memory.max and
  * memory.high); the rest are counted in headroom_metrics_memcgs_cut. Every
  * other family is bounded by the kernel (zones, orders, swap areas) or by
@@ -92,6 +94,7 @@ typedef bool (*prom_memcg_agent_fn)(void *data, const char *path, struct prom_me
  * sampled (its families are then absent and headroom_area_sampled says 0). */
 struct prom_input {
 	const struct memcg_tree *memcg;
+	const struct memcg_tree *memcg_before;	/* the previous pass (recent hits), or NULL */
 	const struct conntrack_snap *conntrack;
 	const struct netswap_snap *netswap;
 	const struct zones_snap *zones;

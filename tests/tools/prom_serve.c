@@ -76,7 +76,7 @@ static void tick(struct serve *v)
 		     &v->pass[next], &v->fs);
 	findings_sort(&v->fs);
 	v->cur = next;
-	v->have = 1;
+	v->have = v->have < 2 ? v->have + 1 : 2;	/* 2: the other pass holds the previous one */
 	v->prev_ok = ok;
 	v->agent.passes++;
 	v->agent.pass_seconds = now_s() - t0;
@@ -91,6 +91,7 @@ static long render(void *data, char *buf, size_t cap)
 	if (!v->have)
 		return -EAGAIN;
 	prom_pass_input(&v->pass[v->cur], &v->fs, &in);
+	prom_pass_before(v->have > 1 ? &v->pass[!v->cur] : NULL, &in);
 	in.http = v->http;
 	in.agent = &v->agent;
 	prom_out_init(&o, buf, cap);

@@ -136,6 +136,36 @@ static void test_memcg_agent(void **state)
 	free(t);
 }
 
+/* With the previous pass, "hits" means hits since then: /c2's counter did
+ * not move, /c5's did, so /c5 takes the one hits slot. A tree whose walk
+ * changed (another path at that index) falls back to any hit ever. */
+static void test_recent_hits(void **state)
+{
+	(void)state;
+	struct memcg_tree *t = tree(), *b = tree();
+	b->nodes[6].events.max = 3;	/* /c5: 3 -> 7 */
+	struct prom_input in = { .memcg = t, .memcg_before = b };
+	struct prom_config cfg = { .memcg_top = 1, .memcg_hits_max = 1 };
+	uint32_t scratch[2];
+	char *buf = malloc(1 << 16);
+	struct prom_out o;
+	prom_out_init(&o, buf, 1 << 16);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, 2), 0);
+	assert_non_null(strstr(buf, "usage_bytes{cgroup=\"/c5\"}"));
+	assert_null(strstr(buf, "usage_bytes{cgroup=\"/c2\"}"));
+	assert_non_null(strstr(buf, "usage_bytes{cgroup=\"/c9\"}"));	/* nearest the limit */
+	snprintf(b->nodes[3].path, sizeof(b->nodes[3].path), "/other");
+	snprintf(b->nodes[6].path, sizeof(b->nodes[6].path), "/other2");
+	prom_out_init(&o, buf, 1 << 16);
+	assert_int_equal(prom_render(&o, &in, &cfg, scratch, 2), 0);
+	assert_non_null(strstr(buf, "usage_bytes{cgroup=\"/c2\"}"));	/* first with any hit */
+	free(buf);
+	free(t->nodes);
+	free(t);
+	free(b->nodes);
+	free(b);
+}
+
 /* A buffer too small: whole lines are left out, the trailer says how many,
  * and nothing is written past cap. */
 static void test_cut(void **state)
@@ -297,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_agent),
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_memcg_agent),
+		cmocka_unit_test(test_recent_hits),
 		cmocka_unit_test(test_no_alloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
