@@ -436,8 +436,9 @@ int prom_textfile_write(const char *path, const char *buf, size_t len)
 		}
 		off += (size_t)n;
 	}
-	if (!rc && fsync(fd))
-		rc = -errno;
+	/* No fsync: the file is rewritten every pass and is worth nothing
+	 * after a crash, while an fsync would hold the agent's loop for the
+	 * disk's latency. rename() alone gives readers old or new, whole. */
 	if (close(fd) && !rc)
 		rc = -errno;
 	/* rename() is atomic: the collector sees the old file or the new one,
