@@ -121,8 +121,8 @@ void http_srv_fini(struct http_srv *s);
  * collector: a temporary file in the same directory (path + ".tmp"), mode
  * 0644, renamed over path (no fsync: it is rewritten every pass, and an
  * fsync would block the caller for the disk's latency). Returns 0 or a
- * negative errno (the
- * temporary file is removed on error). The directory must exist. */
+ * negative errno (the temporary file is removed on error). The directory
+ * must exist. */
 int prom_textfile_write(const char *path, const char *buf, size_t len);
 
 #endif
