@@ -248,6 +248,17 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	return res.chunks > 0 && res.stop == 0 && !rc;
 }
 
+/* A cgroup with no fill-rate estimate yet (new, or idle) is assumed to fill
+ * at the fastest rate measured here, cache reads at 2.5 GB/s
+ * (doc/kernel-facts.md M.3), rounded up: its first look comes before it can
+ * reach the high mark, as earlyoom's sleep_time_ms does with its assumed
+ * fill rate, not poll_max_ms later. Those looks are bounded in total by
+ * IDLE_POLLS_PER_S over all tracked cgroups (about 1% of a core at ~10 us
+ * a look, doc/kernel-facts.md M.4), so 1,000 idle cgroups still poll once
+ * a second each. */
+#define WORST_FILL_BPS (4ull << 30)
+#define IDLE_POLLS_PER_S 1000u
+
 static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, bool again, uint64_t now)
 {
 	uint64_t min = (uint64_t)c->cfg.poll_min_ms * 1000000u, max = (uint64_t)c->cfg.poll_max_ms * 1000000u;
@@ -260,7 +271,10 @@ static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, bool aga
 	} else if (g->evfd >= 0 || g->backend == HR_BE_WMARK) {
 		dt = SLOW_POLL_NS;	/* the threshold event (or the kernel) covers it */
 	} else if (g->rate_bps == 0) {
-		dt = max;
+		uint64_t floor = (uint64_t)c->ncg * NSEC / IDLE_POLLS_PER_S;
+		double t = (double)(g->high - usage) / (double)WORST_FILL_BPS * 1e9;
+		floor = floor < min ? min : floor > max ? max : floor;
+		dt = t < (double)floor ? floor : t > (double)max ? max : (uint64_t)t;
 	} else {
 		/* Half the predicted time to reach the high mark. */
 		double t = (double)(g->high - usage) / (double)g->rate_bps / 2.0 * 1e9;
