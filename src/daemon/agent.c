@@ -4,6 +4,7 @@
 #include "daemon/ctx.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -238,9 +239,14 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       strerror(-rc), c->journal.open_entries ? "; the journal keeps the original value" : "");
 		}
 	}
-	hr_log(c, 7, "%s: reclaimed %llu bytes in %u chunks, usage now %llu, window %llu ns, cpu %llu ns%s",
+	/* Only the backends that lower a limit have a window; memory.reclaim
+	 * lowers nothing, so v2-reclaim rounds print none. */
+	char win[48] = "";
+	if (g->backend == HR_BE_V1_LIMIT || g->backend == HR_BE_V2_HIGH)
+		snprintf(win, sizeof(win), ", window %llu ns", (unsigned long long)res.max_window_ns);
+	hr_log(c, 7, "%s: reclaimed %llu bytes in %u chunks, usage now %llu%s, cpu %llu ns%s",
 	       g->path, (unsigned long long)res.reclaimed_bytes, res.chunks,
-	       (unsigned long long)res.usage_after_bytes, (unsigned long long)res.max_window_ns,
+	       (unsigned long long)res.usage_after_bytes, win,
 	       (unsigned long long)cpu, res.stop == -EBUSY ? " (EBUSY: stopped)" : "");
 	/* Usage may not have dropped (the workload refilled as fast), yet the
 	 * round worked: look again soon, the threshold will not fire while
