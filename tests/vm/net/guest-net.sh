@@ -161,6 +161,7 @@ if [ -n "$AGENT" ]; then
 	grep -c "squeeze by=" /tmp/agent.log | sed 's/^/note: agent rounds: /'
 	grep -E "window 0 ns" /tmp/agent.log | head -1 | sed 's/^/note: v1-only field logged: /'
 	./headroom status --run-dir /tmp/hr-run | sed 's/^/note: status: /'
+	[ "${ALOG:-0}" = 1 ] && grep -E "squeeze by=|reclaimed" /tmp/agent.log | sed 's/^/alog: /'
 	kill $AGENT; wait $AGENT
 fi
 echo "guest: ok"
