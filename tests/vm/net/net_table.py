@@ -63,6 +63,7 @@ def pct(a, b):
 
 
 def table(kernel, rows):
+    summ = {}
     order = []
     for d in rows:
         if d["variant"] not in order:
@@ -109,14 +110,11 @@ def table(kernel, rows):
                                  cpu_ms_per_gib=cpu_gib, rounds=len(rs),
                                  drop_rounds_max=max((pct(drops(d), num(d, "sent")) or 0) for d in rs),
                                  events_max_max=max((num(d, "events_max") or 0) for d in rs))
-    for (kk, v), s in summ.items():
-        if kk == kernel:
-            print(f"summary: kernel={kernel} variant={v} " +
-                  " ".join(f"{a}={'-' if b is None else (f'{b:.4g}' if isinstance(b, float) else b)}"
-                           for a, b in s.items()))
+    for (_, v), s in summ.items():
+        print(f"summary: kernel={kernel} variant={v} " +
+              " ".join(f"{a}={'-' if b is None else (f'{b:.4g}' if isinstance(b, float) else b)}"
+                       for a, b in s.items()))
 
-
-summ = {}
 
 if __name__ == "__main__":
     main()
