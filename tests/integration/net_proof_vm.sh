@@ -7,17 +7,19 @@
 #        (InErrors - RcvbufErrors > 0 in some round) and none with it (0 in
 #        every round).
 #   6.1 (Debian 12): with the agent memory.events max stays 0 in every round
-#        and the server's p99 RTT is at most P99_BOUND (default 4.0) times
-#        the no-filler baseline (medians). The bound is loose on purpose:
-#        under TCG on a shared 2-core machine the baseline p99 itself varies
-#        2-5x between runs (doc/net-proof.md has the measured spread); the
-#        check catches an agent that makes latency several times worse.
+#        and the server's p99 RTT is at most P99_BOUND (default 5.0) times
+#        the no-filler baseline (medians); the worst ratio measured with the
+#        agent was 3.2. On both, no round log carries the v1-only
+#        "window 0 ns" (memory.reclaim lowers nothing). The bound is loose on
+#        purpose: under TCG on a shared 2-core machine the baseline p99 itself
+#        varied 5-25 ms between runs (doc/net-proof.md); the check catches an
+#        agent that makes latency several times worse.
 # Skips (77) without qemu or without both kernels (tests/vm/vm-setup.sh and
 # vm-setup.sh -s bullseye set them up); a missing one of the two is a note.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 HR=${HEADROOM:-$PWD/headroom}
-P99_BOUND=${P99_BOUND:-4.0}
+P99_BOUND=${P99_BOUND:-5.0}
 skip() { echo "$*"; exit 77; }
 fail() { echo "FAIL: $*"; rc=1; }
 [ -x "$HR" ] || skip "no headroom binary at $HR"
@@ -42,6 +44,7 @@ if have 5.10; then
 		echo "measured: 5.10: memory drops without agent max ${nd}% of a round, with agent max ${hd}%"
 		awk -v x="$nd" 'BEGIN { exit !(x > 0) }' || fail "5.10: no datagram lost without the agent (the scenario did not happen)"
 		awk -v x="$hd" 'BEGIN { exit !(x == 0) }' || fail "5.10: datagrams lost with the agent (${hd}% in a round)"
+		! grep -q '^note: v1-only field logged' <<<"$out" || fail "5.10: a round logged 'window 0 ns'"
 	fi
 else
 	echo "note: no cached 5.10 kernel (tests/vm/vm-setup.sh -s bullseye): 5.10 part not run"
@@ -59,6 +62,7 @@ if have 6.1; then
 		em=$(field "$s" hr events_max_max) r=$(field "$s" hr p99_ratio) rn=$(field "$s" none p99_ratio)
 		echo "measured: 6.1: with agent memory.events max ${em} (worst round), p99 RTT ${r}x the no-filler baseline (no agent: ${rn}x; bound ${P99_BOUND}x)"
 		awk -v x="$em" 'BEGIN { exit !(x == 0) }' || fail "6.1: memory.events max grew with the agent ($em)"
+		! grep -q '^note: v1-only field logged' <<<"$out" || fail "6.1: a v2 round logged 'window 0 ns'"
 		awk -v x="$r" -v b="$P99_BOUND" 'BEGIN { exit !(x != "-" && x <= b) }' ||
 			fail "6.1: p99 RTT with the agent ${r}x the baseline (bound ${P99_BOUND}x)"
 	fi
