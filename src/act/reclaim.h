@@ -105,12 +105,15 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
 		       const struct reclaim_opts *o, struct reclaim_res *res);
 
-/* cgroup v2 without memory.reclaim (4.5-5.18): lowers memory.high to the
- * target for one write (memory_high_write reclaims the excess in the writer:
- * mm/memcontrol.c in 4.19 and 6.1; the earliest v2 kernels only set it)
- * and restores the journaled original at once, compare-and-swap as the v1
- * squeeze (res->lost when someone else's value is there). ctl_fd is
- * memory.high. */
+/* cgroup v2 without memory.reclaim (4.5-5.18): lowers memory.high towards
+ * the target in steps of at most a quarter chunk (memory_high_write
+ * reclaims the excess in the writer: mm/memcontrol.c in 4.19 and 6.1; the
+ * earliest v2 kernels only set it; one large ask overshoots the target),
+ * reading usage between steps, and restores the journaled original after
+ * each step, compare-and-swap as the v1 squeeze (res->lost when someone
+ * else's value is there). res->reclaimed_bytes is the net drop of usage
+ * over the steps; window_ns/max_window_ns the time memory.high was
+ * lowered. ctl_fd is memory.high. */
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		    const char *orig_high, const struct reclaim_plan *p,
 		    const struct reclaim_opts *o, struct reclaim_res *res);

@@ -4,6 +4,7 @@
 #include "daemon/ctx.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -238,15 +239,35 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       strerror(-rc), c->journal.open_entries ? "; the journal keeps the original value" : "");
 		}
 	}
-	hr_log(c, 7, "%s: reclaimed %llu bytes in %u chunks, usage now %llu, window %llu ns, cpu %llu ns%s",
+	/* Only the backends that lower a limit have a window; memory.reclaim
+	 * lowers nothing, so v2-reclaim rounds print none. */
+	char win[48] = "";
+	if (g->backend == HR_BE_V1_LIMIT || g->backend == HR_BE_V2_HIGH)
+		snprintf(win, sizeof(win), ", window %llu ns", (unsigned long long)res.max_window_ns);
+	hr_log(c, 7, "%s: reclaimed %llu bytes in %u chunks, usage now %llu%s, cpu %llu ns%s",
 	       g->path, (unsigned long long)res.reclaimed_bytes, res.chunks,
-	       (unsigned long long)res.usage_after_bytes, (unsigned long long)res.max_window_ns,
+	       (unsigned long long)res.usage_after_bytes, win,
 	       (unsigned long long)cpu, res.stop == -EBUSY ? " (EBUSY: stopped)" : "");
 	/* Usage may not have dropped (the workload refilled as fast), yet the
 	 * round worked: look again soon, the threshold will not fire while
 	 * usage stays above it. */
 	return res.chunks > 0 && res.stop == 0 && !rc;
 }
+
+/* The worst case the polls are sized for: a cgroup filling at the fastest
+ * rate measured here, cache reads at 2.5 GB/s (doc/kernel-facts.md M.3),
+ * rounded up. A polled cgroup is looked at before it could reach its limit
+ * at that rate, as earlyoom's sleep_time_ms does with its assumed fill
+ * rate: a new or idle cgroup (no rate estimate) gets its first look before
+ * it could reach the high mark, not poll_max_ms later, and a measured rate
+ * that lags a fill just starting (measured under qemu: a reader that
+ * dropped its cache refilled 192 MiB in 1.3 s while the estimate asked for
+ * a look 1.4 s later) cannot stretch the interval past that bound. The
+ * bound's looks are limited to IDLE_POLLS_PER_S over all tracked cgroups
+ * (about 1% of a core at ~10 us a look, doc/kernel-facts.md M.4), so
+ * 1,000 cgroups still get a look a second each. */
+#define WORST_FILL_BPS (4ull << 30)
+#define IDLE_POLLS_PER_S 1000u
 
 static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, bool again, uint64_t now)
 {
@@ -257,14 +278,31 @@ static void schedule(struct hr_ctx *c, struct hr_cg *g, uint64_t usage, bool aga
 		dt = c->inofd >= 0 ? SLOW_POLL_NS : 10 * NSEC;
 	} else if (usage >= g->high) {
 		dt = again ? min : max;	/* still above: keep at it within the budgets */
-	} else if (g->evfd >= 0 || g->backend == HR_BE_WMARK) {
+	} else if (g->backend == HR_BE_WMARK || (g->evfd >= 0 && g->rate_bps == 0)) {
 		dt = SLOW_POLL_NS;	/* the threshold event (or the kernel) covers it */
-	} else if (g->rate_bps == 0) {
-		dt = max;
 	} else {
-		/* Half the predicted time to reach the high mark. */
-		double t = (double)(g->high - usage) / (double)g->rate_bps / 2.0 * 1e9;
-		dt = t < (double)min ? min : t > (double)max ? max : (uint64_t)t;
+		uint64_t floor = (uint64_t)c->ncg * NSEC / IDLE_POLLS_PER_S;
+		floor = floor < min ? min : floor > max ? max : floor;
+		uint64_t room = g->rate_bps ? g->limit - usage : g->high - usage;
+		double t = (double)room / (double)WORST_FILL_BPS * 1e9;
+		if (t < (double)floor)
+			t = (double)floor;	/* the worst-case bound, within the look budget */
+		if (g->rate_bps) {
+			/* Half the predicted time to reach the high mark, when
+			 * sooner. A v1 cgroup that is filling is polled this way
+			 * too: the kernel checks thresholds only every 128 page
+			 * events, so a squeeze that took usage below the mark and
+			 * a refill above it between two checks sends no event,
+			 * and none comes while usage stays above (measured: dirty
+			 * writes at 2.3 GB/s, bench/dirty_v1.sh, the events
+			 * stopped after 0.25 s of a 5 s run). */
+			double tr = (double)(g->high - usage) / (double)g->rate_bps / 2.0 * 1e9;
+			if (tr < (double)min)
+				tr = (double)min;
+			if (tr < t)
+				t = tr;
+		}
+		dt = t > (double)max ? max : (uint64_t)t;
 	}
 	g->next_poll_ns = now + dt;
 	if (dt >= NSEC)

@@ -165,10 +165,60 @@ static void test_no_alloc_after_ready(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* cgroup v2, a new cgroup that has not started filling: the first look is
+ * scheduled from its distance to the high mark at the assumed worst-case
+ * fill rate (4 GiB/s: ~56 ms for 240 MiB), not poll_max_ms (1 s) later. */
+static void test_v2_first_look_from_idle(void **state)
+{
+	(void)state;
+	struct hr_config cfg;
+	struct hr_config_err err;
+	struct hr_daemon_opts o = { .no_signals = true, .no_mlock = true };
+	char conf[512], p[256];
+
+	snprintf(dir, sizeof(dir), "/tmp/hr-test-daemon-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	o.root = dir;
+	mk("sys");
+	mk("sys/fs");
+	mk("sys/fs/cgroup");
+	put("sys/fs/cgroup/cgroup.controllers", "cpu memory\n");
+	mk("sys/fs/cgroup/app");
+	put("sys/fs/cgroup/app/memory.max", "268435456\n");
+	put("sys/fs/cgroup/app/memory.high", "max\n");
+	put("sys/fs/cgroup/app/memory.current", "4096\n");
+	put("sys/fs/cgroup/app/memory.reclaim", "");
+	put("sys/fs/cgroup/app/memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+	put("sys/fs/cgroup/app/memory.stat", "anon 0\nfile 0\ninactive_file 0\nactive_file 0\n");
+	mk("run");
+	snprintf(conf, sizeof(conf),
+		 "[agent]\nrun_dir = %s/run\nmax_cgroups = 16\n[policy app]\nmatch = /app*\nmode = reclaim\n",
+		 dir);
+	assert_int_equal(config_parse(conf, strlen(conf), &cfg, &err), 0);
+	struct hr_ctx *c = calloc(1, sizeof(*c));
+	assert_int_equal(daemon_init(c, &cfg, &o), 0);
+	assert_int_equal(daemon_ready(c), 0);
+	assert_true(c->v2);
+	assert_int_equal(c->ncg, 2);
+	assert_true(c->cg[1].limited);
+	assert_int_equal(c->cg[1].backend, HR_BE_V2_RECLAIM);
+	assert_true(c->cg[1].rate_bps == 0);
+	uint64_t now = hr_now_ns(), next = c->cg[1].next_poll_ns;
+	printf("v2 idle cgroup: next look in %.1f ms (poll_max_ms %u)\n",
+	       next > now ? (double)(next - now) / 1e6 : 0.0, c->cfg.poll_max_ms);
+	assert_true(next > 0);
+	assert_true(next < now + 100000000ull);
+	daemon_fini(c);
+	free(c);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_alloc_after_ready),
+		cmocka_unit_test(test_v2_first_look_from_idle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
