@@ -66,15 +66,18 @@ static const char *rel_text(enum cache_rel r)
 static bool resolve(const struct hr_root *root, const struct opts *o, struct cache_tally *t)
 {
 	uint64_t inos[CACHE_OWNERS_MAX];
-	static char paths[CACHE_OWNERS_MAX][CACHE_PATH_MAX];
+	char (*paths)[CACHE_PATH_MAX] = calloc(CACHE_OWNERS_MAX, sizeof(*paths));
 	bool off = false;
 
 	for (size_t i = 0; i < t->n; i++)
 		inos[i] = t->owners[i].ino;
-	(void)cache_memcg_lookup(root, o->mount, inos, t->n, paths, LOOKUP_MAX_DIRS);
+	/* Out of memory or an unreadable hierarchy: owners stay unresolved
+	 * (reported as such), which is the honest answer. */
+	if (paths)
+		(void)cache_memcg_lookup(root, o->mount, inos, t->n, paths, LOOKUP_MAX_DIRS);
 	for (size_t i = 0; i < t->n; i++) {
 		struct cache_owner *w = &t->owners[i];
-		snprintf(w->path, sizeof(w->path), "%s", paths[i]);
+		snprintf(w->path, sizeof(w->path), "%s", paths ? paths[i] : "");
 		if (!w->ino)
 			w->rel = CACHE_REL_UNCHARGED;
 		else
@@ -83,6 +86,7 @@ static bool resolve(const struct hr_root *root, const struct opts *o, struct cac
 		if (o->expect_arg && w->rel != CACHE_REL_EXPECTED && w->rel != CACHE_REL_BELOW)
 			off = true;
 	}
+	free(paths);
 	return off;
 }
 
