@@ -24,7 +24,7 @@ CFLAGS  ?= -O2 -g
 HARDEN  := -fstack-protector-strong $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-D_FORTIFY_SOURCE=2)
 RELRO   := -Wl,-z,relro -Wl,-z,now
 SAN     := -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDLIBS  := -linih -lm
+LDLIBS  := -linih -lnetfilter_conntrack -lnfnetlink -lm
 # make check: each fuzzer replays its corpus, then FUZZ_RUNS mutations from
 # FUZZ_SEED (same verdict on every machine); make fuzz-long: FUZZ_SECONDS each,
 # random seeds.

@@ -6,7 +6,7 @@
 # kernel unpacked into a cache, never installed: tests/vm/vm-setup.sh).
 set -euo pipefail
 what=${1:-test}
-pkgs=(gcc make pkg-config libinih-dev)
+pkgs=(gcc make pkg-config libinih-dev libnetfilter-conntrack-dev)
 case "$what" in
 build) ;;
 test) pkgs+=(clang libclang-rt-14-dev libcmocka-dev iproute2 python3 python3-jsonschema nftables time bc

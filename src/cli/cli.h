@@ -21,6 +21,7 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 /* "headroom: CMD: message\n" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

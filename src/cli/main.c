@@ -25,6 +25,7 @@ static const struct {
 	{ "explain", cmd_explain, "turn kernel log text into incidents with cause, evidence and fix" },
 	{ "run", cmd_run, "the agent: reclaim memory cgroups in the background before their limit" },
 	{ "status", cmd_status, "one line on what a running agent is doing" },
+	{ "cache", cmd_cache, "which memory cgroup a file's page cache is charged to; move it" },
 	{ "snapshot", cmd_snapshot, "capture every kernel file headroom reads into a tree for --root" },
 };
 

@@ -146,7 +146,7 @@ static void fix_readonly_note(struct hr_finding *f, const struct conntrack_snap 
  * rules for one direction leave the other direction tracked as new flows
  * (a stateful INPUT policy then drops the replies: DNS stops), and
  * untracked packets skip NAT (docker and kube-proxy DNAT DNS). */
-static void fix_notrack(struct hr_finding *f)
+static void fix_notrack_generic(struct hr_finding *f)
 {
 	finding_fix_comment(f, "Or stop tracking flows that need neither NAT nor stateful "
 			    "filtering. Adapt before use: untrack both directions, accept the "
@@ -156,6 +156,78 @@ static void fix_notrack(struct hr_finding *f)
 	finding_fix_comment(f, "  iptables -t raw -A OUTPUT -p udp --sport 53 -j NOTRACK");
 	finding_fix_comment(f, "  iptables -I INPUT -p udp --dport 53 -m conntrack --ctstate "
 			    "UNTRACKED -j ACCEPT");
+}
+
+#define TW_SHARE_PCT 25	/* TIME_WAIT share of counted entries that names the timeout */
+
+static void addr_text(const struct ct_src *a, char *buf, size_t cap)
+{
+	if (a->family == 4) {
+		snprintf(buf, cap, "%u.%u.%u.%u", a->addr[0], a->addr[1], a->addr[2], a->addr[3]);
+		return;
+	}
+	size_t k = 0;
+	for (int i = 0; i < 16 && k + 6 < cap; i += 2)
+		k += (size_t)snprintf(buf + k, cap - k, "%s%x", i ? ":" : "", (a->addr[i] << 8) | a->addr[i + 1]);
+}
+
+/* With the live breakdown (ct_breakdown.h): say who fills the table, name
+ * the TIME_WAIT timeout when TIME_WAIT dominates, and write the NOTRACK
+ * example for the largest flow class instead of DNS. Without it (--root,
+ * not root, no ctnetlink) the generic example, byte for byte as before. */
+static void fix_notrack(struct hr_finding *f, const struct conntrack_snap *s)
+{
+	const struct ct_breakdown *b = &s->breakdown;
+	size_t ci[1], si[1];
+
+	if (!b->present || !b->counted) {
+		fix_notrack_generic(f);
+		return;
+	}
+	double tw = (double)b->tcp_state[CT_TCP_TIME_WAIT] * 100.0 / (double)b->counted;
+	finding_explain(f, " Who fills it (ctnetlink, %" PRIu64 " entries counted", b->counted);
+	if (b->not_counted)
+		finding_explain(f, ", %" PRIu64 " not counted: the dump stops after %" PRIu64
+				" entries or %.1f s", b->not_counted, b->cap_entries,
+				(double)b->budget_usec / 1e6);
+	finding_explain(f, "): tcp %" PRIu64 " (TIME_WAIT %" PRIu64 ", %.0f %%), udp %" PRIu64
+			", icmp %" PRIu64 ", other %" PRIu64 ".", b->proto[CT_P_TCP],
+			b->tcp_state[CT_TCP_TIME_WAIT], tw, b->proto[CT_P_UDP],
+			b->proto[CT_P_ICMP] + b->proto[CT_P_ICMPV6],
+			b->proto[CT_P_SCTP] + b->proto[CT_P_OTHER]);
+	bool have_cls = ct_breakdown_top_cls(b, ci, 1) == 1;
+	const struct ct_class *c = have_cls ? &b->cls[ci[0]] : NULL;
+	if (ct_breakdown_top_src(b, si, 1) == 1) {
+		char a[48];
+		addr_text(&b->src[si[0]], a, sizeof(a));
+		finding_explain(f, " Top source %s: %" PRIu64 " entries.", a, b->src[si[0]].n);
+	}
+	if (tw >= TW_SHARE_PCT)
+		finding_fix_comment(f, "%.0f %% of the counted entries are TCP TIME_WAIT: shorten how "
+				    "long conntrack keeps them (conntrack.timewait), e.g.", tw);
+	if (tw >= TW_SHARE_PCT)
+		finding_fix_comment(f, "  sysctl -w net.netfilter.nf_conntrack_tcp_timeout_time_wait=%d",
+				    TW_TARGET_SEC);
+	enum ct_proto p = c ? ct_proto_of(c->l4proto) : CT_P_OTHER;
+	if (!c || !c->dport || (p != CT_P_TCP && p != CT_P_UDP && p != CT_P_SCTP)) {
+		fix_notrack_generic(f);
+		return;
+	}
+	const char *pn = ct_proto_name(p);
+	finding_explain(f, " Largest flow class: %s to port %u, %" PRIu64 " entries (%.0f %%).", pn,
+			(unsigned)c->dport, c->n, (double)c->n * 100.0 / (double)b->counted);
+	finding_fix_comment(f, "Or stop tracking the largest flow class, %s to port %u (%" PRIu64
+			    " of %" PRIu64 " counted entries), if it needs neither NAT nor stateful "
+			    "filtering. Adapt before use: untrack both directions, accept the untracked "
+			    "packets, never for NATed traffic (docker, kube-proxy). For a server on this "
+			    "port (clients of it: swap --dport and --sport):", pn, (unsigned)c->dport,
+			    c->n, b->counted);
+	finding_fix_comment(f, "  iptables -t raw -A PREROUTING -p %s --dport %u -j NOTRACK", pn,
+			    (unsigned)c->dport);
+	finding_fix_comment(f, "  iptables -t raw -A OUTPUT -p %s --sport %u -j NOTRACK", pn,
+			    (unsigned)c->dport);
+	finding_fix_comment(f, "  iptables -I INPUT -p %s --dport %u -m conntrack --ctstate "
+			    "UNTRACKED -j ACCEPT", pn, (unsigned)c->dport);
 }
 
 #define MODPROBE_FILE "/etc/modprobe.d/headroom-conntrack.conf"
@@ -255,7 +327,7 @@ static enum hr_severity judge_usage(const struct conntrack_snap *s, struct hr_fi
 				"tracking flows that do not need it (NOTRACK).", RAM_SHARE_PCT);
 	if (rmax > s->max)
 		fix_resize(f, s, rmax, rbuckets, true);
-	fix_notrack(f);
+	fix_notrack(f, s);
 	return sev;
 }
 
@@ -373,7 +445,7 @@ static enum hr_severity judge_drops(const struct conntrack_snap *s, const struct
 		else
 			finding_explain(f, " The table cannot grow within %d %% of RAM: NOTRACK is "
 					"the fix.", RAM_SHARE_PCT);
-		fix_notrack(f);
+		fix_notrack(f, s);
 	}
 	if (insf.total)
 		finding_fix_comment(f, "insert_failed from DNS races: add 'options "

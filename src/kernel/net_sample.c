@@ -1,5 +1,6 @@
 /* net_sample.c - samplers of the conntrack and net areas (net_sample.h). */
 #include "kernel/net_sample.h"
+#include "kernel/ct_dump.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,6 +134,11 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *n
 	if (s->count == HR_UNSET && s->have_stat)
 		s->count = s->stat.entries;
 
+	/* The breakdown only where a table is live: not in a capture. Bounded
+	 * (ct_dump.h); without CAP_NET_ADMIN or nf_conntrack_netlink it is
+	 * absent and the fix text stays generic, which is not worth a note. */
+	if (root->is_host && s->loaded && s->count != HR_UNSET)
+		(void)ct_dump_read(&s->breakdown, CT_DUMP_CAP_DEFAULT, CT_DUMP_BUDGET_USEC_DEFAULT, s->count);
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
 	n = root_read(root, "proc/sys/kernel/osrelease", buf, 128);
 	if (n < 0 || kver_parse(buf, (size_t)n, &s->kmajor, &s->kminor))

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "snapshot/conntrack_stat.h"
+#include "snapshot/ct_breakdown.h"
 #include "snapshot/net_dev.h"
 #include "snapshot/softnet_stat.h"
 #include "snapshot/sockstat.h"
@@ -37,6 +38,9 @@ struct conntrack_snap {
 	struct conntrack_stat stat;
 	uint64_t mem_total_bytes;	/* MemTotal, for sizing advice */
 	unsigned kmajor, kminor;	/* 0.0 if osrelease was unreadable */
+	/* Who fills the table, over ctnetlink: live host only (a capture has
+	 * no table to dump), so under --root it is absent (present false). */
+	struct ct_breakdown breakdown;
 };
 
 enum netloss_ctr {

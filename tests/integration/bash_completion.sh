@@ -19,7 +19,7 @@ expect() {
 	local got; got=$(complete_words "$@")
 	[ "$got" = "$want" ] || fail "completing '$*': got '$got', want '$want'"
 }
-expect "--help --version -V -h check explain help run snapshot status " ""
+expect "--help --version -V -h cache check explain help run snapshot status " ""
 expect "check " ch
 expect "--area " check --ar
 expect "net netloss netswap " check --area ne
@@ -29,6 +29,8 @@ expect "run " help ru
 expect "--cgroup-root --check-config --config " run --c
 expect "--dry-run " run --dr
 expect "--run-dir " status --r
+expect "--recharge " cache --rec
+expect "--expect " cache --exp
 got=$(complete_words check --)
 for o in --json --interval --list-areas --version --help; do
 	[[ " $got " == *" $o "* ]] || fail "check -- lacks $o: $got"

@@ -10,6 +10,7 @@
 #include "detect/conntrack_judge.h"
 #include "detect/netloss_judge.h"
 #include "snapshot/net_snap.h"
+#include "snapshot/ct_breakdown.h"
 #include "util/parse.h"
 
 
@@ -94,6 +95,85 @@ static void test_conntrack_usage_edges(void **state)
 		}
 		free(e);
 	}
+}
+
+static void ct_add_n(struct ct_breakdown *b, size_t n, uint8_t l4, int state, uint32_t src_base,
+		     bool same_src, uint16_t dport)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ct_entry x = { .family = 4, .l4proto = l4, .tcp_state = state, .dport = dport };
+		uint32_t a = same_src ? src_base : src_base + (uint32_t)i;
+		x.src[0] = (uint8_t)(a >> 24);
+		x.src[1] = (uint8_t)(a >> 16);
+		x.src[2] = (uint8_t)(a >> 8);
+		x.src[3] = (uint8_t)a;
+		ct_breakdown_add(b, &x);
+	}
+}
+
+/* The breakdown turns the generic DNS example into one for the largest
+ * flow class and names the TIME_WAIT timeout; absent, the text is as
+ * before (the goldens). */
+static void test_conntrack_breakdown_fix(void **state)
+{
+	(void)state;
+	static struct conntrack_snap s;
+	struct env *e = env_new();
+
+	ct_base(&s);
+	s.count = 63570;
+	s.max = 65536;
+	conntrack_judge(NULL, &s, 0, &e->fs);
+	const struct hr_finding *u = find(e, "conntrack.usage");
+	assert_non_null(u);
+	assert_non_null(strstr(u->fix, "--dport 53 -j NOTRACK"));
+	assert_null(strstr(u->explanation, "Who fills it"));
+	assert_null(strstr(u->fix, "timeout_time_wait"));
+
+	/* 40 % TIME_WAIT from one source to 443, 60 % UDP to 123 */
+	s.breakdown.present = true;
+	s.breakdown.cap_entries = 300000;
+	s.breakdown.budget_usec = 500000;
+	ct_add_n(&s.breakdown, 400, 6, CT_TCP_TIME_WAIT, 0x0a090909, true, 443);
+	ct_add_n(&s.breakdown, 600, 17, -1, 0x0b000000, false, 123);
+	ct_breakdown_finish(&s.breakdown, s.count);
+	hr_findings_init(&e->fs, e->items, NF);
+	conntrack_judge(NULL, &s, 0, &e->fs);
+	u = find(e, "conntrack.usage");
+	assert_non_null(u);
+	assert_non_null(strstr(u->explanation, "Who fills it (ctnetlink, 1000 entries counted, 62570 not "
+				"counted: the dump stops after 300000 entries or 0.5 s)"));
+	assert_non_null(strstr(u->explanation, "tcp 400 (TIME_WAIT 400, 40 %), udp 600"));
+	assert_non_null(strstr(u->explanation, "Top source 10.9.9.9: 400 entries."));
+	assert_non_null(strstr(u->explanation, "Largest flow class: udp to port 123, 600 entries (60 %)."));
+	assert_non_null(strstr(u->fix, "#   sysctl -w net.netfilter.nf_conntrack_tcp_timeout_time_wait=60\n"));
+	assert_non_null(strstr(u->fix, "#   iptables -t raw -A PREROUTING -p udp --dport 123 -j NOTRACK\n"));
+	assert_non_null(strstr(u->fix, "#   iptables -t raw -A OUTPUT -p udp --sport 123 -j NOTRACK\n"));
+	assert_null(strstr(u->fix, "--dport 53 "));
+
+	/* TIME_WAIT below 25 %: no timeout line; largest class TCP 443 */
+	memset(&s.breakdown, 0, sizeof(s.breakdown));
+	s.breakdown.present = true;
+	ct_add_n(&s.breakdown, 20, 6, CT_TCP_TIME_WAIT, 0x0a090909, true, 443);
+	ct_add_n(&s.breakdown, 900, 6, 3, 0x0c000000, false, 443);
+	ct_add_n(&s.breakdown, 80, 17, -1, 0x0b000000, false, 123);
+	hr_findings_init(&e->fs, e->items, NF);
+	conntrack_judge(NULL, &s, 0, &e->fs);
+	u = find(e, "conntrack.usage");
+	assert_null(strstr(u->fix, "timeout_time_wait"));
+	assert_non_null(strstr(u->fix, "-p tcp --dport 443 -j NOTRACK"));
+	assert_null(strstr(u->explanation, "not counted"));
+
+	/* largest class without a port (ICMP): the generic example */
+	memset(&s.breakdown, 0, sizeof(s.breakdown));
+	s.breakdown.present = true;
+	ct_add_n(&s.breakdown, 50, 1, -1, 0x0a000001, false, 0);
+	hr_findings_init(&e->fs, e->items, NF);
+	conntrack_judge(NULL, &s, 0, &e->fs);
+	u = find(e, "conntrack.usage");
+	assert_non_null(strstr(u->explanation, "icmp 50"));
+	assert_non_null(strstr(u->fix, "--dport 53 -j NOTRACK"));
+	free(e);
 }
 
 static void test_conntrack_advice_arithmetic(void **state)
@@ -509,6 +589,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conntrack_usage_edges),
 		cmocka_unit_test(test_conntrack_advice_arithmetic),
+		cmocka_unit_test(test_conntrack_breakdown_fix),
 		cmocka_unit_test(test_conntrack_drops_rates),
 		cmocka_unit_test(test_conntrack_chainlength),
 		cmocka_unit_test(test_conntrack_not_loaded),
