@@ -110,13 +110,17 @@ b1=$(cat "$base/b/memory.usage_in_bytes")
 [ "$rc" -eq 0 ] || { echo "$out"; fail "cache --recharge exit $rc"; }
 moved=$(js "sum(o['pages'] for o in d['files'][0]['recharge']['after']['owners'] if o['cgroup'] == '$P/b')" <<<"$out")
 locked=$(js "sum(s['pages'] for s in d['files'][0]['not_movable'] if s['reason'] == 'mlocked')" <<<"$out")
-left=$(js "sum(o['mlocked'] for o in d['files'][0]['recharge']['after']['owners'] if o['cgroup'] == '$P')" <<<"$out")
-echo "measured: $P/b usage $b0 -> $b1 (+$(((b1 - b0) / 1024)) KiB); $moved pages now in $P/b; $locked mlocked refused, $left still mlocked in $P"
+# Untouched = none moved to P/b. Where the rest sits is P, except a page
+# that was evicted before the mlock: the mlock faulted it back in and
+# charged it to the locker's own cgroup (seen: 255 in P, 1 elsewhere).
+left=$(js "sum(o['mlocked'] for o in d['files'][0]['recharge']['after']['owners'] if o['cgroup'] != '$P/b')" <<<"$out")
+inb=$(js "sum(o['mlocked'] for o in d['files'][0]['recharge']['after']['owners'] if o['cgroup'] == '$P/b')" <<<"$out")
+echo "measured: $P/b usage $b0 -> $b1 (+$(((b1 - b0) / 1024)) KiB); $moved pages now in $P/b; $locked mlocked refused, $left still mlocked outside $P/b, $inb in it"
 [ $((b1 - b0)) -ge $((15 * MIB * 90 / 100)) ] || { echo "$out"; fail "$P/b grew by $((b1 - b0)), want about 15 MiB"; }
 [ $((b1 - b0)) -le $((17 * MIB)) ] || fail "$P/b grew by $((b1 - b0)): more than the file"
 [ "$moved" -ge $((3840 * 90 / 100)) ] || fail "only $moved pages recharged to $P/b"
 [ "$locked" -eq 256 ] || { echo "$out"; fail "$locked mlocked pages refused, want 256"; }
-[ "$left" -eq 256 ] || fail "$left mlocked pages left in $P, want 256 (untouched)"
+[ "$left" -eq 256 ] && [ "$inb" -eq 0 ] || fail "$left mlocked pages left outside $P/b and $inb in it, want 256 and 0 (untouched)"
 txt=$("$HEADROOM" cache --recharge "$P/b" "$f")
 grep -q "not moved: 256 pages mlocked" <<<"$txt" || fail "text lacks the mlocked refusal: $txt"
 grep -q "munlock" <<<"$txt" || fail "text lacks what the owner must do: $txt"
