@@ -34,6 +34,7 @@ case $(stat -f -c %T "$tmp") in tmpfs|ramfs) rm -rf "$tmp"; tmp=$(mktemp -d "$PW
 f=$tmp/data
 
 cleanup() {
+	[ "$BASHPID" = "$$" ] || return 0	# not in a forked child (see lib_run.bash)
 	if [ -n "$locker" ]; then kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null; fi
 	# Drop what our cgroups hold so none stays charged with our file, then
 	# delete the file and the cgroups, children first.

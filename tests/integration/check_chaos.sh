@@ -33,6 +33,7 @@ command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
 tmp=$(mktemp -d /tmp/hr-review-chaos-$$-XXXX)
 keep=""
 cleanup() {
+	[ "$BASHPID" = "$$" ] || return 0	# not in a forked child (see lib_run.bash)
 	chmod -R u+rwX "$tmp" 2>/dev/null
 	rm -rf "$tmp"
 }

@@ -32,6 +32,7 @@ tmp=$(mktemp -d /var/tmp/hr-memcg.XXXXXX) || fail "mktemp"
 case $(stat -f -c %T "$tmp") in tmpfs|ramfs) rm -rf "$tmp"; tmp=$(mktemp -d "$PWD/.hr-memcg.XXXXXX") ;; esac
 
 cleanup() {
+	[ "$BASHPID" = "$$" ] || return 0	# not in a forked child (see lib_run.bash)
 	if [ -n "$churn_pid" ]; then kill "$churn_pid" 2>/dev/null; wait "$churn_pid" 2>/dev/null; fi
 	if [ -d "$churn" ]; then
 		find "$churn" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null

@@ -28,6 +28,7 @@ command -v python3 >/dev/null || skip "python3 not installed"
 [ -x "$HR" ] || fail "no headroom binary at $HR"
 
 cleanup() {
+	[ "$BASHPID" = "$$" ] || return 0	# not in a forked child (see lib_run.bash)
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	ip netns del "$NS" 2>/dev/null

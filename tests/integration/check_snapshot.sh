@@ -14,7 +14,7 @@ command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
 [ -x "$HR" ] || { echo "no headroom binary at $HR"; exit 77; }
 [ -r /proc/meminfo ] || { echo "no /proc"; exit 77; }
 tmp=$(mktemp -d /tmp/hr-review-snap-$$-XXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$tmp"' EXIT
 
 ids() {
 	python3 -c '

@@ -24,7 +24,7 @@ command -v ip >/dev/null || skip "ip (iproute2) not installed"
 [ -x "$HR" ] || fail "no headroom binary at $HR"
 [ -f build/rel/libheadroom.a ] || fail "build/rel/libheadroom.a missing (make first)"
 tmp=$(mktemp -d)
-cleanup() { ip netns del "$NS" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { [ "$BASHPID" = "$$" ] || return 0; ip netns del "$NS" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 ${CC:-cc} -std=c17 -O2 -Isrc -o "$tmp/hr_ctfill" tests/integration/hr_ctfill.c build/rel/libheadroom.a \
 	-lnetfilter_conntrack -lnfnetlink -lm 2>"$tmp/cc.err" || fail "cannot build hr_ctfill: $(head -3 "$tmp/cc.err")"

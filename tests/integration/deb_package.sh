@@ -16,7 +16,7 @@ for t in dpkg-buildpackage dh lintian dpkg-deb; do
 done
 TOP=$PWD
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-deb-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$WORK"' EXIT
 # The tree as a release tarball has it: tracked and new files, no .git and
 # no build products (the version then comes from VERSION).
 mkdir "$WORK/headroom"

@@ -3,7 +3,7 @@
 # end without blocking, exit 0/1/2, and print valid JSON. Reads only.
 set -uo pipefail
 HR=${HEADROOM_ASAN:-${HEADROOM:-./headroom}}
-out=$(mktemp); tmpd=$(mktemp -d); trap 'rm -rf "$out" "$tmpd"' EXIT
+out=$(mktemp); tmpd=$(mktemp -d); trap '[ "$BASHPID" = "$$" ] && rm -rf "$out" "$tmpd"' EXIT
 
 # Classic syslog dates have no year: the file's mtime chooses it (the year
 # before, when the date would lie more than a day after the mtime).

@@ -21,7 +21,7 @@ types = [struct.unpack_from("<I", d, phoff + i * phentsize)[0] for i in range(ph
 sys.exit(1 if 3 in types else 0)	# PT_INTERP
 PY
 tmp=$(mktemp -d) || fail mktemp
-trap 'rm -rf "$tmp"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$tmp"' EXIT
 cp headroom-static "$tmp/headroom"
 cp -a tests/fixtures/6.18.44-vm-x86_64 "$tmp/host"
 for g in prom-real-6.18.44-vm real-6.18.44-vm-all; do

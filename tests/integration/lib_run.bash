@@ -15,6 +15,11 @@ PFX=hr-run-$$
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-run-XXXXXX")
 AGENT_PID=
 cleanup() {
+	# Only the test's own shell cleans up. A subshell forked for a
+	# background job (loadloop) that is killed at the wrong moment can run
+	# an inherited EXIT trap and used to delete $WORK and our cgroups under
+	# the running test (run_reliability's kill storm, seen several times).
+	[ "$BASHPID" = "$$" ] || return 0
 	[ -n "$AGENT_PID" ] && kill -9 "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
 	for cg in "$M/$PFX"-*; do
 		[ -d "$cg" ] || continue

@@ -44,6 +44,7 @@ case $(stat -f -c %T "$tmp") in tmpfs|ramfs) rm -rf "$tmp"; tmp=$(mktemp -d "$PW
 serve_pid= prom_pid= rcv_pid=
 NS=hr-prom-$$
 cleanup() {
+	[ "$BASHPID" = "$$" ] || return 0	# not in a forked child (see lib_run.bash)
 	[ -n "$rcv_pid" ] && kill "$rcv_pid" 2>/dev/null
 	for p in $serve_pid $prom_pid; do kill "$p" 2>/dev/null; done
 	for p in $serve_pid $prom_pid; do wait "$p" 2>/dev/null; done

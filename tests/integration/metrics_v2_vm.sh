@@ -20,7 +20,7 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing (ru
 ls "${HEADROOM_VM_CACHE:-/var/cache/headroom-vm}"/kernels/*/boot/vmlinuz-* >/dev/null 2>&1 ||
 	skip "no cached guest kernel (run tests/vm/vm-setup.sh)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hr-metrics-vm.XXXXXX") || fail mktemp
-trap 'rm -rf "$work"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$work"' EXIT
 mkdir "$work/payload"
 cp "$HEADROOM" "$work/payload/headroom"
 cp tests/vm/guest-metrics.sh "$work/payload/guest.sh"

@@ -14,7 +14,7 @@ command -v unshare >/dev/null && command -v python3 >/dev/null || { echo "unshar
 rootdev=$(awk '$5 == "/" { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 2); break } }' /proc/self/mountinfo | tail -n 1)
 [ -b "$rootdev" ] || { echo "root filesystem is not on a block device ($rootdev)"; exit 77; }
 tmp=$(mktemp -d /var/tmp/hr-zones-$$-XXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/swap dir" && : >"$tmp/swap dir/file"
 esc=$(printf '%s' "$tmp/swap dir/file" | sed 's/ /\\040/g')
 printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n%s file\t\t1024\t\t0\t\t-2\n%s partition\t2048\t\t0\t\t-3\n' \

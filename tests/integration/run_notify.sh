@@ -11,7 +11,7 @@ command -v python3 >/dev/null || skip "python3 needed for the notify socket list
 mkdir -p "$WORK/run"
 # Each datagram with the listener's CLOCK_MONOTONIC in us.
 notify_listen "$WORK/notify.sock" "$WORK/notify.log" 40 stamp
-trap 'kill $listener 2>/dev/null; cleanup' EXIT
+trap '[ "$BASHPID" = "$$" ] || exit; kill $listener 2>/dev/null; cleanup' EXIT
 agent_config "$WORK/a.conf" "$PFX-*"
 # stderr is a file: JOURNAL_STREAM names some other inode, so no prefixes.
 : >"$WORK/agent.log"

@@ -15,7 +15,7 @@ ls "${HEADROOM_VM_CACHE:-/var/cache/headroom-vm}"/kernels/*/boot/vmlinuz-* >/dev
 	skip "no cached guest kernel (run tests/vm/vm-setup.sh)"
 command -v cc >/dev/null || skip "no C compiler for the workload helper"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hr-run-vm-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$work"' EXIT
 mkdir "$work/payload"
 cp "$HR" "$work/payload/headroom"
 cc -O2 -static -o "$work/payload/hr_load" tests/integration/hr_load.c 2>/dev/null ||

@@ -10,7 +10,7 @@ HR=${HEADROOM_ASAN:-${HEADROOM:-./headroom}}
 command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
 [ -r /proc/zoneinfo ] && [ -r /proc/buddyinfo ] || { echo "no /proc/zoneinfo or /proc/buddyinfo"; exit 77; }
 tmp=$(mktemp -d /tmp/hr-zones-$$-XXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ "$BASHPID" = "$$" ] && rm -rf "$tmp"' EXIT
 
 timeout 60 "$HR" check --area zones,netswap --json >"$tmp/live.json"; rc=$?
 [ "$rc" -le 2 ] || { echo "check exited $rc"; exit 1; }
