@@ -117,8 +117,6 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 
 /* Writes s at offset 0 of fd (truncating a regular file). 0 or -errno. */
 int reclaim_write_fd(int fd, bool is_regular, const char *s);
-/* Reads a single number ("max" = UINT64_MAX) from fd at offset 0. */
-int reclaim_read_u64(int fd, uint64_t *out);
 
 /* One chunk of a reclaim round, shared by every backend: reads usage into
  * *usage and, while usage is above the plan's target and the round's byte

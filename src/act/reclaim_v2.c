@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "snapshot/memcg.h"
+#include "kernel/memcg_file.h"
+#include "util/page.h"
 #include "util/parse.h"
 
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
@@ -38,21 +39,15 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 		}
 		res->reclaimed_bytes += step;	/* the write returns once that much went */
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+	if (memcg_file_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
 	return rc == -EAGAIN ? 0 : rc;
 }
 
-/* memory.high as reclaim_read_u64 reports it: "max" is UINT64_MAX. */
+/* memory.high as memcg_file_u64 reports it ("max" is MEMCG_NO_LIMIT). */
 static int high_value(const char *s, uint64_t *out)
 {
-	uint64_t v;
-	int rc = memcg_limit_parse(s, strlen(s), &v);
-
-	if (rc)
-		return rc;
-	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
-	return 0;
+	return memcg_limit_parse(s, strlen(s), out);
 }
 
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
@@ -76,15 +71,13 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	snprintf(e.orig, sizeof(e.orig), "%s", orig_high);
 	/* Page-aligned, so the value read back is the value written (the
 	 * kernel keeps memory.high in pages). */
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), lowered;
-	if (page < 4096)
-		page = 4096;
+	uint64_t page = page_size(), lowered;
 	lowered = p->target_bytes / page * page;
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)lowered);
 	slot = journal_begin(j, &e);
 	if (slot < 0)
 		return slot;
-	if (reclaim_read_u64(f->usage_fd, &usage0))
+	if (memcg_file_u64(f->usage_fd, &usage0))
 		usage0 = HR_UNSET;
 	/* memory_high_write (mm/memcontrol.c; 4.19, 6.1) reclaims in the writer
 	 * until usage is below the new value or progress stops; the workload is
@@ -95,7 +88,7 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	 * needs nothing; any other value was written by someone else
 	 * meanwhile and stays. */
 	uint64_t cur = 0;
-	rc = reclaim_read_u64(f->ctl_fd, &cur);
+	rc = memcg_file_u64(f->ctl_fd, &cur);
 	if (rc == 0 && cur != lowered) {
 		uint64_t vo;
 		if (high_value(orig_high, &vo) || cur != vo) {
@@ -115,7 +108,7 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		res->kept_slot = slot;
 		return rc;	/* record kept: the retry or replay restores it */
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0) {
+	if (memcg_file_u64(f->usage_fd, &usage) == 0) {
 		res->usage_after_bytes = usage;
 		/* memory.high throttles rather than caps: count the net drop. */
 		if (usage0 != HR_UNSET && usage0 > usage)

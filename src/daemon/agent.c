@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "snapshot/memcg.h"
 #include "util/parse.h"
+#include "util/clock.h"
 
 #define NSEC 1000000000ull
 /* Safety-net look at event-backed and unlimited cgroups: threshold events
@@ -19,26 +19,14 @@
 #define SLOW_POLL_NS (60 * NSEC)
 #define LOG_EVERY_NS (10 * NSEC)
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
 /* memory.stat through the shared parser (src/snapshot/memcg.h). v1 limits
  * are hierarchical, so the hierarchical total_* LRU sizes count; v2 prints
  * only hierarchical counters, under the plain names. */
 static int read_file_lru(struct hr_ctx *c, struct hr_cg *g, uint64_t *inactive, uint64_t *active)
 {
 	struct memcg_stat ms;
-	long n = fd_reread(g->stat_fd, c->buf, sizeof(c->buf));
-	int rc;
+	int rc = memcg_file_stat(g->stat_fd, c->buf, sizeof(c->buf), &ms);
 
-	if (n < 0)
-		return (int)n;
-	rc = memcg_stat_parse(c->buf, (size_t)n, &ms);
 	if (rc)
 		return rc;
 	*inactive = c->v2 ? ms.inactive_file : ms.total_inactive_file;
@@ -159,8 +147,9 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		c->st.throttled++;
 		return true;
 	}
+	char dir[HR_CG_REL_MAX];
 	struct reclaim_files f = {
-		.cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
+		.cgroup = cg_dir(c, g, dir), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
 		.ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
 		.ctl_is_regular = g->regular,
 	};
@@ -171,9 +160,9 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 #endif
 	};
 	hr_log(c, 7, "%s: squeeze by=%s t_ns=%llu usage=%llu target=%llu floor=%llu", g->path,
-	       c->trigger ? c->trigger : "poll", (unsigned long long)hr_now_ns(), (unsigned long long)usage,
+	       c->trigger ? c->trigger : "poll", (unsigned long long)clock_mono_ns(), (unsigned long long)usage,
 	       (unsigned long long)plan.target_bytes, (unsigned long long)plan.floor_bytes);
-	uint64_t cpu0 = thread_cpu_ns();
+	uint64_t cpu0 = clock_thread_cpu_ns();
 	switch (g->backend) {
 	case HR_BE_V1_LIMIT:
 		rc = reclaim_v1_squeeze(&c->journal, &f, g->limit, &plan, &o, &res);
@@ -196,7 +185,7 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	default:
 		return false;
 	}
-	uint64_t cpu = thread_cpu_ns() - cpu0;
+	uint64_t cpu = clock_thread_cpu_ns() - cpu0;
 	g->tokens_cpu_ns = sat_sub(g->tokens_cpu_ns, cpu);
 	g->tokens_bytes = sat_sub(g->tokens_bytes, res.reclaimed_bytes);
 	g->squeezes++;
@@ -290,7 +279,7 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 			return;
 		}
 	}
-	rc = reclaim_read_u64(g->usage_fd, &usage);
+	rc = memcg_file_u64(g->usage_fd, &usage);
 	if (rc == -ENODEV || rc == -ENOENT) {
 		c->st.races++;	/* cgroup removed: the normal race with rmdir */
 		watch_remove(c, idx);
@@ -314,9 +303,9 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	bool again = false;
 	if (usage >= g->high) {
 		again = act(c, idx, usage, now);
-		if (reclaim_read_u64(g->usage_fd, &usage) == 0) {
+		if (memcg_file_u64(g->usage_fd, &usage) == 0) {
 			g->last_usage = usage;
-			g->last_ns = hr_now_ns();
+			g->last_ns = clock_mono_ns();
 		}
 	}
 	schedule(c, g, usage, again, now);

@@ -29,9 +29,12 @@
 #include "act/journal.h"
 #include "act/reclaim.h"
 #include "daemon/config.h"
+#include "kernel/memcg_file.h"
 #include "kernel/root.h"
 
 #define HR_CG_PATH_MAX 256	/* below cgroup_root, "/" = cgroup_root itself */
+/* A cgroup directory relative to the root: base + path. */
+#define HR_CG_REL_MAX (HR_CFG_STR + HR_CG_PATH_MAX)
 
 enum hr_src {
 	HR_SRC_SIGNAL = 1,
@@ -138,7 +141,6 @@ struct hr_ctx {
 	char status_path[HR_CFG_STR + 32];
 	char status_tmp[HR_CFG_STR + 40];
 	/* Scratch, reused everywhere; sized for the largest file we read. */
-	char path[HR_CFG_STR + HR_CG_PATH_MAX + 64];
 	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
 	_Alignas(8) char dents[16384];	/* getdents64 records: struct linux_dirent64 needs 8 */
 	char ino[8192];
@@ -162,9 +164,14 @@ void daemon_notify(struct hr_ctx *c, const char *msg);
 /* True when stderr is the stream $JOURNAL_STREAM names (dev:ino). */
 bool log_stderr_is_journal(void);
 int daemon_reload(struct hr_ctx *c);
-uint64_t hr_now_ns(void);
-/* Builds "<base><cg path>/<file>" in c->path and returns it. */
-const char *cg_file(struct hr_ctx *c, const struct hr_cg *g, const char *file);
+/* Writes the root-relative directory of g ("<base><cg path>", "." for the
+ * root itself) into out[HR_CG_REL_MAX], the caller's, and returns out. */
+const char *cg_dir(const struct hr_ctx *c, const struct hr_cg *g, char *out);
+/* Opens one of g's files (kernel/memcg_file.h) as every host write
+ * resolves: no symlink. The fd or -errno. */
+int cg_open(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f, int flags);
+/* True if g has that file (this kernel, this version). */
+bool cg_has(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f);
 
 /* loop.c */
 int loop_once(struct hr_ctx *c, int timeout_ms);

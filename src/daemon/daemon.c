@@ -23,14 +23,8 @@
 #include <unistd.h>
 
 #include "util/parse.h"
-
-uint64_t hr_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "util/clock.h"
+#include "kernel/memcg_hier.h"
 
 const char *backend_name(enum hr_backend b)
 {
@@ -84,11 +78,29 @@ void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
 	(void)w;
 }
 
-const char *cg_file(struct hr_ctx *c, const struct hr_cg *g, const char *file)
+const char *cg_dir(const struct hr_ctx *c, const struct hr_cg *g, char *out)
 {
-	snprintf(c->path, sizeof(c->path), "%s%s%s%s", c->base,
-		 strcmp(g->path, "/") ? g->path : "", file ? "/" : "", file ? file : "");
-	return c->path[0] ? c->path : ".";
+	snprintf(out, HR_CG_REL_MAX, "%s%s", c->base, strcmp(g->path, "/") ? g->path : "");
+	if (!out[0])
+		snprintf(out, HR_CG_REL_MAX, ".");
+	return out;
+}
+
+int cg_open(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f, int flags)
+{
+	char dir[HR_CG_REL_MAX];
+
+	return memcg_file_open(c->root.fd, cg_dir(c, g, dir), c->v2 ? 2 : 1, f, flags);
+}
+
+bool cg_has(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f)
+{
+	int fd = cg_open(c, g, f, O_PATH);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 void daemon_notify(struct hr_ctx *c, const char *msg)
@@ -128,39 +140,30 @@ static void notify_open(struct hr_ctx *c)
 	}
 }
 
-/* Where the cgroups are: cgroup_root from the config, else the v1 memory
- * mount, else the v2 unified mount if it delegates memory. */
+/* Where the cgroups are: cgroup_root from the config, else the memory
+ * hierarchy of the mount table (kernel/memcg_hier.h, as `check` finds it). */
 static int find_base(struct hr_ctx *c)
 {
-	char buf[512];
-	struct stat st;
+	struct memcg_hier h;
+	int v;
 
 	if (c->cfg.cgroup_root[0]) {
 		const char *p = c->cfg.cgroup_root;
 		while (*p == '/')
 			p++;
 		snprintf(c->base, sizeof(c->base), "%s", p);
-	} else if (root_stat(&c->root, "sys/fs/cgroup/memory/memory.limit_in_bytes", &st) == 0) {
-		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup/memory");
+		v = memcg_hier_at(&c->root, c->base);
 	} else {
-		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup");
-	}
-	snprintf(c->path, sizeof(c->path), "%s/memory.limit_in_bytes", c->base);
-	if (root_stat(&c->root, c->path, &st) == 0) {
-		c->v2 = false;
-		return 0;
-	}
-	/* v2: the root cgroup has no memory.max, so look at controllers. */
-	snprintf(c->path, sizeof(c->path), "%s/cgroup.controllers", c->base);
-	long n = root_read(&c->root, c->path, buf, sizeof(buf));
-	if (n >= 0) {
-		snprintf(c->path, sizeof(c->path), "%s/memory.max", c->base);
-		if (strstr(buf, "memory") || root_stat(&c->root, c->path, &st) == 0) {
-			c->v2 = true;
-			return 0;
+		v = memcg_hier_find(&c->root, &h, NULL);
+		if (v == 0) {
+			snprintf(c->base, sizeof(c->base), "%s", h.mount);
+			v = h.version;
 		}
 	}
-	return -ENOENT;
+	if (v < 0)
+		return v;
+	c->v2 = v == 2;
+	return 0;
 }
 
 const char *daemon_untrusted(const struct stat *st)
@@ -293,7 +296,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = c->run_fd = -1;
 	c->journal.fd = -1;
 	c->log_journal = log_stderr_is_journal();
-	c->start_ns = hr_now_ns();
+	c->start_ns = clock_mono_ns();
 	rc = root_open(&c->root, o->root ? o->root : "/");
 	if (rc) {
 		hr_log(c, 3, "cannot open root %s: %s", o->root ? o->root : "/", strerror(-rc));
@@ -302,7 +305,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	rc = find_base(c);
 	if (rc) {
 		hr_log(c, 3, "no memory cgroup hierarchy found (%s/%s): set cgroup_root in [agent]",
-		       c->root.path, c->base);
+		       c->root.path, c->base[0] ? c->base : "proc/self/mounts");
 		return rc;
 	}
 	int bfd = root_openat_strict(c->root.fd, c->base[0] ? c->base : ".", O_PATH | O_DIRECTORY);
@@ -443,7 +446,7 @@ static void protect(struct hr_ctx *c)
 
 int daemon_ready(struct hr_ctx *c)
 {
-	uint64_t now = hr_now_ns();
+	uint64_t now = clock_mono_ns();
 
 	/* One dry tick first: every code path of the loop runs once, so the
 	 * stack and the buffers are touched before mlockall pins them. */
@@ -501,7 +504,7 @@ void daemon_write_status(struct hr_ctx *c)
 			 "squeezes=%llu reclaimed_bytes=%llu ebusy=%llu would_reclaim=%llu "
 			 "events=%llu polls=%llu throttled=%llu journal_open=%u dropped=%u dropped_total=%llu "
 			 "journal_refused=%llu journal_full=%llu lost_restores=%llu foreign_owner=%llu fd_short=%llu%s\n",
-			 (int)getpid(), (unsigned long long)((hr_now_ns() - c->start_ns) / 1000000000u),
+			 (int)getpid(), (unsigned long long)((clock_mono_ns() - c->start_ns) / 1000000000u),
 			 c->v2 ? "v2" : "v1", tracked, lim, rec,
 			 (unsigned long long)c->st.squeezes, (unsigned long long)c->st.reclaimed_bytes,
 			 (unsigned long long)c->st.ebusy, (unsigned long long)c->st.would_reclaim,
@@ -564,7 +567,7 @@ int daemon_reload(struct hr_ctx *c)
 	/* Type=notify-reload (systemd 253) waits for RELOADING=1 with the
 	 * CLOCK_MONOTONIC time of the reload's start, then READY=1. */
 	char msg[64];
-	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(hr_now_ns() / 1000u));
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(clock_mono_ns() / 1000u));
 	daemon_notify(c, msg);
 	if (!c->opts.config_path) {
 		config_defaults(&c->newcfg);

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,7 @@ int events_v1_register(struct hr_ctx *c, int idx)
 	if (g->evfd < 0)
 		return -errno;
 	snprintf(msg, sizeof(msg), "%d %d %llu", g->evfd, g->usage_fd, (unsigned long long)g->high);
-	fd = root_openat_strict(c->root.fd, cg_file(c, g, "cgroup.event_control"), O_WRONLY);
+	fd = cg_open(c, g, MEMCG_F_EVENT_CONTROL, O_WRONLY);
 	if (fd < 0) {
 		rc = fd;
 	} else {
@@ -74,5 +75,5 @@ void events_v1_ready(struct hr_ctx *c, int idx)
 		return;
 	c->st.events_v1++;
 	c->trigger = "event";
-	agent_check(c, idx, hr_now_ns());
+	agent_check(c, idx, clock_mono_ns());
 }

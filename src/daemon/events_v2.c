@@ -21,18 +21,14 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "snapshot/memcg.h"
 #include "util/parse.h"
+#include "util/clock.h"
 
 static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
 {
 	struct memcg_events ev;
-	long n = fd_reread(g->events_fd, c->buf, sizeof(c->buf));
-	int rc;
+	int rc = memcg_file_events(g->events_fd, c->buf, sizeof(c->buf), &ev);
 
-	if (n < 0)
-		return (int)n;
-	rc = memcg_events_parse(c->buf, (size_t)n, &ev);
 	if (rc)
 		return rc;
 	if (ev.max == HR_UNSET)
@@ -52,7 +48,7 @@ static void psi_register(struct hr_ctx *c, int idx)
 	static const char trig[] = "some 10000 2000000";
 	struct hr_cg *g = &c->cg[idx];
 
-	g->psi_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.pressure"), O_RDWR);
+	g->psi_fd = cg_open(c, g, MEMCG_F_PRESSURE, O_RDWR);
 	if (g->psi_fd < 0) {
 		hr_log(c, 7, "%s: no PSI trigger: memory.pressure: %s", g->path, strerror(-g->psi_fd));
 		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
@@ -75,7 +71,7 @@ void events_v2_psi(struct hr_ctx *c, int idx)
 		return;
 	c->st.events_v2++;
 	c->trigger = "psi";
-	agent_check(c, idx, hr_now_ns());
+	agent_check(c, idx, clock_mono_ns());
 }
 
 int events_v2_register(struct hr_ctx *c, int idx)
@@ -86,7 +82,7 @@ int events_v2_register(struct hr_ctx *c, int idx)
 		psi_register(c, idx);
 	if (!g->limited || g->events_fd >= 0)
 		return 0;
-	g->events_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.events"), O_RDONLY);
+	g->events_fd = cg_open(c, g, MEMCG_F_EVENTS, O_RDONLY);
 	if (g->events_fd < 0) {
 		g->events_fd = -1;
 		return 0;	/* optional: polling still works */
@@ -117,5 +113,5 @@ void events_v2_ready(struct hr_ctx *c, int idx)
 		g->max_events = max;
 	}
 	c->trigger = "memory.events";
-	agent_check(c, idx, hr_now_ns());
+	agent_check(c, idx, clock_mono_ns());
 }

@@ -4,6 +4,7 @@
  * bound their work (reclaim rounds are bounded by chunks and budgets). */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -111,7 +112,7 @@ int loop_once(struct hr_ctx *c, int timeout_ms)
 			if (read(c->pollfd, &x, sizeof(x)) < 0 && errno != EAGAIN)
 				break;
 			c->armed_poll_ns = UINT64_MAX;
-			agent_poll_due(c, hr_now_ns());
+			agent_poll_due(c, clock_mono_ns());
 			break;
 		}
 		case HR_SRC_INOTIFY:

@@ -23,14 +23,12 @@
 #include <unistd.h>
 
 #include "util/parse.h"
+#include "util/clock.h"
 
 /* IN_MODIFY: vfs_write() notifies for every file, kernfs ones included, so
  * a limit set after mkdir (the usual order: systemd, runc) is seen at once.
  * Our own limit writes come back too; re-reading the limit is ~3 us. */
 #define INO_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
-/* v1 prints PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712 on x86_64)
- * for "no limit"; anything this large is no limit. */
-#define V1_UNLIMITED (1ull << 62)
 
 static void close_fd(int *fd)
 {
@@ -40,12 +38,8 @@ static void close_fd(int *fd)
 }
 
 /* Every cgroup file, read or written, resolves without symlinks below the
- * root (cgroupfs has none; daemon_init refuses a cgroup_root reached
- * through one), so no path the agent writes can be redirected. */
-static int open_cg(struct hr_ctx *c, const struct hr_cg *g, const char *file, int flags)
-{
-	return root_openat_strict(c->root.fd, cg_file(c, g, file), flags);
-}
+ * root (cg_open; cgroupfs has none; daemon_init refuses a cgroup_root
+ * reached through one), so no path the agent writes can be redirected. */
 
 static void close_limited(struct hr_cg *g)
 {
@@ -64,14 +58,12 @@ static void close_limited(struct hr_cg *g)
  * man page's table). */
 static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
 {
-	struct stat st;
-
 	if (p->mode == HR_MODE_OBSERVE || p->backend == HR_BACK_OBSERVE) {
 		g->why = "policy mode is observe";
 		return HR_BE_OBSERVE;
 	}
 	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {
-		if (root_stat(&c->root, cg_file(c, g, "memory.wmark_ratio"), &st) == 0) {
+		if (cg_has(c, g, MEMCG_F_WMARK_RATIO)) {
 			g->why = "kernel watermarks (memory.wmark_ratio) present: configured, kernel reclaims";
 			return HR_BE_WMARK;
 		}
@@ -94,13 +86,13 @@ static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr
 		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
 		return HR_BE_V1_LIMIT;
 	}
-	bool has_reclaim = root_stat(&c->root, cg_file(c, g, "memory.reclaim"), &st) == 0;
+	bool has_reclaim = cg_has(c, g, MEMCG_F_RECLAIM);
 	if ((p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_RECLAIM) && has_reclaim) {
 		g->why = "cgroup v2 memory.reclaim (5.19+)";
 		return HR_BE_V2_RECLAIM;
 	}
 	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_HIGH) {
-		if (root_stat(&c->root, cg_file(c, g, "memory.high"), &st) == 0) {
+		if (cg_has(c, g, MEMCG_F_HIGH)) {
 			g->why = "cgroup v2 without memory.reclaim: memory.high lowered for one write, journaled";
 			return HR_BE_V2_HIGH;
 		}
@@ -118,7 +110,8 @@ static bool own(struct hr_ctx *c, struct hr_cg *g)
 	if (g->owned)
 		return true;
 	if (g->dir_fd < 0) {
-		g->dir_fd = root_openat_strict(c->root.fd, cg_file(c, g, NULL), O_RDONLY | O_DIRECTORY);
+		char dir[HR_CG_REL_MAX];
+		g->dir_fd = root_openat_strict(c->root.fd, cg_dir(c, g, dir), O_RDONLY | O_DIRECTORY);
 		if (g->dir_fd < 0) {
 			g->dir_fd = -1;
 			return false;
@@ -139,7 +132,7 @@ static bool own(struct hr_ctx *c, struct hr_cg *g)
 void watch_configure(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
-	uint64_t limit = UINT64_MAX;
+	uint64_t limit = MEMCG_NO_LIMIT;
 	const struct hr_policy *p;
 	enum hr_backend old = g->backend;
 	uint64_t old_limit = g->limit;
@@ -148,10 +141,10 @@ void watch_configure(struct hr_ctx *c, int idx)
 	 * the limit (re-reading it here would make it the next "original"). */
 	if (g->kept_slot >= 0 && g->limited)
 		return;
-	if (g->limit_fd < 0 || reclaim_read_u64(g->limit_fd, &limit))
-		limit = UINT64_MAX;
+	if (g->limit_fd < 0 || memcg_file_u64(g->limit_fd, &limit))
+		limit = MEMCG_NO_LIMIT;
 	p = config_match(&c->cfg, g->path);
-	bool limited = limit < V1_UNLIMITED && p;
+	bool limited = memcg_limit_is_set(limit) && p;
 	if (!limited) {
 		if (g->limited)
 			hr_log(c, 6, "%s: no longer %s", g->path, p ? "limited" : "matched by a policy");
@@ -172,8 +165,8 @@ void watch_configure(struct hr_ctx *c, int idx)
 	g->high = high;
 	g->low = low;
 	if (!g->limited) {
-		g->usage_fd = open_cg(c, g, c->v2 ? "memory.current" : "memory.usage_in_bytes", O_RDONLY);
-		g->stat_fd = open_cg(c, g, "memory.stat", O_RDONLY);
+		g->usage_fd = cg_open(c, g, MEMCG_F_USAGE, O_RDONLY);
+		g->stat_fd = cg_open(c, g, MEMCG_F_STAT, O_RDONLY);
 		if (g->usage_fd < 0 || g->stat_fd < 0) {
 			int e = g->usage_fd < 0 ? g->usage_fd : g->stat_fd;
 			close_limited(g);
@@ -191,7 +184,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 			return;
 		}
 		g->limited = true;
-		g->tokens_ns = hr_now_ns();
+		g->tokens_ns = clock_mono_ns();
 		g->tokens_bytes = p->max_rate_bytes;
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
@@ -216,7 +209,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 	}
 	close_fd(&g->ctl_fd);
 	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
-		g->ctl_fd = open_cg(c, g, g->backend == HR_BE_V2_RECLAIM ? "memory.reclaim" : "memory.high", O_RDWR);
+		g->ctl_fd = cg_open(c, g, g->backend == HR_BE_V2_RECLAIM ? MEMCG_F_RECLAIM : MEMCG_F_HIGH, O_RDWR);
 		if (g->ctl_fd < 0) {
 			g->why = "cannot open the reclaim file for writing: observing";
 			g->backend = HR_BE_OBSERVE;
@@ -225,7 +218,8 @@ void watch_configure(struct hr_ctx *c, int idx)
 	if (g->backend == HR_BE_WMARK && !c->cfg.dry_run) {
 		unsigned hp = p->high.is_pct ? p->high.pct : (unsigned)(high * 100 / limit);
 		unsigned lp = p->low.is_pct ? p->low.pct : (unsigned)(low * 100 / limit);
-		struct reclaim_files f = { .cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino };
+		char dir[HR_CG_REL_MAX];
+		struct reclaim_files f = { .cgroup = cg_dir(c, g, dir), .dev = g->dev, .ino = g->ino };
 		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, false, g->wmark_slot);
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
@@ -299,18 +293,18 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 	if ((uint32_t)idx >= c->ncg)
 		c->ncg = (uint32_t)idx + 1;
 	if (c->inofd >= 0) {
-		const char *dir = cg_file(c, g, NULL);
+		char dir[HR_CG_REL_MAX];
 		/* inotify_add_watch takes a path: resolve it below the root dirfd
 		 * through /proc/self/fd so fixture roots work too. */
-		char p[HR_CFG_STR + HR_CG_PATH_MAX + 80];
-		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", c->root.fd, dir);
+		char p[HR_CG_REL_MAX + 40];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", c->root.fd, cg_dir(c, g, dir));
 		g->wd = inotify_add_watch(c->inofd, p, INO_MASK);
 	}
-	g->limit_fd = open_cg(c, g, c->v2 ? "memory.max" : "memory.limit_in_bytes", c->v2 ? O_RDONLY : O_RDWR);
+	g->limit_fd = cg_open(c, g, MEMCG_F_LIMIT, c->v2 ? O_RDONLY : O_RDWR);
 	g->limit_rw = !c->v2 && g->limit_fd >= 0;
 	g->limit_err = g->limit_fd < 0 ? g->limit_fd : 0;
 	if (g->limit_fd < 0 && !c->v2 && g->limit_fd != -ENOENT)
-		g->limit_fd = open_cg(c, g, "memory.limit_in_bytes", O_RDONLY);
+		g->limit_fd = cg_open(c, g, MEMCG_F_LIMIT, O_RDONLY);
 	if (g->limit_fd == -EMFILE || g->limit_fd == -ENFILE) {
 		if (!c->st.fd_short)
 			hr_log(c, 4, "%s: out of file descriptors: not watched (counted in status: fd_short=)",
@@ -341,7 +335,8 @@ struct linux_dirent64 {
  * DIR*, no allocation). New children are scanned by the caller's walk. */
 static int scan_children(struct hr_ctx *c, int idx)
 {
-	int fd = root_openat_strict(c->root.fd, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
+	char dir[HR_CG_REL_MAX];
+	int fd = root_openat_strict(c->root.fd, cg_dir(c, &c->cg[idx], dir), O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return fd;
@@ -482,7 +477,7 @@ void watch_inotify(struct hr_ctx *c)
 			if (p < 0)
 				continue;
 			if (ev->mask & IN_MODIFY) {
-				if (!strcmp(ev->name, c->v2 ? "memory.max" : "memory.limit_in_bytes"))
+				if (!strcmp(ev->name, memcg_file_name(c->v2 ? 2 : 1, MEMCG_F_LIMIT)))
 					watch_configure(c, p);
 				continue;
 			}

@@ -11,13 +11,15 @@
 #define _GNU_SOURCE
 #include "kernel/memcg_read.h"
 
+#include "kernel/memcg_file.h"
+#include "kernel/memcg_hier.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define MOUNTS_BUF (256 * 1024)	/* /proc/self/mounts of a busy k8s node */
 #define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
@@ -172,12 +174,12 @@ static void read_v1(struct walk *w, struct memcg_node *n)
 	if (hier < parent_hier) {
 		n->limit_bytes = hier;
 	} else {
-		if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes))
+		if (need_u64(w, n, memcg_file_name(1, MEMCG_F_LIMIT), true, &n->limit_bytes))
 			return;
 		if (!memcg_limit_is_set(n->limit_bytes))
 			return;
 	}
-	if (need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
+	if (need_u64(w, n, memcg_file_name(1, MEMCG_F_USAGE), false, &n->usage_bytes) ||
 	    need_u64(w, n, "memory.failcnt", false, &n->failcnt))
 		return;
 	len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
@@ -204,11 +206,11 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 	long len;
 
 	if (n->depth > 0) {
-		if (need_u64(w, n, "memory.max", true, &n->limit_bytes) ||
+		if (need_u64(w, n, memcg_file_name(2, MEMCG_F_LIMIT), true, &n->limit_bytes) ||
 		    need_u64(w, n, "memory.high", true, &n->high_bytes))
 			return;
 		if (memcg_limit_is_set(n->limit_bytes) || memcg_limit_is_set(n->high_bytes)) {
-			if (need_u64(w, n, "memory.current", false, &n->usage_bytes))
+			if (need_u64(w, n, memcg_file_name(2, MEMCG_F_USAGE), false, &n->usage_bytes))
 				return;
 			/* memory.events counts the events of the whole subtree: a
 			 * parent would repeat its children's limit hits. The
@@ -345,50 +347,14 @@ static void list_children(struct walk *w, uint32_t i)
 
 static int find_hierarchy(struct walk *w)
 {
-	struct memcg_tree *t = w->t;
-	struct memcg_mounts *m = malloc(sizeof(*m));
-	char *mb = malloc(MOUNTS_BUF);
-	int rc = -ENODEV;
-	long len;
+	struct memcg_hier h;
+	int rc = memcg_hier_find(w->root, &h, w->notes);
 
-	if (!m || !mb) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	len = root_read(w->root, "proc/self/mounts", mb, MOUNTS_BUF);
-	if (len < 0)
-		len = root_read(w->root, "proc/mounts", mb, MOUNTS_BUF);
-	if (len < 0) {
-		note_add(w->notes, "proc/self/mounts", (int)len, "memory cgroups not checked");
-		rc = (int)len;
-		goto out;
-	}
-	if (memcg_mounts_parse(mb, (size_t)len, m)) {
-		note_add(w->notes, "proc/self/mounts", EINVAL, "memory cgroups not checked");
-		rc = -EINVAL;
-		goto out;
-	}
-	if (m->has_v1) {
-		t->version = 1;
-		snprintf(t->mount, sizeof(t->mount), "%s", m->v1);
-		rc = 0;
-		goto out;
-	}
-	for (size_t i = 0; i < m->n_v2; i++) {
-		char rel[MEMCG_MOUNT_PATH_MAX + 32];
-		snprintf(rel, sizeof(rel), "%s%scgroup.controllers", m->v2[i], m->v2[i][0] ? "/" : "");
-		len = root_read(w->root, rel, w->buf, FILE_BUF);
-		if (len >= 0 && cgroup_controllers_has(w->buf, (size_t)len, "memory")) {
-			t->version = 2;
-			snprintf(t->mount, sizeof(t->mount), "%s", m->v2[i]);
-			rc = 0;
-			goto out;
-		}
-	}
-out:
-	free(mb);
-	free(m);
-	return rc;
+	if (rc)
+		return rc;
+	w->t->version = h.version;
+	memcpy(w->t->mount, h.mount, sizeof(w->t->mount));
+	return 0;
 }
 
 static void read_host(struct walk *w)

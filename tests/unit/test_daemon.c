@@ -87,6 +87,10 @@ static void test_no_alloc_after_ready(void **state)
 	mk("sys");
 	mk("sys/fs");
 	mk("sys/fs/cgroup");
+	/* The agent finds the hierarchy in the mount table, as check does. */
+	mk("proc");
+	mk("proc/self");
+	put("proc/self/mounts", "cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0\n");
 	memcg("sys/fs/cgroup/memory", "9223372036854771712\n", "1000000000\n", "0");
 	/* 240 MiB used of 256 MiB, 200 MiB inactive cache: above the 90% mark. */
 	memcg("sys/fs/cgroup/memory/app", "268435456\n", "251658240\n", "209715200");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "act/reclaim.h"
+#include "kernel/memcg_file.h"
 #include "util/parse.h"
 
 #define MiB (1ull << 20)
@@ -174,7 +175,7 @@ static void test_v1_squeeze_restores(void **state)
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
 	assert_int_equal(res.chunks, 3);
 	assert_true(res.reclaimed_bytes == 3 * 32 * MiB);	/* per write: usage - lowered limit */
-	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
+	assert_int_equal(memcg_file_u64(f->limit, &v), 0);
 	assert_true(v == 256 * MiB);
 	assert_int_equal(f->j.open_entries, 0);
 	/* The rate budget ends the round even though usage never drops. */
@@ -218,7 +219,7 @@ static void test_v1_restore_cas(void **state)
 	assert_true(res.lost);
 	assert_true(res.lost_to == 300 * MiB);
 	assert_int_equal(res.chunks, 1);
-	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
+	assert_int_equal(memcg_file_u64(f->limit, &v), 0);
 	assert_true(v == 300 * MiB);
 	assert_int_equal(f->j.open_entries, 0);
 	assert_int_equal(res.kept_slot, -1);
