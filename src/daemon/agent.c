@@ -1,5 +1,6 @@
 /* agent.c - per-cgroup decision: read usage, compare with the marks, plan,
- * reclaim within the rate bounds, schedule the next look. See ctx.h. */
+ * reclaim within the rate bounds, schedule the next look (the poll timer).
+ * See ctx.h. */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
 
@@ -207,7 +208,7 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		hr_log(c, 4, "%s: the limit changed inside our window (now %llu, we had written a lower "
 		       "value, the original was %llu): someone else wrote it and wins; left as it is",
 		       g->path, (unsigned long long)res.lost_to, (unsigned long long)g->limit);
-		watch_configure(c, idx);	/* their value is the limit now */
+		cgtable_configure(c, idx);	/* their value is the limit now */
 	}
 	if (rc == -ENOSPC) {
 		c->st.journal_full++;
@@ -273,7 +274,7 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 		return;
 	}
 	if (!g->limited) {
-		watch_configure(c, idx);	/* a limit may have been set since */
+		cgtable_configure(c, idx);	/* a limit may have been set since */
 		if (!g->limited) {
 			schedule(c, g, 0, false, now);
 			return;
@@ -282,7 +283,7 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	rc = memcg_file_u64(g->usage_fd, &usage);
 	if (rc == -ENODEV || rc == -ENOENT) {
 		c->st.races++;	/* cgroup removed: the normal race with rmdir */
-		watch_remove(c, idx);
+		cgtable_remove(c, idx);
 		return;
 	}
 	if (rc) {
@@ -321,8 +322,34 @@ void agent_poll_due(struct hr_ctx *c, uint64_t now)
 		c->trigger = "poll";
 		/* Slow polls also pick up a changed limit or policy. */
 		if (g->limited && g->next_poll_ns && now - g->last_ns >= SLOW_POLL_NS - NSEC / 10)
-			watch_configure(c, (int)i);
+			cgtable_configure(c, (int)i);
 		if (c->cg[i].used)
 			agent_check(c, (int)i, now);
 	}
 }
+
+void agent_arm_poll(struct hr_ctx *c)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used && c->cg[i].next_poll_ns < next)
+			next = c->cg[i].next_poll_ns;
+	if (next == c->armed_poll_ns)
+		return;
+	c->armed_poll_ns = next;
+	loop_timer_arm(&c->loop, c->poll_id, next, 0);
+}
+
+void agent_on_poll(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+
+	(void)fd;
+	(void)data;
+	(void)events;
+	c->armed_poll_ns = UINT64_MAX;
+	agent_poll_due(c, clock_mono_ns());
+	agent_arm_poll(c);
+}
+

@@ -14,13 +14,31 @@
  * whatever its run_dir. A cgroup locked by another process is observed only.
  * The lock dies with the process, kill -9 included.
  *
- * Event sources are fds in one epoll set; epoll_data.u32 holds a source id:
- * the fixed ids below, or a kind bit plus a cgroup table index.
+ * Event sources are registered with the loop (daemon/loop.h) by the module
+ * that owns them, each with its handler and data: the lifecycle its
+ * signalfd and 1 s tick, the cgroup table its inotify fd, the agent its
+ * poll timer, events_v1.c / events_v2.c each cgroup's eventfd,
+ * memory.events and PSI trigger (data: the table entry). Handlers get the
+ * context back with ctx_of_loop().
+ *
+ * Modules, lowest first (each calls only those before it; the cgroup table
+ * reaches the event modules through the arm_events hook):
+ *   log.c       hr_log: one line to stderr (journal priorities)
+ *   notify.c    sd_notify to $NOTIFY_SOCKET
+ *   loop.c      the event loop (loop.h), names no module
+ *   cgroup.c    one table entry: its directory, files, backend name
+ *   policy.c    the backend a policy gives a limited cgroup
+ *   cgtable.c   the cgroup table: discovery, inotify, configuration, removal
+ *   agent.c     decide and act for one cgroup; the poll timer
+ *   events_v1.c, events_v2.c  the kernel's per-cgroup notifications
+ *   status.c    the status file and STATUS= line
+ *   daemon.c    lifecycle: init, ready, signals, tick, reload, fini
  */
 #ifndef HR_DAEMON_CTX_H
 #define HR_DAEMON_CTX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,23 +47,13 @@
 #include "act/journal.h"
 #include "act/reclaim.h"
 #include "daemon/config.h"
+#include "daemon/loop.h"
 #include "kernel/memcg_file.h"
 #include "kernel/root.h"
 
 #define HR_CG_PATH_MAX 256	/* below cgroup_root, "/" = cgroup_root itself */
 /* A cgroup directory relative to the root: base + path. */
 #define HR_CG_REL_MAX (HR_CFG_STR + HR_CG_PATH_MAX)
-
-enum hr_src {
-	HR_SRC_SIGNAL = 1,
-	HR_SRC_TICK = 2,	/* 1 s housekeeping: status, watchdog, budgets */
-	HR_SRC_POLL = 3,	/* earliest per-cgroup poll deadline */
-	HR_SRC_INOTIFY = 4,
-};
-#define HR_SRC_EVFD_V1 0x10000000u	/* | index: v1 usage threshold eventfd */
-#define HR_SRC_EVENTS_V2 0x20000000u	/* | index: v2 memory.events (EPOLLPRI) */
-#define HR_SRC_PSI_V2 0x30000000u	/* | index: v2 memory.pressure trigger (EPOLLPRI) */
-#define HR_SRC_KIND_MASK 0xf0000000u
 
 enum hr_backend {
 	HR_BE_NONE,		/* not limited, or no policy matches */
@@ -71,6 +79,7 @@ struct hr_cg {
 	int evfd;		/* v1 threshold eventfd */
 	int events_fd;		/* v2 memory.events */
 	int psi_fd;		/* v2 memory.pressure with a trigger */
+	int evfd_id, events_id, psi_id;	/* their loop source ids, -1 none */
 	int dir_fd;		/* the cgroup directory (limited only): flock, identity */
 	uint64_t dev, ino;	/* fstat of dir_fd: the journal's cgroup identity */
 	bool limit_rw;		/* limit_fd is open for writing */
@@ -120,7 +129,12 @@ struct hr_ctx {
 	char base[HR_CFG_STR];		/* root-relative cgroup_root, "" = root itself */
 	bool v2;
 	struct hr_journal journal;
-	int epfd, sigfd, tickfd, pollfd, inofd;
+	struct loop loop;		/* every event source; table allocated before ready */
+	int sigfd, inofd;
+	int sig_id, ino_id, tick_id, poll_id;	/* loop source ids */
+	/* Registers a just-configured cgroup's event sources: events_v1_register
+	 * or events_v2_register (set by daemon_init). */
+	int (*arm_events)(struct hr_ctx *c, int idx);
 	struct hr_cg *cg;		/* [cfg.max_cgroups], allocated before ready */
 	uint32_t ncg;			/* high-water index + 1 */
 	uint32_t cap;
@@ -148,7 +162,12 @@ struct hr_ctx {
 	char line[512];
 };
 
-/* daemon.c */
+static inline struct hr_ctx *ctx_of_loop(struct loop *l)
+{
+	return (struct hr_ctx *)(void *)((char *)l - offsetof(struct hr_ctx, loop));
+}
+
+/* daemon.c: lifecycle */
 /* NULL if st is owned by root or by us and writable by neither group nor
  * others; else what is wrong, for a one-line refusal. */
 const char *daemon_untrusted(const struct stat *st);
@@ -157,13 +176,26 @@ const char *daemon_untrusted(const struct stat *st);
 int daemon_check_config(const char *path, char *msg, size_t cap);
 int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o);
 int daemon_ready(struct hr_ctx *c);
+/* Runs the loop until SIGTERM/SIGINT or an error. */
+int daemon_run(struct hr_ctx *c);
 void daemon_fini(struct hr_ctx *c);
+int daemon_reload(struct hr_ctx *c);
+
+/* log.c */
 void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void daemon_write_status(struct hr_ctx *c);
-void daemon_notify(struct hr_ctx *c, const char *msg);
 /* True when stderr is the stream $JOURNAL_STREAM names (dev:ino). */
 bool log_stderr_is_journal(void);
-int daemon_reload(struct hr_ctx *c);
+
+/* notify.c: $NOTIFY_SOCKET (a path, or "@name" abstract) and
+ * $WATCHDOG_USEC; no socket, nothing is sent. */
+void notify_open(struct hr_ctx *c);
+void notify_send(struct hr_ctx *c, const char *msg);
+
+/* status.c: run_dir/status (atomic rename) and STATUS= when it changed. */
+void status_write(struct hr_ctx *c);
+
+/* cgroup.c: one table entry. */
+const char *backend_name(enum hr_backend b);
 /* Writes the root-relative directory of g ("<base><cg path>", "." for the
  * root itself) into out[HR_CG_REL_MAX], the caller's, and returns out. */
 const char *cg_dir(const struct hr_ctx *c, const struct hr_cg *g, char *out);
@@ -173,27 +205,26 @@ int cg_open(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f,
 /* True if g has that file (this kernel, this version). */
 bool cg_has(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f);
 
-/* loop.c */
-int loop_once(struct hr_ctx *c, int timeout_ms);
-int loop_run(struct hr_ctx *c);
-void loop_arm_poll(struct hr_ctx *c);
+/* policy.c: the backend for limited cgroup g under policy p; g->why says
+ * why. Reads only whether files exist. */
+enum hr_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p);
 
-/* watch.c */
-int watch_scan(struct hr_ctx *c);
-void watch_retry_dropped(struct hr_ctx *c);	/* tick: walk again if room appeared */
-void watch_inotify(struct hr_ctx *c);
-void watch_remove(struct hr_ctx *c, int idx);
-void watch_configure(struct hr_ctx *c, int idx);	/* (re)read limit, policy, backend */
+/* cgtable.c */
+int cgtable_scan(struct hr_ctx *c);
+void cgtable_retry_dropped(struct hr_ctx *c);	/* tick: walk again if room appeared */
+void cgtable_on_inotify(struct loop *l, int fd, void *data, uint32_t events);
+void cgtable_remove(struct hr_ctx *c, int idx);
+void cgtable_configure(struct hr_ctx *c, int idx);	/* (re)read limit, policy, backend */
 
-/* events_v1.c / events_v2.c */
+/* events_v1.c / events_v2.c: register idx's sources (after configure). */
 int events_v1_register(struct hr_ctx *c, int idx);
-void events_v1_ready(struct hr_ctx *c, int idx);
 int events_v2_register(struct hr_ctx *c, int idx);
-void events_v2_ready(struct hr_ctx *c, int idx);
-void events_v2_psi(struct hr_ctx *c, int idx);
 
-/* agent.c: read usage, decide, act. reason is for the log. */
+/* agent.c: read usage, decide, act; the poll timer. */
 void agent_check(struct hr_ctx *c, int idx, uint64_t now);
 void agent_poll_due(struct hr_ctx *c, uint64_t now);
+/* Arms the poll timer for the earliest next_poll_ns (after any change). */
+void agent_arm_poll(struct hr_ctx *c);
+void agent_on_poll(struct loop *l, int fd, void *data, uint32_t events);
 
 #endif

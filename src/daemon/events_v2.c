@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "util/parse.h"
@@ -35,6 +34,41 @@ static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
 		return -ENODATA;
 	*max = ev.max;
 	return 0;
+}
+
+static void on_psi(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_cg *g = data;
+
+	(void)events;
+	if (!g->used || g->psi_fd != fd)
+		return;
+	c->st.events_v2++;
+	c->trigger = "psi";
+	agent_check(c, (int)(g - c->cg), clock_mono_ns());
+	agent_arm_poll(c);
+}
+
+/* memory.events changed (kernfs_notify): count the new max hits. */
+static void on_events(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_cg *g = data;
+	uint64_t max = 0;
+
+	(void)events;
+	if (!g->used || g->events_fd != fd)
+		return;
+	c->st.events_v2++;
+	if (read_max(c, g, &max) == 0) {
+		if (max > g->max_events)
+			c->st.limit_hits_v2 += max - g->max_events;
+		g->max_events = max;
+	}
+	c->trigger = "memory.events";
+	agent_check(c, (int)(g - c->cg), clock_mono_ns());
+	agent_arm_poll(c);
 }
 
 /* A PSI trigger on the cgroup's memory.pressure (Documentation/accounting/
@@ -54,25 +88,16 @@ static void psi_register(struct hr_ctx *c, int idx)
 		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
 		return;
 	}
-	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_PSI_V2 | (uint32_t)idx };
 	if (g->regular || write(g->psi_fd, trig, sizeof(trig)) != (ssize_t)sizeof(trig) ||
-	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->psi_fd, &ev)) {
-		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(errno));
+	    (g->psi_id = loop_add(&c->loop, g->psi_fd, LOOP_PRI, on_psi, g)) < 0) {
+		int e = g->regular ? 0 : g->psi_id < -1 ? -g->psi_id : errno;
+		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(e));
+		g->psi_id = -1;
 		close(g->psi_fd);
 		g->psi_fd = -1;
 	}
 }
 
-void events_v2_psi(struct hr_ctx *c, int idx)
-{
-	struct hr_cg *g = &c->cg[idx];
-
-	if ((uint32_t)idx >= c->ncg || !g->used || g->psi_fd < 0)
-		return;
-	c->st.events_v2++;
-	c->trigger = "psi";
-	agent_check(c, idx, clock_mono_ns());
-}
 
 int events_v2_register(struct hr_ctx *c, int idx)
 {
@@ -89,29 +114,13 @@ int events_v2_register(struct hr_ctx *c, int idx)
 	}
 	if (read_max(c, g, &g->max_events))
 		g->max_events = 0;
-	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_EVENTS_V2 | (uint32_t)idx };
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->events_fd, &ev)) {
-		int rc = -errno;
+	g->events_id = loop_add(&c->loop, g->events_fd, LOOP_PRI, on_events, g);
+	if (g->events_id < 0) {
+		int rc = g->events_id;
+		g->events_id = -1;
 		close(g->events_fd);
 		g->events_fd = -1;
 		return rc;
 	}
 	return 0;
-}
-
-void events_v2_ready(struct hr_ctx *c, int idx)
-{
-	struct hr_cg *g = &c->cg[idx];
-	uint64_t max = 0;
-
-	if ((uint32_t)idx >= c->ncg || !g->used || g->events_fd < 0)
-		return;
-	c->st.events_v2++;
-	if (read_max(c, g, &max) == 0) {
-		if (max > g->max_events)
-			c->st.limit_hits_v2 += max - g->max_events;
-		g->max_events = max;
-	}
-	c->trigger = "memory.events";
-	agent_check(c, idx, clock_mono_ns());
 }

@@ -125,15 +125,15 @@ static void test_no_alloc_after_ready(void **state)
 		/* A plain file never shrinks, so the agent backs off to
 		 * poll_max_ms after a round; make the app due again. */
 		c->cg[1].next_poll_ns = 0;
-		loop_arm_poll(c);
-		assert_int_equal(loop_once(c, 5), 0);
+		agent_arm_poll(c);
+		assert_int_equal(loop_once(&c->loop, 5), 0);
 	}
-	daemon_write_status(c);
+	status_write(c);
 	counting = 0;
 	memcg("sys/fs/cgroup/memory/app2", "268435456\n", "1000\n", "0");
 	counting = 1;
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(loop_once(c, 5), 0);
+		assert_int_equal(loop_once(&c->loop, 5), 0);
 	/* SIGHUP: the reload (libinih over our buffer, stack line buffer) too. */
 	counting = 0;
 	char cpath[128];
@@ -145,7 +145,7 @@ static void test_no_alloc_after_ready(void **state)
 	c->opts.config_path = cpath;
 	counting = 1;
 	assert_int_equal(daemon_reload(c), 0);
-	assert_int_equal(loop_once(c, 5), 0);
+	assert_int_equal(loop_once(&c->loop, 5), 0);
 	counting = 0;
 	unsigned long n = allocs;
 	__sanitizer_install_malloc_and_free_hooks(NULL, NULL);

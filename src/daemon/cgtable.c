@@ -1,5 +1,6 @@
-/* watch.c - cgroup discovery: the initial walk, inotify for mkdir/rmdir, and
- * per-cgroup configuration (limit, policy, backend). See ctx.h.
+/* cgtable.c - the cgroup table: discovery (the initial walk, inotify for
+ * mkdir/rmdir), per-cgroup configuration (limit, policy, backend: the
+ * choice is policy.c's) and removal. See ctx.h.
  *
  * cgroupfs (kernfs) sends IN_CREATE / IN_DELETE with IN_ISDIR to a watch on
  * the parent directory for mkdir / rmdir of a child cgroup. inotify is not
@@ -13,7 +14,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <linux/magic.h>
@@ -41,8 +41,13 @@ static void close_fd(int *fd)
  * root (cg_open; cgroupfs has none; daemon_init refuses a cgroup_root
  * reached through one), so no path the agent writes can be redirected. */
 
-static void close_limited(struct hr_cg *g)
+static void close_limited(struct hr_ctx *c, struct hr_cg *g)
 {
+	/* Event sources leave the loop before their fds close. */
+	loop_del(&c->loop, g->evfd_id);
+	loop_del(&c->loop, g->events_id);
+	loop_del(&c->loop, g->psi_id);
+	g->evfd_id = g->events_id = g->psi_id = -1;
 	close_fd(&g->dir_fd);	/* drops the flock */
 	g->owned = false;
 	close_fd(&g->usage_fd);
@@ -52,53 +57,6 @@ static void close_limited(struct hr_cg *g)
 	close_fd(&g->events_fd);
 	close_fd(&g->psi_fd);
 	g->threshold = 0;
-}
-
-/* Picks the backend for a limited cgroup and says why (for the log and the
- * man page's table). */
-static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
-{
-	if (p->mode == HR_MODE_OBSERVE || p->backend == HR_BACK_OBSERVE) {
-		g->why = "policy mode is observe";
-		return HR_BE_OBSERVE;
-	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {
-		if (cg_has(c, g, MEMCG_F_WMARK_RATIO)) {
-			g->why = "kernel watermarks (memory.wmark_ratio) present: configured, kernel reclaims";
-			return HR_BE_WMARK;
-		}
-		if (p->backend == HR_BACK_WMARK) {
-			g->why = "backend wmark asked but memory.wmark_ratio is absent: observing";
-			return HR_BE_OBSERVE;
-		}
-	}
-	if (!c->v2) {
-		if (p->backend != HR_BACK_AUTO && p->backend != HR_BACK_V1_LIMIT) {
-			g->why = "asked backend needs cgroup v2: observing";
-			return HR_BE_OBSERVE;
-		}
-		if (!g->limit_rw) {
-			g->why = g->limit_err == -EACCES || g->limit_err == -EPERM ?
-				"memory.limit_in_bytes is not writable (Permission denied; run as root): observing" :
-				"memory.limit_in_bytes cannot be opened for writing: observing";
-			return HR_BE_OBSERVE;
-		}
-		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
-		return HR_BE_V1_LIMIT;
-	}
-	bool has_reclaim = cg_has(c, g, MEMCG_F_RECLAIM);
-	if ((p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_RECLAIM) && has_reclaim) {
-		g->why = "cgroup v2 memory.reclaim (5.19+)";
-		return HR_BE_V2_RECLAIM;
-	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_HIGH) {
-		if (cg_has(c, g, MEMCG_F_HIGH)) {
-			g->why = "cgroup v2 without memory.reclaim: memory.high lowered for one write, journaled";
-			return HR_BE_V2_HIGH;
-		}
-	}
-	g->why = "no usable reclaim interface: observing";
-	return HR_BE_OBSERVE;
 }
 
 /* Takes the per-cgroup lock (see ctx.h) and the directory's identity for
@@ -129,7 +87,7 @@ static bool own(struct hr_ctx *c, struct hr_cg *g)
 	return true;
 }
 
-void watch_configure(struct hr_ctx *c, int idx)
+void cgtable_configure(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
 	uint64_t limit = MEMCG_NO_LIMIT;
@@ -148,7 +106,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 	if (!limited) {
 		if (g->limited)
 			hr_log(c, 6, "%s: no longer %s", g->path, p ? "limited" : "matched by a policy");
-		close_limited(g);
+		close_limited(c, g);
 		g->limited = false;
 		g->backend = HR_BE_NONE;
 		g->pol = -1;
@@ -169,7 +127,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 		g->stat_fd = cg_open(c, g, MEMCG_F_STAT, O_RDONLY);
 		if (g->usage_fd < 0 || g->stat_fd < 0) {
 			int e = g->usage_fd < 0 ? g->usage_fd : g->stat_fd;
-			close_limited(g);
+			close_limited(c, g);
 			if (e == -EMFILE || e == -ENFILE) {
 				/* Full is a state: count it, say so, try again at the
 				 * next slow poll (fds may free up). */
@@ -188,7 +146,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 		g->tokens_bytes = p->max_rate_bytes;
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
-	g->backend = choose(c, g, p);
+	g->backend = policy_backend(c, g, p);
 	bool was_foreign = g->foreign;
 	g->foreign = false;
 	if (g->backend != HR_BE_OBSERVE && !c->cfg.dry_run && !own(c, g)) {
@@ -224,10 +182,7 @@ void watch_configure(struct hr_ctx *c, int idx)
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
 	}
-	if (c->v2)
-		events_v2_register(c, idx);
-	else
-		events_v1_register(c, idx);
+	c->arm_events(c, idx);	/* events_v1.c / events_v2.c, set by daemon_init */
 	if (old != g->backend || old_limit != limit)
 		hr_log(c, 6, "%s: limit %llu, high %llu, low %llu, policy %s, mode %s, backend %s (%s)",
 		       g->path, (unsigned long long)limit, (unsigned long long)high,
@@ -285,6 +240,7 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		}
 	}
 	g->wd = g->limit_fd = g->usage_fd = g->stat_fd = g->ctl_fd = g->evfd = g->events_fd = g->psi_fd = -1;
+	g->evfd_id = g->events_id = g->psi_id = -1;
 	g->dir_fd = g->kept_slot = -1;
 	g->wmark_slot[0] = g->wmark_slot[1] = -1;
 	g->pol = -1;
@@ -319,7 +275,7 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 	g->regular = g->limit_fd >= 0 && fstatfs(g->limit_fd, &sf) == 0 &&
 		     sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC;
 	c->st.cgroups_added++;
-	watch_configure(c, idx);
+	cgtable_configure(c, idx);
 	return idx;
 }
 
@@ -388,7 +344,7 @@ static void walk(struct hr_ctx *c, int idx)
 	}
 }
 
-void watch_retry_dropped(struct hr_ctx *c)
+void cgtable_retry_dropped(struct hr_ctx *c)
 {
 	if (!c->rescan || c->nused >= c->cap)
 		return;
@@ -405,7 +361,7 @@ void watch_retry_dropped(struct hr_ctx *c)
 	}
 }
 
-int watch_scan(struct hr_ctx *c)
+int cgtable_scan(struct hr_ctx *c)
 {
 	struct stat st;
 	int rc = root_stat(&c->root, c->base[0] ? c->base : ".", &st);
@@ -421,7 +377,7 @@ int watch_scan(struct hr_ctx *c)
 	return 0;
 }
 
-void watch_remove(struct hr_ctx *c, int idx)
+void cgtable_remove(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
 
@@ -431,8 +387,8 @@ void watch_remove(struct hr_ctx *c, int idx)
 	 * not leave orphans in the table). */
 	for (uint32_t i = 0; i < c->ncg; i++)
 		if (c->cg[i].used && c->cg[i].parent == idx)
-			watch_remove(c, (int)i);
-	close_limited(g);
+			cgtable_remove(c, (int)i);
+	close_limited(c, g);
 	close_fd(&g->limit_fd);
 	if (g->wd >= 0 && c->inofd >= 0)
 		inotify_rm_watch(c->inofd, g->wd);	/* EINVAL when already gone: fine */
@@ -441,7 +397,7 @@ void watch_remove(struct hr_ctx *c, int idx)
 	c->nused--;
 	c->st.cgroups_removed++;
 	if (c->unwatched)
-		c->rescan = true;	/* room for a dropped one: see watch_retry_dropped */
+		c->rescan = true;	/* room for a dropped one: see cgtable_retry_dropped */
 	while (c->ncg > 0 && !c->cg[c->ncg - 1].used)
 		c->ncg--;
 }
@@ -454,8 +410,13 @@ static int by_wd(struct hr_ctx *c, int wd)
 	return -1;
 }
 
-void watch_inotify(struct hr_ctx *c)
+void cgtable_on_inotify(struct loop *l, int fd, void *data, uint32_t events)
 {
+	struct hr_ctx *c = ctx_of_loop(l);
+
+	(void)fd;
+	(void)data;
+	(void)events;
 	for (;;) {
 		ssize_t n = read(c->inofd, c->ino, sizeof(c->ino));
 		if (n <= 0)
@@ -478,7 +439,7 @@ void watch_inotify(struct hr_ctx *c)
 				continue;
 			if (ev->mask & IN_MODIFY) {
 				if (!strcmp(ev->name, memcg_file_name(c->v2 ? 2 : 1, MEMCG_F_LIMIT)))
-					watch_configure(c, p);
+					cgtable_configure(c, p);
 				continue;
 			}
 			if (!(ev->mask & IN_ISDIR))
@@ -496,7 +457,7 @@ void watch_inotify(struct hr_ctx *c)
 				int k = find_child(c, p, ev->name);
 				if (k >= 0) {
 					hr_log(c, 7, "%s: cgroup removed", c->cg[k].path);
-					watch_remove(c, k);
+					cgtable_remove(c, k);
 				}
 			}
 		}
