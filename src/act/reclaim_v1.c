@@ -107,8 +107,6 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 	res->kept_slot = -1;
 	if (p->target_bytes < p->floor_bytes || p->target_bytes >= orig_limit)
 		return -EINVAL;
-	if (o->dry_run)
-		return 0;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
@@ -117,8 +115,9 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 	snprintf(e.file, sizeof(e.file), "memory.limit_in_bytes");
 	snprintf(e.orig, sizeof(e.orig), "%llu", (unsigned long long)orig_limit);
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->floor_bytes);
-	slot = journal_begin(j, &e);
-	if (slot < 0)
+	/* A dry run journals nothing: it stops before the first write. */
+	slot = o->dry_run ? -1 : journal_begin(j, &e);
+	if (slot < 0 && !o->dry_run)
 		return slot;
 
 	for (unsigned i = 0; i < o->max_chunks; i++) {
@@ -133,6 +132,12 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		if (lower >= usage || lower >= orig_limit)
 			break;
 		snprintf(low, sizeof(low), "%llu", (unsigned long long)lower);
+		if (i == 0) {
+			snprintf(res->first.file, sizeof(res->first.file), "%s", e.file);
+			snprintf(res->first.value, sizeof(res->first.value), "%s", low);
+		}
+		if (o->dry_run)
+			return 0;	/* the write this round would start with */
 		int wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, low);
 		uint64_t t1 = clock_mono_ns();
 #ifdef HR_TEST_HOOKS
@@ -179,6 +184,8 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 			break;
 		}
 	}
+	if (o->dry_run)
+		return rc < 0 ? rc : 0;	/* nothing was due */
 	if (memcg_file_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
 	int rc2 = journal_end(j, slot);

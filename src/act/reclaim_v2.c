@@ -20,8 +20,6 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	if (o->dry_run)
-		return 0;
 	for (unsigned i = 0; i < o->max_chunks; i++) {
 		uint64_t step = 0;
 		rc = reclaim_next_step(f, p, o, res, &usage, &step);
@@ -31,6 +29,12 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 		 * bytes; EAGAIN means it could not reclaim that much: stop, the
 		 * rest is not reclaimable now. */
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)step);
+		if (i == 0) {
+			snprintf(res->first.file, sizeof(res->first.file), "memory.reclaim");
+			snprintf(res->first.value, sizeof(res->first.value), "%s", buf);
+		}
+		if (o->dry_run)
+			return 0;	/* the write this round would start with */
 		rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, buf);
 		res->chunks++;
 		if (rc) {
@@ -60,8 +64,6 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	if (o->dry_run)
-		return 0;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
@@ -74,6 +76,10 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	uint64_t page = page_size(), lowered;
 	lowered = p->target_bytes / page * page;
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)lowered);
+	snprintf(res->first.file, sizeof(res->first.file), "%s", e.file);
+	snprintf(res->first.value, sizeof(res->first.value), "%s", e.lowered);
+	if (o->dry_run)
+		return 0;	/* the one write this round would make */
 	slot = journal_begin(j, &e);
 	if (slot < 0)
 		return slot;

@@ -81,10 +81,47 @@ static bool retry_kept(struct hr_ctx *c, struct hr_cg *g)
 	return true;
 }
 
+/* One round of g's backend: the same call in reclaim mode and in a dry
+ * run (o->dry_run), which stops at the first write. */
+static int backend_round(struct hr_ctx *c, struct hr_cg *g, const struct reclaim_files *f,
+			 const struct reclaim_plan *plan, const struct reclaim_opts *o,
+			 struct reclaim_res *res)
+{
+	int rc;
+
+	switch (g->backend) {
+	case HR_BE_V1_LIMIT:
+		rc = reclaim_v1_squeeze(&c->journal, f, g->limit, plan, o, res);
+		break;
+	case HR_BE_V2_RECLAIM:
+		rc = reclaim_v2_reclaim(f, plan, o, res);
+		break;
+	case HR_BE_V2_HIGH: {
+		char orig[32];
+		long n = fd_reread(g->ctl_fd, orig, sizeof(orig));
+		if (n <= 0) {
+			rc = n < 0 ? (int)n : -ENODATA;
+			break;
+		}
+		struct hr_span s = span_trim((struct hr_span){ orig, (size_t)n });
+		span_copy(s, orig, sizeof(orig));
+		rc = reclaim_v2_high(&c->journal, f, orig, plan, o, res);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	return rc;
+}
+
 /* Returns true when it is worth looking again soon: the round reclaimed
  * something, or a rate bound deferred it. Observing, or having nothing
  * reclaimable, is not (a cgroup sitting at its limit in observe mode must
- * not be polled every poll_min_ms forever). */
+ * not be polled every poll_min_ms forever).
+ *
+ * Observe mode and --dry-run (g->dry) take the same path as reclaim mode
+ * through the plan and the backend, which stops at its first write and
+ * returns it; that write is logged ("would write FILE = VALUE"). */
 static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 {
 	struct hr_cg *g = &c->cg[idx];
@@ -92,10 +129,12 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	struct reclaim_in in = { 0 };
 	struct reclaim_plan plan;
 	struct reclaim_res res = { 0 };
-	bool observe = g->backend == HR_BE_OBSERVE || c->cfg.dry_run;
+	bool observe = g->backend == HR_BE_OBSERVE || g->dry;
 	int rc;
 
-	if (g->backend == HR_BE_WMARK || g->backend == HR_BE_NONE)
+	if (g->backend == HR_BE_NONE)
+		return false;
+	if (g->backend == HR_BE_WMARK && !observe)
 		return false;	/* the kernel's watermarks do it */
 	refill(g, p, now);
 	in.usage_bytes = usage;
@@ -103,7 +142,9 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	in.high_bytes = g->high;
 	in.low_bytes = g->low;
 	in.allow_active = p->reclaim_active;
-	in.budget_bytes = observe ? UINT64_MAX : g->tokens_bytes;
+	/* A dry run spends no tokens, so its budget is what a reclaiming
+	 * agent's first round has: the same plan. */
+	in.budget_bytes = g->backend == HR_BE_OBSERVE ? UINT64_MAX : g->tokens_bytes;
 	/* Cache refilled during the round must not push the floor below what
 	 * the kernel can take: keep one chunk above it (bounded by 1% of the
 	 * limit for small cgroups). */
@@ -130,10 +171,12 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		}
 		return false;
 	}
+	bool log_due = false;
 	if (observe) {
 		c->st.would_reclaim++;
 		if (now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;
+			log_due = true;
 			hr_log(c, 6, "%s: would reclaim %llu bytes (usage %llu, limit %llu, high %llu, low %llu, "
 			       "floor %llu) with %s%s", g->path, (unsigned long long)plan.want_bytes,
 			       (unsigned long long)usage, (unsigned long long)g->limit,
@@ -142,9 +185,10 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       backend_name(g->backend == HR_BE_OBSERVE ? HR_BE_OBSERVE : g->backend),
 			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 		}
-		return false;
+		if (g->backend == HR_BE_OBSERVE || g->backend == HR_BE_WMARK)
+			return false;	/* no backend to run (wmark: configured at setup) */
 	}
-	if (g->tokens_cpu_ns == 0) {
+	if (!observe && g->tokens_cpu_ns == 0) {
 		c->st.throttled++;
 		return true;
 	}
@@ -155,37 +199,26 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		.ctl_is_regular = g->regular,
 	};
 	struct reclaim_opts o = {
-		.chunk_bytes = p->chunk_bytes, .max_chunks = 64,
+		.chunk_bytes = p->chunk_bytes, .max_chunks = 64, .dry_run = observe,
 #ifdef HR_TEST_HOOKS
 		.pause_ms = c->opts.debug_pause_ms, .on_pause = on_pause, .pause_arg = c,
 #endif
 	};
+	if (observe) {
+		rc = backend_round(c, g, &f, &plan, &o, &res);
+		if (rc && log_due)
+			hr_log(c, 4, "%s: dry run with %s failed: %s", g->path, backend_name(g->backend),
+			       strerror(-rc));
+		else if (log_due && res.first.file[0])
+			hr_log(c, 6, "%s: would write %s = %s%s", g->path, res.first.file, res.first.value,
+			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
+		return false;
+	}
 	hr_log(c, 7, "%s: squeeze by=%s t_ns=%llu usage=%llu target=%llu floor=%llu", g->path,
 	       c->trigger ? c->trigger : "poll", (unsigned long long)clock_mono_ns(), (unsigned long long)usage,
 	       (unsigned long long)plan.target_bytes, (unsigned long long)plan.floor_bytes);
 	uint64_t cpu0 = clock_thread_cpu_ns();
-	switch (g->backend) {
-	case HR_BE_V1_LIMIT:
-		rc = reclaim_v1_squeeze(&c->journal, &f, g->limit, &plan, &o, &res);
-		break;
-	case HR_BE_V2_RECLAIM:
-		rc = reclaim_v2_reclaim(&f, &plan, &o, &res);
-		break;
-	case HR_BE_V2_HIGH: {
-		char orig[32];
-		long n = fd_reread(g->ctl_fd, orig, sizeof(orig));
-		if (n <= 0) {
-			rc = n < 0 ? (int)n : -ENODATA;
-			break;
-		}
-		struct hr_span s = span_trim((struct hr_span){ orig, (size_t)n });
-		span_copy(s, orig, sizeof(orig));
-		rc = reclaim_v2_high(&c->journal, &f, orig, &plan, &o, &res);
-		break;
-	}
-	default:
-		return false;
-	}
+	rc = backend_round(c, g, &f, &plan, &o, &res);
 	uint64_t cpu = clock_thread_cpu_ns() - cpu0;
 	g->tokens_cpu_ns = sat_sub(g->tokens_cpu_ns, cpu);
 	g->tokens_bytes = sat_sub(g->tokens_bytes, res.reclaimed_bytes);
@@ -228,6 +261,8 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       strerror(-rc), c->journal.open_entries ? "; the journal keeps the original value" : "");
 		}
 	}
+	if (res.first.file[0])
+		hr_log(c, 7, "%s: first write %s = %s", g->path, res.first.file, res.first.value);
 	hr_log(c, 7, "%s: reclaimed %llu bytes in %u chunks, usage now %llu, window %llu ns, cpu %llu ns%s",
 	       g->path, (unsigned long long)res.reclaimed_bytes, res.chunks,
 	       (unsigned long long)res.usage_after_bytes, (unsigned long long)res.max_window_ns,

@@ -93,6 +93,7 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 	uint64_t limit = MEMCG_NO_LIMIT;
 	const struct hr_policy *p;
 	enum hr_backend old = g->backend;
+	bool old_observe = g->observe_mode;
 	uint64_t old_limit = g->limit;
 
 	/* A restore that failed left our lowered value in place: it is not
@@ -108,6 +109,7 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 			hr_log(c, 6, "%s: no longer %s", g->path, p ? "limited" : "matched by a policy");
 		close_limited(c, g);
 		g->limited = false;
+		g->observe_mode = g->dry = false;
 		g->backend = HR_BE_NONE;
 		g->pol = -1;
 		g->limit = limit;
@@ -147,9 +149,13 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
 	g->backend = policy_backend(c, g, p);
+	g->observe_mode = p->mode == HR_MODE_OBSERVE;
+	g->dry = g->observe_mode || c->cfg.dry_run;
 	bool was_foreign = g->foreign;
 	g->foreign = false;
-	if (g->backend != HR_BE_OBSERVE && !c->cfg.dry_run && !own(c, g)) {
+	/* Only an agent that writes takes the lock: observing never keeps
+	 * another agent off a cgroup. */
+	if (g->backend != HR_BE_OBSERVE && !g->dry && !own(c, g)) {
 		if (g->dir_fd >= 0) {
 			g->foreign = true;
 			if (!was_foreign) {
@@ -167,23 +173,36 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 	}
 	close_fd(&g->ctl_fd);
 	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
-		g->ctl_fd = cg_open(c, g, g->backend == HR_BE_V2_RECLAIM ? MEMCG_F_RECLAIM : MEMCG_F_HIGH, O_RDWR);
-		if (g->ctl_fd < 0) {
+		enum memcg_file_id ctl = g->backend == HR_BE_V2_RECLAIM ? MEMCG_F_RECLAIM : MEMCG_F_HIGH;
+		g->ctl_fd = cg_open(c, g, ctl, O_RDWR);
+		/* A dry run only reads memory.high, and never touches
+		 * memory.reclaim: an unprivileged observer still runs the path. */
+		if (g->ctl_fd < 0 && g->dry && ctl == MEMCG_F_HIGH)
+			g->ctl_fd = cg_open(c, g, ctl, O_RDONLY);
+		if (g->ctl_fd < 0 && g->dry && ctl == MEMCG_F_RECLAIM)
+			g->ctl_fd = -1;
+		else if (g->ctl_fd < 0) {
 			g->why = "cannot open the reclaim file for writing: observing";
 			g->backend = HR_BE_OBSERVE;
 		}
 	}
-	if (g->backend == HR_BE_WMARK && !c->cfg.dry_run) {
+	if (g->backend == HR_BE_WMARK) {
 		unsigned hp = p->high.is_pct ? p->high.pct : (unsigned)(high * 100 / limit);
 		unsigned lp = p->low.is_pct ? p->low.pct : (unsigned)(low * 100 / limit);
 		char dir[HR_CG_REL_MAX];
 		struct reclaim_files f = { .cgroup = cg_dir(c, g, dir), .dev = g->dev, .ino = g->ino };
-		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, false, g->wmark_slot);
+		struct reclaim_write w[2];
+		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, g->dry, g->wmark_slot, w);
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
+		for (int i = 0; i < 2 && !rc; i++)
+			if (w[i].file[0])
+				hr_log(c, g->dry ? 6 : 7, "%s: %s %s = %s%s", g->path, g->dry ? "would write" : "wrote",
+				       w[i].file, w[i].value, !g->dry ? "" :
+				       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 	}
 	c->arm_events(c, idx);	/* events_v1.c / events_v2.c, set by daemon_init */
-	if (old != g->backend || old_limit != limit)
+	if (old != g->backend || old_limit != limit || old_observe != g->observe_mode)
 		hr_log(c, 6, "%s: limit %llu, high %llu, low %llu, policy %s, mode %s, backend %s (%s)",
 		       g->path, (unsigned long long)limit, (unsigned long long)high,
 		       (unsigned long long)low, p->name, config_mode_name(p->mode),

@@ -90,6 +90,8 @@ struct hr_cg {
 	bool regular;		/* files are regular files (a test fixture tree) */
 	enum hr_backend backend;
 	const char *why;	/* why this backend (static string) */
+	bool observe_mode;	/* the policy's mode is observe */
+	bool dry;		/* observe_mode or --dry-run: the backend stops at the write */
 	int pol;		/* policy index, -1 none */
 	uint64_t limit, high, low;
 	uint64_t threshold;	/* registered v1 threshold, 0 none */

@@ -399,7 +399,8 @@ int daemon_ready(struct hr_ctx *c)
 	for (uint32_t i = 0; i < c->ncg; i++)
 		if (c->cg[i].used && c->cg[i].limited) {
 			lim++;
-			rec += c->cg[i].backend != HR_BE_OBSERVE && c->cg[i].backend != HR_BE_NONE;
+			rec += c->cg[i].backend != HR_BE_OBSERVE && c->cg[i].backend != HR_BE_NONE &&
+			       !c->cg[i].observe_mode;
 		}
 	hr_log(c, 6, "ready: cgroup %s %s/%s, %u cgroups tracked, %u limited, %u reclaimed%s",
 	       c->v2 ? "v2" : "v1", c->root.is_host ? "" : c->root.path, c->base, c->ncg, lim, rec,

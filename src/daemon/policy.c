@@ -6,11 +6,12 @@
 #include <errno.h>
 
 /* Picks the backend for a limited cgroup and says why (for the log and the
- * man page's table). */
+ * man page's table). Mode observe gets the backend mode reclaim would use:
+ * it runs the same code and stops at the write (cgtable.c sets g->dry). */
 enum hr_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
 {
-	if (p->mode == HR_MODE_OBSERVE || p->backend == HR_BACK_OBSERVE) {
-		g->why = "policy mode is observe";
+	if (p->backend == HR_BACK_OBSERVE) {
+		g->why = "policy backend is observe";
 		return HR_BE_OBSERVE;
 	}
 	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {

@@ -39,7 +39,7 @@ void status_write(struct hr_ctx *c)
 		tracked++;
 		if (g->limited) {
 			lim++;
-			rec += g->backend != HR_BE_OBSERVE && g->backend != HR_BE_NONE;
+			rec += g->backend != HR_BE_OBSERVE && g->backend != HR_BE_NONE && !g->observe_mode;
 		}
 	}
 	int n = snprintf(c->line, sizeof(c->line),
