@@ -97,9 +97,14 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 	uint64_t old_limit = g->limit;
 
 	/* A restore that failed left our lowered value in place: it is not
-	 * the limit (re-reading it here would make it the next "original"). */
-	if (g->kept_slot >= 0 && g->limited)
+	 * the limit (re-reading it here would make it the next "original").
+	 * Nor is the limit read while the worker's round has it lowered (our
+	 * own write's IN_MODIFY arrives then): the round's completion
+	 * configures again. */
+	if ((g->kept_slot >= 0 || g->job) && g->limited) {
+		g->reconfigure = g->job != NULL;
 		return;
+	}
 	if (g->limit_fd < 0 || memcg_file_u64(g->limit_fd, &limit))
 		limit = MEMCG_NO_LIMIT;
 	p = config_match(&c->cfg, g->path);
@@ -192,7 +197,15 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 		char dir[HR_CG_REL_MAX];
 		struct reclaim_files f = { .cgroup = cg_dir(c, g, dir), .dev = g->dev, .ino = g->ino };
 		struct reclaim_write w[2];
+		/* The journal is shared with the worker; a wmark cgroup has no
+		 * rounds, so this waits for another cgroup's at most (rare:
+		 * configure time only, on kernels with watermarks). */
+		if (c->worker.inited)
+			pthread_mutex_lock(&c->worker.journal_mu);
 		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, g->dry, g->wmark_slot, w);
+		c->journal_open = c->journal.open_entries;
+		if (c->worker.inited)
+			pthread_mutex_unlock(&c->worker.journal_mu);
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
 		for (int i = 0; i < 2 && !rc; i++)
@@ -246,7 +259,9 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		return -ENOSPC;
 	}
 	g = &c->cg[idx];
+	uint32_t gen = g->gen;	/* a round of the previous user may still be in flight */
 	memset(g, 0, sizeof(*g));
+	g->gen = gen + 1;
 	g->parent = parent;
 	if (parent < 0) {
 		snprintf(g->path, sizeof(g->path), "/");

@@ -37,6 +37,7 @@
 #ifndef HR_DAEMON_CTX_H
 #define HR_DAEMON_CTX_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,11 @@ const char *backend_name(enum hr_backend b);
 struct hr_cg {
 	bool used;
 	bool limited;
+	uint32_t gen;		/* bumped when the entry is (re)used: stale job results are dropped */
+	struct hr_job *job;	/* the round in flight on the worker, NULL none */
+	bool reconfigure;	/* configure was asked while it was in flight */
+	bool recheck;		/* an event or poll came while it was in flight */
+	const char *recheck_by;	/* its trigger (static string) */
 	bool listed;		/* children enumerated once */
 	char path[HR_CG_PATH_MAX];
 	int parent;		/* table index, -1 for the top */
@@ -104,6 +110,47 @@ struct hr_cg {
 	int wmark_slot[2];
 };
 
+/* A reclaim round handed to the worker (worker.c): everything it needs,
+ * copied, and its outcome. */
+struct hr_job {
+	int idx;			/* table entry, and its gen at submit */
+	uint32_t gen;
+	enum hr_backend backend;
+	uint64_t limit;			/* v1: the original limit */
+	char orig_high[32];		/* v2-high: memory.high as read */
+	char dir[HR_CG_REL_MAX];	/* f.cgroup points here */
+	struct reclaim_files f;		/* usage_fd, ctl_fd: dup()s owned by the job */
+	struct reclaim_plan plan;
+	struct reclaim_opts o;
+	uint64_t usage;			/* usage the round was planned at */
+	uint64_t submit_ns;
+	uint64_t steal_ns;		/* not started by then: the RT thread runs it */
+	const char *trigger;		/* what woke the decision (static string) */
+	bool stolen;			/* run by the RT thread (worker too late) */
+	/* Outcome, written by the worker. */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC when the worker began it */
+	int rc;
+	struct reclaim_res res;
+	uint64_t cpu_ns;		/* the worker thread's CPU for the round */
+	unsigned journal_open;		/* open journal records after it */
+};
+
+#define HR_JOBS 64	/* rounds in flight at most; more wait for the next poll */
+
+struct hr_worker {
+	pthread_t thread;
+	bool running, inited, stop;
+	pthread_mutex_t mu;		/* the rings and stop */
+	pthread_cond_t cv;
+	pthread_mutex_t journal_mu;	/* c->journal, whoever uses it */
+	int done_fd;			/* eventfd: a job is done */
+	int done_id;			/* its loop source */
+	struct hr_job job[HR_JOBS];
+	uint32_t free[HR_JOBS], nfree;	/* RT thread only */
+	uint32_t todo[HR_JOBS], todo_head, todo_n;
+	uint32_t done[HR_JOBS], done_head, done_n;
+};
+
 struct hr_daemon_opts {
 	const char *root;	/* "/" or a fixture tree */
 	bool dry_run;
@@ -118,6 +165,7 @@ struct hr_stats {
 	uint64_t events_v1, events_v2, polls, squeezes, reclaimed_bytes, ebusy, eagain;
 	uint64_t would_reclaim, throttled, limit_hits_v2, cgroups_added, cgroups_removed;
 	uint64_t dropped_cgroups, errors, reloads, races;
+	uint64_t stolen;	/* rounds the RT thread ran itself: the worker did not start in time */
 	uint64_t journal_refused, journal_full, lost_restores, foreign_owner, fd_short;
 	uint64_t max_window_ns;
 	uint64_t react_ns_last;	/* event -> first reclaim write, last squeeze */
@@ -132,6 +180,8 @@ struct hr_ctx {
 	bool v2;
 	struct hr_journal journal;
 	struct loop loop;		/* every event source; table allocated before ready */
+	struct hr_worker worker;	/* executes reclaim rounds (worker.c) */
+	unsigned journal_open;		/* open journal records, as last seen */
 	int sigfd, inofd;
 	int sig_id, ino_id, tick_id, poll_id;	/* loop source ids */
 	/* Registers a just-configured cgroup's event sources: events_v1_register
@@ -222,11 +272,30 @@ void cgtable_configure(struct hr_ctx *c, int idx);	/* (re)read limit, policy, ba
 int events_v1_register(struct hr_ctx *c, int idx);
 int events_v2_register(struct hr_ctx *c, int idx);
 
+/* worker.c: the SCHED_OTHER reclaim worker. worker_start before ready
+ * (creates the thread and the done eventfd); worker_job takes a free job
+ * (NULL: none free or no worker), worker_submit hands it over,
+ * worker_done returns a finished one (NULL: none) and worker_release
+ * gives it back. All but worker_start and worker_stop run on the RT thread.
+ * worker_round runs one job's backend round (also used for dry runs). */
+int worker_start(struct hr_ctx *c);
+void worker_stop(struct hr_ctx *c);
+struct hr_job *worker_job(struct hr_ctx *c);
+int worker_submit(struct hr_ctx *c, struct hr_job *job);
+struct hr_job *worker_done(struct hr_ctx *c);
+/* Takes back a submitted job the worker has not started: true, and the
+ * caller runs it; false when the worker has it already. */
+bool worker_steal(struct hr_ctx *c, struct hr_job *job);
+void worker_release(struct hr_ctx *c, struct hr_job *job);
+int worker_round(struct hr_journal *j, struct hr_job *job);
+
 /* agent.c: read usage, decide, act; the poll timer. */
 void agent_check(struct hr_ctx *c, int idx, uint64_t now);
 void agent_poll_due(struct hr_ctx *c, uint64_t now);
 /* Arms the poll timer for the earliest next_poll_ns (after any change). */
 void agent_arm_poll(struct hr_ctx *c);
 void agent_on_poll(struct loop *l, int fd, void *data, uint32_t events);
+/* The worker's done eventfd: finishes each completed round. */
+void agent_on_done(struct loop *l, int fd, void *data, uint32_t events);
 
 #endif

@@ -225,6 +225,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		c->cfg.dry_run = true;
 	c->sigfd = c->inofd = c->notify_fd = c->run_fd = -1;
 	c->sig_id = c->ino_id = c->tick_id = c->poll_id = -1;
+	c->worker.done_fd = c->worker.done_id = -1;
 	c->loop.epfd = -1;
 	c->journal.fd = -1;
 	c->log_journal = log_stderr_is_journal();
@@ -310,6 +311,17 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		return rc;
 	}
 	c->armed_poll_ns = UINT64_MAX;
+	/* Reclaim rounds run on a SCHED_OTHER worker (worker.c); protect()
+	 * makes only this thread SCHED_FIFO. */
+	rc = c->cfg.reclaim_worker ? worker_start(c) : 0;
+	if (!rc && c->worker.running) {
+		c->worker.done_id = loop_add(&c->loop, c->worker.done_fd, LOOP_IN, agent_on_done, NULL);
+		rc = c->worker.done_id < 0 ? c->worker.done_id : 0;
+	}
+	if (rc) {
+		hr_log(c, 3, "cannot start the reclaim worker thread: %s", strerror(-rc));
+		return rc;
+	}
 	c->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (!o->no_signals) {
 		sigset_t set;
@@ -391,6 +403,11 @@ int daemon_ready(struct hr_ctx *c)
 	/* One dry tick first: every code path of the loop runs once, so the
 	 * stack and the buffers are touched before mlockall pins them. */
 	agent_poll_due(c, now);
+	/* The worker's first rounds too (its thread's first calls may
+	 * allocate inside libc or the sanitizer runtime): wait for them,
+	 * bounded. */
+	for (int i = 0; i < 200 && c->worker.running && c->worker.nfree < HR_JOBS; i++)
+		loop_once(&c->loop, 5);
 	status_write(c);
 	protect(c);
 	agent_arm_poll(c);
@@ -470,9 +487,12 @@ int daemon_reload(struct hr_ctx *c)
 	if (c->newcfg.max_cgroups != c->cfg.max_cgroups || strcmp(c->newcfg.cgroup_root, c->cfg.cgroup_root) ||
 	    strcmp(c->newcfg.run_dir, c->cfg.run_dir))
 		hr_log(c, 4, "reload: max_cgroups, cgroup_root and run_dir take effect at restart only");
+	if (c->newcfg.reclaim_worker != c->cfg.reclaim_worker)
+		hr_log(c, 4, "reload: reclaim_worker takes effect at restart only");
 	c->newcfg.max_cgroups = c->cfg.max_cgroups;
 	memcpy(c->newcfg.cgroup_root, c->cfg.cgroup_root, sizeof(c->newcfg.cgroup_root));
 	memcpy(c->newcfg.run_dir, c->cfg.run_dir, sizeof(c->newcfg.run_dir));
+	c->newcfg.reclaim_worker = c->cfg.reclaim_worker;	/* the thread exists or not */
 	if (c->opts.dry_run)
 		c->newcfg.dry_run = true;
 	c->cfg = c->newcfg;
@@ -491,6 +511,10 @@ int daemon_reload(struct hr_ctx *c)
 void daemon_fini(struct hr_ctx *c)
 {
 	notify_send(c, "STOPPING=1");
+	/* The round in flight ends (it restores what it lowered) before the
+	 * table and the journal go. */
+	loop_del(&c->loop, c->worker.done_id);
+	worker_stop(c);
 	if (c->cg) {
 		for (uint32_t i = 0; i < c->ncg; i++)
 			if (c->cg[i].used)

@@ -27,6 +27,18 @@ static void status_notify(struct hr_ctx *c, unsigned tracked, unsigned lim, unsi
 	notify_send(c, msg);
 }
 
+/* Open journal records: read when the worker is not using the journal,
+ * else the last value seen (the RT thread never waits for the worker). */
+static unsigned open_records(struct hr_ctx *c)
+{
+	if (c->worker.inited && pthread_mutex_trylock(&c->worker.journal_mu))
+		return c->journal_open;
+	c->journal_open = c->journal.open_entries;
+	if (c->worker.inited)
+		pthread_mutex_unlock(&c->worker.journal_mu);
+	return c->journal_open;
+}
+
 void status_write(struct hr_ctx *c)
 {
 	unsigned tracked = 0, lim = 0, rec = 0;
@@ -53,7 +65,7 @@ void status_write(struct hr_ctx *c)
 			 (unsigned long long)c->st.ebusy, (unsigned long long)c->st.would_reclaim,
 			 (unsigned long long)(c->st.events_v1 + c->st.events_v2),
 			 (unsigned long long)c->st.polls, (unsigned long long)c->st.throttled,
-			 c->journal.open_entries, c->unwatched, (unsigned long long)c->st.dropped_cgroups,
+			 open_records(c), c->unwatched, (unsigned long long)c->st.dropped_cgroups,
 			 (unsigned long long)c->st.journal_refused, (unsigned long long)c->st.journal_full,
 			 (unsigned long long)c->st.lost_restores, (unsigned long long)c->st.foreign_owner,
 			 (unsigned long long)c->st.fd_short, c->cfg.dry_run ? " dry_run=1" : "");

@@ -9,6 +9,8 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +98,7 @@ static void test_no_alloc_after_ready(void **state)
 	memcg("sys/fs/cgroup/memory/app", "268435456\n", "251658240\n", "209715200");
 	mk("run");
 	snprintf(conf, sizeof(conf),
-		 "[agent]\nrun_dir = %s/run\nmax_cgroups = 16\n[policy app]\nmatch = /app*\nmode = reclaim\n",
+		 "[agent]\nrun_dir = %s/run\nmax_cgroups = 16\nreclaim_worker = yes\n[policy app]\nmatch = /app*\nmode = reclaim\n",
 		 dir);
 	assert_int_equal(config_parse(conf, strlen(conf), &cfg, &err), 0);
 
@@ -146,6 +148,10 @@ static void test_no_alloc_after_ready(void **state)
 	counting = 1;
 	assert_int_equal(daemon_reload(c), 0);
 	assert_int_equal(loop_once(&c->loop, 5), 0);
+	/* Rounds run on the worker: wait (bounded) until none is in flight;
+	 * collecting them allocates nothing either. */
+	for (int i = 0; i < 400 && c->worker.nfree < HR_JOBS; i++)
+		assert_int_equal(loop_once(&c->loop, 5), 0);
 	counting = 0;
 	unsigned long n = allocs;
 	__sanitizer_install_malloc_and_free_hooks(NULL, NULL);
@@ -155,6 +161,14 @@ static void test_no_alloc_after_ready(void **state)
 	assert_true(c->st.squeezes > sq);
 	assert_int_equal(c->ncg, 3);
 	assert_true(c->cg[2].limited);
+	assert_int_equal(c->worker.nfree, HR_JOBS);
+	assert_true(c->st.reclaimed_bytes > 0);	/* completions were collected */
+	/* The worker executes the writes at normal priority (SCHED_OTHER),
+	 * whatever the RT thread runs at. */
+	int pol = -1;
+	struct sched_param sp;
+	assert_int_equal(pthread_getschedparam(c->worker.thread, &pol, &sp), 0);
+	assert_int_equal(pol, SCHED_OTHER);
 	/* The limit is back after every round. */
 	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/memory/app/memory.limit_in_bytes", dir);
 	FILE *f = fopen(p, "r");
