@@ -15,6 +15,8 @@
 #include "kernel/memcg_hier.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,8 @@ struct walk {
 	struct hr_notes *notes;
 	char *buf;		/* FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
+	int dfd;		/* the current node's directory, -1: read by path */
+	char dir[REL_MAX];	/* its root-relative path */
 	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
@@ -67,8 +71,13 @@ static int rel_path(const struct memcg_tree *t, const struct memcg_node *n,
 static long read_file(struct walk *w, const struct memcg_node *n, const char *file)
 {
 	char rel[REL_MAX];
-	int rc = rel_path(w->t, n, file, rel, sizeof(rel));
+	int rc;
 
+	/* Relative to the node's directory fd: one lookup, not a walk of the
+	 * whole path (kernfs: the walk is a good part of an open's cost). */
+	if (w->dfd >= 0)
+		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, FILE_BUF);
+	rc = rel_path(w->t, n, file, rel, sizeof(rel));
 	if (rc)
 		return rc;
 	return root_read(w->root, rel, w->buf, FILE_BUF);
@@ -296,7 +305,7 @@ static void list_children(struct walk *w, uint32_t i)
 	n->nchildren = 0;
 	if (rel_path(t, n, NULL, rel, sizeof(rel)))
 		return;
-	rc = root_stat(w->root, rel, &st);
+	rc = w->dfd >= 0 ? (fstat(w->dfd, &st) ? -errno : 0) : root_stat(w->root, rel, &st);
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
@@ -310,7 +319,17 @@ static void list_children(struct walk *w, uint32_t i)
 			t->depth_capped += st.st_nlink - 2;
 		return;
 	}
-	rc = root_opendir(w->root, rel, &d);
+	if (w->dfd >= 0) {
+		int fd = fcntl(w->dfd, F_DUPFD_CLOEXEC, 0);
+		d = fd >= 0 ? fdopendir(fd) : NULL;
+		rc = d ? 0 : -errno;
+		if (fd >= 0 && !d)
+			close(fd);
+		if (!rc && w->root->record)
+			w->root->record(w->root->record_arg, HR_REC_DIR, rel);
+	} else {
+		rc = root_opendir(w->root, rel, &d);
+	}
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
@@ -378,7 +397,7 @@ static void read_host(struct walk *w)
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
 		    struct hr_notes *notes)
 {
-	struct walk w = { .root = root, .t = t, .notes = notes };
+	struct walk w = { .root = root, .t = t, .notes = notes, .dfd = -1 };
 	int rc;
 
 	if (cap == 0)
@@ -404,13 +423,24 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 	 * appended while their parent is visited. */
 	for (size_t i = 0; i < t->n; i++) {
 		struct memcg_node *n = &t->nodes[i];
+		/* The node's directory once; a failure to open it falls back to
+		 * path reads, which say which file failed. */
+		w.dfd = -1;
+		if (!rel_path(t, n, NULL, w.dir, sizeof(w.dir)))
+			w.dfd = root_openat(root, w.dir, O_RDONLY | O_DIRECTORY);
+		if (w.dfd < 0)
+			w.dfd = -1;
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
+			if (w.dfd >= 0)
+				close(w.dfd);
 			goto out;
 		}
 		if (!n->gone)
 			list_children(&w, (uint32_t)i);
+		if (w.dfd >= 0)
+			close(w.dfd);
 	}
 out:
 	free(w.buf);
