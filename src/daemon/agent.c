@@ -184,6 +184,8 @@ static void steal(struct hr_ctx *c, struct hr_job *job)
 static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 {
 	struct hr_cg *g = &c->cg[idx];
+	if (g->pol < 0)
+		return ACT_IDLE;	/* a reload's reconfiguration is still pending */
 	const struct hr_policy *p = &c->cfg.policy[g->pol];
 	struct reclaim_in in = { 0 };
 	struct reclaim_plan plan;
