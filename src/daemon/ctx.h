@@ -2,7 +2,8 @@
  *
  * Everything the agent needs after daemon_ready() lives here and is
  * allocated before it: the cgroup table (max_cgroups entries, from the
- * config), the read, path, log and directory buffers. The steady-state loop
+ * config), the loop's source table, the reclaim worker's job pool, the
+ * read, log and directory buffers. The steady-state loop
  * never calls malloc (tests/unit/test_daemon.c counts allocations to prove
  * it). Full tables are a state, not a crash: new cgroups are dropped and
  * counted (st.dropped_cgroups, every drop; unwatched, how many are left out
@@ -206,7 +207,9 @@ struct hr_ctx {
 	bool log_journal;		/* stderr is the journal: "<N>" prefixes */
 	char status_path[HR_CFG_STR + 32];
 	char status_tmp[HR_CFG_STR + 40];
-	/* Scratch, reused everywhere; sized for the largest file we read. */
+	/* Scratch of the RT thread (the worker has its own job storage; paths
+	 * are built in callers' buffers: cg_dir); sized for the largest file
+	 * we read. */
 	char buf[16384];		/* memory.stat is ~1.5 KiB on 6.18 v1 */
 	_Alignas(8) char dents[16384];	/* getdents64 records: struct linux_dirent64 needs 8 */
 	char ino[8192];
