@@ -87,6 +87,18 @@ if [ "$n" -gt 0 ]; then
 	echo "measured: v2: reaction (estimated from overshoot / fill rate) n=$n p50=${p50} ms p99=${p99} ms (target p99 < 20 ms, under TCG emulation)"
 fi
 echo "measured: v2: time without $(sed -n 's/.*ns=//p' /tmp/base.out) ns, with $(sed -n 's/.*ns=//p' /tmp/agent.out) ns"
+# The same with reclaim_worker = yes (rounds on the SCHED_OTHER thread): a
+# figure for issue 13's comparison, not a pass/fail bound yet.
+sed 's/^max_cgroups = 256$/max_cgroups = 256\nreclaim_worker = yes/' /tmp/hr.conf >/tmp/hrw.conf
+mkdir $CG/hr-agent-w && echo $LIMIT >$CG/hr-agent-w/memory.max || fail "mkdir hr-agent-w"
+./headroom run -c /tmp/hrw.conf -v >/tmp/agentw.log 2>&1 &
+agent=$!
+wait_log /tmp/agentw.log "hr-agent-w: limit" "agent did not pick up hr-agent-w"
+run_in $CG/hr-agent-w ./hr_load seq $D/file >/tmp/agentw.out || fail "workload"
+wmax=$(maxev $CG/hr-agent-w)
+kill $agent; wait $agent
+echo "measured: v2 reclaim_worker=yes: memory.events max $wmax (RT thread: $with), rounds $(grep -c reclaimed /tmp/agentw.log), run by the RT thread $(grep -c 'run by the RT thread' /tmp/agentw.log), time $(sed -n 's/.*ns=//p' /tmp/agentw.out) ns"
+rmdir $CG/hr-agent-w 2>/dev/null
 # The fallback for v2 kernels without memory.reclaim (4.5-5.18), forced here
 # by policy: memory.high lowered for one write, journaled, restored.
 mkdir $CG/hr-agent-high && echo $LIMIT >$CG/hr-agent-high/memory.max || fail "mkdir hr-agent-high"
