@@ -10,6 +10,8 @@
 #  2. limit hits (memory.failcnt) with and without the agent at full
 #     cache-fill speed (cold sequential and 4 KiB random reads).
 #  3. idle cost: agent CPU per second and RSS with 1,000 idle limited memcgs.
+# HR_RECLAIM_WORKER=yes measures with reclaim_worker = yes (the reaction is
+# then kernel signal -> the worker starting the round).
 # Prints figures and ratios; never fails on a number. Skips (exit 0 with a
 # note) without root or cgroup v1.
 set -uo pipefail
@@ -42,6 +44,7 @@ cat >"$WORK/conf" <<CONF
 cgroup_root = $M
 run_dir = $WORK/run
 max_cgroups = 2048
+reclaim_worker = ${HR_RECLAIM_WORKER:-no}
 [policy bench]
 match = /$PFX-a*
 mode = reclaim

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "snapshot/memcg.h"
 #include "util/parse.h"
 
 /* "HRJ2": version 2 added the cgroup identity. A version 1 slot fails the
@@ -264,16 +265,11 @@ int journal_end(struct hr_journal *j, int slot)
 	return 0;
 }
 
-/* "max" (cgroup v2) is infinity; anything else must be a plain number. */
+/* A plain number, or "max" / v1's unlimited value as MEMCG_NO_LIMIT: the
+ * one spelling of "no limit" (snapshot/memcg.h). */
 static int value_u64(const char *s, size_t len, uint64_t *out)
 {
-	struct hr_span sp = span_trim((struct hr_span){ s, len });
-
-	if (span_eq(sp, "max")) {
-		*out = UINT64_MAX;
-		return 0;
-	}
-	return parse_u64_field(sp, out);
+	return memcg_limit_parse(s, len, out);
 }
 
 static bool gone(int err)

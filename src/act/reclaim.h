@@ -45,6 +45,13 @@ struct reclaim_plan {
  * -EINVAL when the inputs contradict each other (low > high, high > limit). */
 int reclaim_plan(const struct reclaim_in *in, struct reclaim_plan *p);
 
+/* One write to a cgroup file: the first a round made, or in a dry run the
+ * one it stopped at (file name below the cgroup directory, the text). */
+struct reclaim_write {
+	char file[JOURNAL_FILE_MAX];
+	char value[32];
+};
+
 struct reclaim_res {
 	/* What our writes took out, counted per write as usage before it minus
 	 * the limit it installed (v1) or the amount asked of memory.reclaim
@@ -62,6 +69,7 @@ struct reclaim_res {
 	bool lost;
 	uint64_t lost_to;
 	int kept_slot;			/* journal slot still open (restore failed), or -1 */
+	struct reclaim_write first;	/* file[0] == 0: no write was due */
 };
 
 /* Files of one cgroup a backend works on (fds owned by the caller). */
@@ -77,7 +85,10 @@ struct reclaim_files {
 struct reclaim_opts {
 	uint64_t chunk_bytes;	/* per write; 32-64 MiB keeps each lowered window ~1 ms */
 	unsigned max_chunks;	/* bound per round */
-	bool dry_run;		/* plan, journal nothing, write nothing */
+	/* Run the round up to its first write, which goes into res->first
+	 * instead of the file; journal nothing, write nothing. The value is
+	 * the one the same call without dry_run writes first. */
+	bool dry_run;
 	unsigned pause_ms;	/* debug: sleep inside the first lowered window (tests only) */
 	void (*on_pause)(void *arg);	/* told just before that sleep */
 	void *pause_arg;
@@ -120,8 +131,6 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 
 /* Writes s at offset 0 of fd (truncating a regular file). 0 or -errno. */
 int reclaim_write_fd(int fd, bool is_regular, const char *s);
-/* Reads a single number ("max" = UINT64_MAX) from fd at offset 0. */
-int reclaim_read_u64(int fd, uint64_t *out);
 
 /* One chunk of a reclaim round, shared by every backend: reads usage into
  * *usage and, while usage is above the plan's target and the round's byte
@@ -135,9 +144,12 @@ int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *
 /* Memory watermarks of Alibaba Cloud Linux (memory.wmark_ratio,
  * memory.wmark_scale_factor): configure them for high/low in percent of the
  * limit, journaling the originals; the kernel then reclaims by itself.
- * Returns the journal slots used (out_slots[0..1]) or -errno. */
+ * Returns the journal slots used (out_slots[0..1]) or -errno. The writes
+ * made, or with dry_run the ones that would be (a value already in place
+ * is none), go to would[0..1] (file[0] == 0: none) when would is not NULL. */
 int wmark_configure(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
-		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2]);
+		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2],
+		    struct reclaim_write would[2]);
 /* Pure: the two values to write. ratio = high %, scale = (high-low) % in
  * 1/10000 of the limit, clamped to the kernel's [1, 1000]. */
 void wmark_values(unsigned high_pct, unsigned low_pct, unsigned *ratio, unsigned *scale);

@@ -3,9 +3,10 @@
 
 #include <errno.h>
 
+#include "util/page.h"
 #include "util/parse.h"
 
-#define PAGE 4096u
+#define PAGE page_size()
 
 static uint64_t known(uint64_t v)
 {

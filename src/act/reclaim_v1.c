@@ -18,16 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "snapshot/memcg.h"
+#include "kernel/memcg_file.h"
 #include "util/parse.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "util/clock.h"
+#include "util/page.h"
 
 int reclaim_write_fd(int fd, bool is_regular, const char *s)
 {
@@ -50,7 +44,7 @@ int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *
 		      const struct reclaim_opts *o, const struct reclaim_res *res,
 		      uint64_t *usage, uint64_t *step)
 {
-	int rc = reclaim_read_u64(f->usage_fd, usage);
+	int rc = memcg_file_u64(f->usage_fd, usage);
 
 	if (rc)
 		return rc;
@@ -64,24 +58,6 @@ int reclaim_next_step(const struct reclaim_files *f, const struct reclaim_plan *
 	if (*step > p->budget_bytes - res->reclaimed_bytes)
 		*step = p->budget_bytes - res->reclaimed_bytes;
 	return 1;
-}
-
-int reclaim_read_u64(int fd, uint64_t *out)
-{
-	char buf[64];
-	long n = fd_reread(fd, buf, sizeof(buf));
-	uint64_t v;
-	int rc;
-
-	if (n < 0)
-		return (int)n;
-	/* memory.usage_in_bytes / memory.current / limit files: one number,
-	 * or "max" (v2), which memcg_limit_parse makes MEMCG_NO_LIMIT. */
-	rc = memcg_limit_parse(buf, (size_t)n, &v);
-	if (rc)
-		return rc;
-	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
-	return 0;
 }
 
 static int restore(int fd, bool reg, const char *orig)
@@ -107,7 +83,7 @@ static int restore(int fd, bool reg, const char *orig)
 static int restore_cas(const struct reclaim_files *f, uint64_t lower, uint64_t orig,
 		       const char *orig_s, uint64_t *cur)
 {
-	int rc = reclaim_read_u64(f->ctl_fd, cur);
+	int rc = memcg_file_u64(f->ctl_fd, cur);
 
 	if (rc)
 		return rc == -ENODEV || rc == -ENOENT ? rc : restore(f->ctl_fd, f->ctl_is_regular, orig_s);
@@ -124,17 +100,13 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 {
 	struct journal_entry e;
 	char low[32];
-	uint64_t usage = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t usage = 0, page = page_size();
 	int slot, rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
 	if (p->target_bytes < p->floor_bytes || p->target_bytes >= orig_limit)
 		return -EINVAL;
-	if (o->dry_run)
-		return 0;
-	if (page < 4096)
-		page = 4096;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
@@ -143,8 +115,9 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 	snprintf(e.file, sizeof(e.file), "memory.limit_in_bytes");
 	snprintf(e.orig, sizeof(e.orig), "%llu", (unsigned long long)orig_limit);
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)p->floor_bytes);
-	slot = journal_begin(j, &e);
-	if (slot < 0)
+	/* A dry run journals nothing: it stops before the first write. */
+	slot = o->dry_run ? -1 : journal_begin(j, &e);
+	if (slot < 0 && !o->dry_run)
 		return slot;
 
 	for (unsigned i = 0; i < o->max_chunks; i++) {
@@ -159,8 +132,14 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		if (lower >= usage || lower >= orig_limit)
 			break;
 		snprintf(low, sizeof(low), "%llu", (unsigned long long)lower);
+		if (i == 0) {
+			snprintf(res->first.file, sizeof(res->first.file), "%s", e.file);
+			snprintf(res->first.value, sizeof(res->first.value), "%s", low);
+		}
+		if (o->dry_run)
+			return 0;	/* the write this round would start with */
 		int wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, low);
-		uint64_t t1 = now_ns();
+		uint64_t t1 = clock_mono_ns();
 #ifdef HR_TEST_HOOKS
 		if (wr == 0 && o->pause_ms && i == 0) {
 			if (o->on_pause)
@@ -171,7 +150,7 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 		}
 #endif
 		rc = restore_cas(f, wr == 0 ? lower : orig_limit, orig_limit, e.orig, &cur);
-		uint64_t w = now_ns() - t1;
+		uint64_t w = clock_mono_ns() - t1;
 		res->chunks++;
 		if (wr == 0) {
 			/* The kernel installs the lower limit only once usage is
@@ -205,7 +184,9 @@ int reclaim_v1_squeeze(struct hr_journal *j, const struct reclaim_files *f,
 			break;
 		}
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+	if (o->dry_run)
+		return rc < 0 ? rc : 0;	/* nothing was due */
+	if (memcg_file_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
 	int rc2 = journal_end(j, slot);
 	return rc ? rc : rc2;

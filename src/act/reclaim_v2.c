@@ -5,10 +5,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "snapshot/memcg.h"
+#include "kernel/memcg_file.h"
+#include "util/clock.h"
+#include "util/page.h"
 #include "util/parse.h"
 
 int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan *p,
@@ -20,8 +21,6 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	if (o->dry_run)
-		return 0;
 	for (unsigned i = 0; i < o->max_chunks; i++) {
 		uint64_t step = 0;
 		rc = reclaim_next_step(f, p, o, res, &usage, &step);
@@ -31,6 +30,12 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 		 * bytes; EAGAIN means it could not reclaim that much: stop, the
 		 * rest is not reclaimable now. */
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)step);
+		if (i == 0) {
+			snprintf(res->first.file, sizeof(res->first.file), "memory.reclaim");
+			snprintf(res->first.value, sizeof(res->first.value), "%s", buf);
+		}
+		if (o->dry_run)
+			return 0;	/* the write this round would start with */
 		rc = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, buf);
 		res->chunks++;
 		if (rc) {
@@ -39,36 +44,22 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 		}
 		res->reclaimed_bytes += step;	/* the write returns once that much went */
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+	if (memcg_file_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
 	return rc == -EAGAIN ? 0 : rc;
 }
 
-/* memory.high as reclaim_read_u64 reports it: "max" is UINT64_MAX. */
+/* memory.high as memcg_file_u64 reports it ("max" is MEMCG_NO_LIMIT). */
 static int high_value(const char *s, uint64_t *out)
 {
-	uint64_t v;
-	int rc = memcg_limit_parse(s, strlen(s), &v);
-
-	if (rc)
-		return rc;
-	*out = v == MEMCG_NO_LIMIT ? UINT64_MAX : v;
-	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return memcg_limit_parse(s, strlen(s), out);
 }
 
 /* One lowered write and its compare-and-swap restore. 0: the original is
  * in place; 1: someone else's value is (*cur); -errno: the restore failed. */
 static int high_restore(const struct reclaim_files *f, uint64_t lowered, const char *orig_high, uint64_t *cur)
 {
-	int rc = reclaim_read_u64(f->ctl_fd, cur);
+	int rc = memcg_file_u64(f->ctl_fd, cur);
 
 	if (rc == 0 && *cur != lowered) {
 		uint64_t vo;
@@ -94,8 +85,6 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	if (o->dry_run)
-		return 0;
 	memset(&e, 0, sizeof(e));
 	if ((size_t)snprintf(e.cgroup, sizeof(e.cgroup), "%s", f->cgroup) >= sizeof(e.cgroup))
 		return -ENAMETOOLONG;
@@ -106,14 +95,10 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 	/* Page-aligned, so the value read back is the value written (the
 	 * kernel keeps memory.high in pages). The record names the lowest
 	 * value this round can write. */
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	if (page < 4096)
-		page = 4096;
+	uint64_t page = page_size();
 	uint64_t target = (p->target_bytes + page - 1) / page * page;
 	snprintf(e.lowered, sizeof(e.lowered), "%llu", (unsigned long long)target);
-	slot = journal_begin(j, &e);
-	if (slot < 0)
-		return slot;
+	slot = -1;
 	/* memory_high_write (mm/memcontrol.c; 5.10 loops reclaim until usage is
 	 * below the new value, then sets it; 5.15+ set it first) reclaims in
 	 * the writer, asking nr_pages - high of each reclaim call, and the
@@ -139,20 +124,30 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 			break;
 		char low[32];
 		snprintf(low, sizeof(low), "%llu", (unsigned long long)lowered);
-		uint64_t t1 = now_ns();
+		if (i == 0) {
+			snprintf(res->first.file, sizeof(res->first.file), "memory.high");
+			snprintf(res->first.value, sizeof(res->first.value), "%s", low);
+			if (o->dry_run)
+				return 0;	/* the write this round would start with */
+			/* The record first, then the first lowering. */
+			slot = journal_begin(j, &e);
+			if (slot < 0)
+				return slot;
+		}
+		uint64_t t1 = clock_mono_ns();
 		wr = reclaim_write_fd(f->ctl_fd, f->ctl_is_regular, low);
 		/* Compare-and-swap, as on v1 (reclaim.h): the original goes back
 		 * only over our own value; the original already there (the
 		 * write failed) needs nothing; any other value was written by
 		 * someone else meanwhile and stays. */
 		rc = high_restore(f, lowered, orig_high, &cur);
-		uint64_t w = now_ns() - t1;
+		uint64_t w = clock_mono_ns() - t1;
 		res->chunks++;
 		res->window_ns += w;
 		if (w > res->max_window_ns)
 			res->max_window_ns = w;
 		/* memory.high throttles rather than caps: count the net drop. */
-		if (reclaim_read_u64(f->usage_fd, &after) == 0 && usage > after)
+		if (memcg_file_u64(f->usage_fd, &after) == 0 && usage > after)
 			res->reclaimed_bytes += usage - after;
 		if (rc == 1) {
 			res->lost = true;
@@ -175,9 +170,10 @@ int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 			break;
 		}
 	}
-	if (reclaim_read_u64(f->usage_fd, &usage) == 0)
+	if (memcg_file_u64(f->usage_fd, &usage) == 0)
 		res->usage_after_bytes = usage;
-	journal_end(j, slot);
+	if (slot >= 0)
+		journal_end(j, slot);
 	if (rc)
 		return rc;
 	return wr == -EBUSY || wr == -EAGAIN || wr == -EINTR ? 0 : wr;

@@ -28,7 +28,7 @@ void wmark_values(unsigned high_pct, unsigned low_pct, unsigned *ratio, unsigned
 }
 
 static int set_one(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
-		   const char *file, unsigned val, bool dry_run)
+		   const char *file, unsigned val, bool dry_run, struct reclaim_write *would)
 {
 	struct journal_entry e;
 	char rel[512], cur[64];
@@ -48,8 +48,14 @@ static int set_one(struct hr_journal *j, const struct hr_root *r, const struct r
 	e.ino = f->ino;
 	snprintf(e.file, sizeof(e.file), "%s", file);
 	snprintf(e.lowered, sizeof(e.lowered), "%u", val);
-	if (!strcmp(e.orig, e.lowered) || dry_run)
+	if (!strcmp(e.orig, e.lowered))
 		return -EALREADY;
+	if (would) {
+		snprintf(would->file, sizeof(would->file), "%s", file);
+		snprintf(would->value, sizeof(would->value), "%s", e.lowered);
+	}
+	if (dry_run)
+		return -EALREADY;	/* stops at the write, recorded in *would */
 	slot = journal_begin(j, &e);
 	if (slot < 0)
 		return slot;
@@ -62,19 +68,22 @@ static int set_one(struct hr_journal *j, const struct hr_root *r, const struct r
 }
 
 int wmark_configure(struct hr_journal *j, const struct hr_root *r, const struct reclaim_files *f,
-		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2])
+		    unsigned high_pct, unsigned low_pct, bool dry_run, int out_slots[2],
+		    struct reclaim_write would[2])
 {
 	unsigned ratio, scale;
 	int s;
 
 	wmark_values(high_pct, low_pct, &ratio, &scale);
 	out_slots[0] = out_slots[1] = -1;
+	if (would)
+		memset(would, 0, 2 * sizeof(*would));
 	/* Scale first: the ratio switches the mechanism on. */
-	s = set_one(j, r, f, "memory.wmark_scale_factor", scale, dry_run);
+	s = set_one(j, r, f, "memory.wmark_scale_factor", scale, dry_run, would ? &would[0] : NULL);
 	if (s < 0 && s != -EALREADY)
 		return s;
 	out_slots[1] = s >= 0 ? s : -1;
-	s = set_one(j, r, f, "memory.wmark_ratio", ratio, dry_run);
+	s = set_one(j, r, f, "memory.wmark_ratio", ratio, dry_run, would ? &would[1] : NULL);
 	if (s < 0 && s != -EALREADY)
 		return s;
 	out_slots[0] = s >= 0 ? s : -1;

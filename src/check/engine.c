@@ -1,6 +1,7 @@
 /* engine.c - sample, judge (engine.h). */
 #define _GNU_SOURCE
 #include "check/engine.h"
+#include "util/clock.h"
 
 #include <stdalign.h>
 #include <stddef.h>
@@ -39,14 +40,6 @@ void engine_pass_init(struct engine_pass *p, void *storage)
 	}
 }
 
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* An area of which nothing could be read is a finding, so the check is
  * never green for it (exit status 1 at least) and the summary counts it. */
 static void area_not_checked(struct hr_findings *fs, const struct hr_area *a, int err)
@@ -76,7 +69,7 @@ unsigned engine_sample(const struct hr_root *root, unsigned mask, struct engine_
 		       struct hr_findings *fs)
 {
 	engine_pass_fini(p);
-	p->t_usec = now_usec();
+	p->t_usec = clock_mono_usec();
 	for (size_t i = 0; hr_areas[i] && i < ENGINE_AREAS_MAX; i++) {
 		const struct hr_area *a = hr_areas[i];
 		if (!a->sample || !(mask & (1u << i)))

@@ -17,6 +17,7 @@
 #include "detect/incident.h"
 #include "kernel/kmsg.h"
 #include "report/report.h"
+#include "util/clock.h"
 
 /* 1 MiB reads: big enough that read() cost vanishes next to the scan,
  * small enough to stay in L2/L3. */
@@ -234,13 +235,6 @@ static bool not_kernel_log(struct hr_findings *notes, const char *path, uint64_t
 	return true;
 }
 
-static int64_t mono_usec(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /* A FIFO named on the command line that no writer ever opens would block
  * open() for good, and poll() on it without a writer never wakes: after
  * this long with neither data nor a writer that came and went, give up. */
@@ -254,7 +248,7 @@ static int64_t mono_usec(void)
  * (-ETIMEDOUT: a FIFO without a writer). */
 static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool fifo)
 {
-	int64_t start = mono_usec(), last = start;
+	int64_t start = (int64_t)clock_mono_usec(), last = start;
 	bool woke = !fifo;	/* a FIFO: has a writer shown up yet? */
 
 	for (;;) {
@@ -264,7 +258,7 @@ static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool f
 			if (r < 0 && errno != EINTR)
 				return -errno;
 			if (r <= 0) {
-				int64_t now = mono_usec();
+				int64_t now = (int64_t)clock_mono_usec();
 				if (!woke && now - start > EXPLAIN_FIFO_WAIT_USEC)
 					return -ETIMEDOUT;
 				explain_idle(x, now - last);
@@ -285,7 +279,7 @@ static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool f
 		}
 		if (n == 0)
 			return 0;
-		last = mono_usec();
+		last = (int64_t)clock_mono_usec();
 		explain_feed(x, buf, (size_t)n);
 	}
 }

@@ -177,7 +177,7 @@ int cmd_run(int argc, char **argv)
 	if (rc == 0)
 		rc = daemon_ready(c);
 	if (rc == 0)
-		rc = loop_run(c);
+		rc = daemon_run(c);
 	daemon_fini(c);
 	free(c);
 	return rc ? HR_EXIT_FAIL : 0;

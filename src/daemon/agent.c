@@ -1,15 +1,18 @@
 /* agent.c - per-cgroup decision: read usage, compare with the marks, plan,
- * reclaim within the rate bounds, schedule the next look. See ctx.h. */
+ * reclaim within the rate bounds, schedule the next look (the poll timer).
+ * See ctx.h. */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
-#include "snapshot/memcg.h"
 #include "util/parse.h"
+#include "util/clock.h"
 
 #define NSEC 1000000000ull
 /* Safety-net look at event-backed and unlimited cgroups: threshold events
@@ -20,26 +23,14 @@
 #define SLOW_POLL_NS (60 * NSEC)
 #define LOG_EVERY_NS (10 * NSEC)
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
 /* memory.stat through the shared parser (src/snapshot/memcg.h). v1 limits
  * are hierarchical, so the hierarchical total_* LRU sizes count; v2 prints
  * only hierarchical counters, under the plain names. */
 static int read_file_lru(struct hr_ctx *c, struct hr_cg *g, uint64_t *inactive, uint64_t *active)
 {
 	struct memcg_stat ms;
-	long n = fd_reread(g->stat_fd, c->buf, sizeof(c->buf));
-	int rc;
+	int rc = memcg_file_stat(g->stat_fd, c->buf, sizeof(c->buf), &ms);
 
-	if (n < 0)
-		return (int)n;
-	rc = memcg_stat_parse(c->buf, (size_t)n, &ms);
 	if (rc)
 		return rc;
 	*inactive = c->v2 ? ms.inactive_file : ms.total_inactive_file;
@@ -63,12 +54,17 @@ static void refill(struct hr_cg *g, const struct hr_policy *p, uint64_t now)
 }
 
 #ifdef HR_TEST_HOOKS
+/* Runs on the worker thread: its own buffer, one write (hr_log's buffer
+ * belongs to the RT thread). */
 static void on_pause(void *arg)
 {
-	struct hr_ctx *c = arg;
-
-	hr_log(c, 5, "debug: pausing %u ms inside the lowered-limit window (HEADROOM_DEBUG_SQUEEZE_PAUSE_MS)",
-	       c->opts.debug_pause_ms);
+	const struct hr_ctx *c = arg;
+	char line[200];
+	int n = snprintf(line, sizeof(line), "%sheadroom: run: debug: pausing %u ms inside the lowered-limit "
+			 "window (HEADROOM_DEBUG_SQUEEZE_PAUSE_MS)\n", c->log_journal ? "<5>" : "",
+			 c->opts.debug_pause_ms);
+	ssize_t w = write(STDERR_FILENO, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0);
+	(void)w;
 }
 #endif
 
@@ -80,7 +76,13 @@ static bool retry_kept(struct hr_ctx *c, struct hr_cg *g)
 	struct journal_scope sc = { .base = c->base, .dry_run = false };
 	enum journal_outcome o;
 	const char *why = NULL;
+	/* The worker may be inside a round: never wait for it here. */
+	if (c->worker.inited && pthread_mutex_trylock(&c->worker.journal_mu))
+		return false;
 	int rc = journal_retry_slot(&c->journal, &c->root, &sc, g->kept_slot, &o, &why);
+	c->journal_open = c->journal.open_entries;
+	if (c->worker.inited)
+		pthread_mutex_unlock(&c->worker.journal_mu);
 
 	if (rc && o == JOURNAL_FAILED)
 		return false;
@@ -93,36 +95,123 @@ static bool retry_kept(struct hr_ctx *c, struct hr_cg *g)
 	return true;
 }
 
+/* memory.high as it is now, trimmed: the value the v2-high round journals
+ * and writes back. */
+static int read_orig_high(const struct hr_cg *g, char *orig, size_t cap)
+{
+	long n = fd_reread(g->ctl_fd, orig, cap);
+
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENODATA;
+	struct hr_span sp = span_trim((struct hr_span){ orig, (size_t)n });
+	span_copy(sp, orig, cap);
+	return 0;
+}
+
+/* Fills job for one round of g's backend: the same job in reclaim mode
+ * (run by the worker, on dup()ed fds) and in a dry run (run here, on g's
+ * own fds, stopping at the first write). */
+static int job_fill(struct hr_ctx *c, struct hr_cg *g, int idx, struct hr_job *job,
+		    const struct reclaim_plan *plan, const struct reclaim_opts *o, uint64_t usage)
+{
+	job->idx = idx;
+	job->gen = g->gen;
+	job->backend = g->backend;
+	job->limit = g->limit;
+	job->usage = usage;
+	job->plan = *plan;
+	job->o = *o;
+	job->f = (struct reclaim_files){
+		.cgroup = cg_dir(c, g, job->dir), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
+		.ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
+		.ctl_is_regular = g->regular,
+	};
+	job->orig_high[0] = 0;
+	if (g->backend == HR_BE_V2_HIGH)
+		return read_orig_high(g, job->orig_high, sizeof(job->orig_high));
+	return 0;
+}
+
+enum { ACT_IDLE, ACT_AGAIN, ACT_PENDING };
+
+static void finish(struct hr_ctx *c, struct hr_job *job);
+static bool finish_round(struct hr_ctx *c, struct hr_job *job, uint64_t now);
+
+/* Longest a round waits for the worker before this thread runs it itself:
+ * half the predicted time from usage to the limit at the current fill
+ * rate, within [STEAL_MIN_NS, STEAL_MAX_NS]. With a CPU to spare the
+ * worker starts within microseconds; when the application keeps every CPU
+ * busy the worker may wait for a time slice, and a limit hit costs the
+ * application more than the reclaim work does. */
+#define STEAL_MIN_NS 200000ull
+#define STEAL_MAX_NS 50000000ull
+
+static uint64_t steal_after(const struct hr_cg *g, uint64_t usage)
+{
+	if (g->rate_bps == 0 || usage >= g->limit)
+		return g->rate_bps ? STEAL_MIN_NS : 1000000ull;
+	double t = (double)(g->limit - usage) / (double)g->rate_bps / 2.0 * 1e9;
+	return t < (double)STEAL_MIN_NS ? STEAL_MIN_NS : t > (double)STEAL_MAX_NS ? STEAL_MAX_NS : (uint64_t)t;
+}
+
+/* Runs a job the worker did not start in time, here, as the worker would. */
+static void steal(struct hr_ctx *c, struct hr_job *job)
+{
+	c->st.stolen++;
+	job->stolen = true;
+	job->start_ns = clock_mono_ns();
+	uint64_t cpu0 = clock_thread_cpu_ns();
+	pthread_mutex_lock(&c->worker.journal_mu);	/* the worker is between rounds */
+	job->rc = worker_round(&c->journal, job);
+	job->journal_open = c->journal.open_entries;
+	pthread_mutex_unlock(&c->worker.journal_mu);
+	job->cpu_ns = clock_thread_cpu_ns() - cpu0;
+	finish(c, job);
+	worker_release(c, job);
+}
+
 /* Returns true when it is worth looking again soon: the round reclaimed
  * something, or a rate bound deferred it. Observing, or having nothing
  * reclaimable, is not (a cgroup sitting at its limit in observe mode must
- * not be polled every poll_min_ms forever). */
-static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
+ * not be polled every poll_min_ms forever).
+ *
+ * Observe mode and --dry-run (g->dry) take the same path as reclaim mode
+ * through the plan and the backend, which stops at its first write and
+ * returns it; that write is logged ("would write FILE = VALUE").
+ *
+ * A real round is handed to the worker thread (ACT_PENDING); finish()
+ * completes it when the worker is done. */
+static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 {
 	struct hr_cg *g = &c->cg[idx];
+	if (g->pol < 0)
+		return ACT_IDLE;	/* a reload's reconfiguration is still pending */
 	const struct hr_policy *p = &c->cfg.policy[g->pol];
 	struct reclaim_in in = { 0 };
 	struct reclaim_plan plan;
-	struct reclaim_res res = { 0 };
-	bool observe = g->backend == HR_BE_OBSERVE || c->cfg.dry_run;
+	bool observe = g->backend == HR_BE_OBSERVE || g->dry;
 	int rc;
 
-	if (g->backend == HR_BE_WMARK || g->backend == HR_BE_NONE)
-		return false;	/* the kernel's watermarks do it */
+	if (g->backend == HR_BE_NONE)
+		return ACT_IDLE;
+	if (g->backend == HR_BE_WMARK && !observe)
+		return ACT_IDLE;	/* the kernel's watermarks do it */
 	refill(g, p, now);
 	in.usage_bytes = usage;
 	in.limit_bytes = g->limit;
 	in.high_bytes = g->high;
 	in.low_bytes = g->low;
 	in.allow_active = p->reclaim_active;
-	in.budget_bytes = observe ? UINT64_MAX : g->tokens_bytes;
+	/* A dry run spends no tokens, so its budget is what a reclaiming
+	 * agent's first round has: the same plan. */
+	in.budget_bytes = g->backend == HR_BE_OBSERVE ? UINT64_MAX : g->tokens_bytes;
 	/* Cache refilled during the round must not push the floor below what
 	 * the kernel can take: keep one chunk above it (bounded by 1% of the
 	 * limit for small cgroups). */
 	in.margin_bytes = g->limit / 100 < p->chunk_bytes ? g->limit / 100 : p->chunk_bytes;
 	if (read_file_lru(c, g, &in.inactive_file_bytes, &in.active_file_bytes)) {
 		c->st.races++;
-		return false;
+		return ACT_IDLE;
 	}
 	rc = reclaim_plan(&in, &plan);
 	if (rc == 1 && plan.limited_by_budget && !observe)
@@ -138,14 +227,16 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		}
 		if (!observe && g->tokens_bytes < (1u << 20)) {
 			c->st.throttled++;
-			return true;
+			return ACT_AGAIN;
 		}
-		return false;
+		return ACT_IDLE;
 	}
+	bool log_due = false;
 	if (observe) {
 		c->st.would_reclaim++;
 		if (now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;
+			log_due = true;
 			hr_log(c, 6, "%s: would reclaim %llu bytes (usage %llu, limit %llu, high %llu, low %llu, "
 			       "floor %llu) with %s%s", g->path, (unsigned long long)plan.want_bytes,
 			       (unsigned long long)usage, (unsigned long long)g->limit,
@@ -154,55 +245,109 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 			       backend_name(g->backend == HR_BE_OBSERVE ? HR_BE_OBSERVE : g->backend),
 			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 		}
-		return false;
+		if (g->backend == HR_BE_OBSERVE || g->backend == HR_BE_WMARK)
+			return ACT_IDLE;	/* no backend to run (wmark: configured at setup) */
 	}
-	if (g->tokens_cpu_ns == 0) {
+	if (!observe && g->tokens_cpu_ns == 0) {
 		c->st.throttled++;
-		return true;
+		return ACT_AGAIN;
 	}
-	struct reclaim_files f = {
-		.cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
-		.ctl_fd = g->backend == HR_BE_V1_LIMIT ? g->limit_fd : g->ctl_fd,
-		.ctl_is_regular = g->regular,
-	};
 	struct reclaim_opts o = {
-		.chunk_bytes = p->chunk_bytes, .max_chunks = 64,
+		.chunk_bytes = p->chunk_bytes, .max_chunks = 64, .dry_run = observe,
 #ifdef HR_TEST_HOOKS
 		.pause_ms = c->opts.debug_pause_ms, .on_pause = on_pause, .pause_arg = c,
 #endif
 	};
-	hr_log(c, 7, "%s: squeeze by=%s t_ns=%llu usage=%llu target=%llu floor=%llu", g->path,
-	       c->trigger ? c->trigger : "poll", (unsigned long long)hr_now_ns(), (unsigned long long)usage,
-	       (unsigned long long)plan.target_bytes, (unsigned long long)plan.floor_bytes);
-	uint64_t cpu0 = thread_cpu_ns();
-	switch (g->backend) {
-	case HR_BE_V1_LIMIT:
-		rc = reclaim_v1_squeeze(&c->journal, &f, g->limit, &plan, &o, &res);
-		break;
-	case HR_BE_V2_RECLAIM:
-		rc = reclaim_v2_reclaim(&f, &plan, &o, &res);
-		break;
-	case HR_BE_V2_HIGH: {
-		char orig[32];
-		long n = fd_reread(g->ctl_fd, orig, sizeof(orig));
-		if (n <= 0) {
-			rc = n < 0 ? (int)n : -ENODATA;
-			break;
+	if (observe) {
+		struct hr_job dj;
+		rc = job_fill(c, g, idx, &dj, &plan, &o, usage);
+		if (!rc) {
+			memset(&dj.res, 0, sizeof(dj.res));
+			rc = worker_round(&c->journal, &dj);	/* dry: journals nothing */
 		}
-		struct hr_span s = span_trim((struct hr_span){ orig, (size_t)n });
-		span_copy(s, orig, sizeof(orig));
-		rc = reclaim_v2_high(&c->journal, &f, orig, &plan, &o, &res);
-		break;
+		if (rc && log_due)
+			hr_log(c, 4, "%s: dry run with %s failed: %s", g->path, backend_name(g->backend),
+			       strerror(-rc));
+		else if (log_due && dj.res.first.file[0])
+			hr_log(c, 6, "%s: would write %s = %s%s", g->path, dj.res.first.file, dj.res.first.value,
+			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
+		return ACT_IDLE;
 	}
-	default:
-		return false;
+	if (!c->worker.running) {
+		/* reclaim_worker = no: the round runs here, as the worker would. */
+		struct hr_job sj;
+		rc = job_fill(c, g, idx, &sj, &plan, &o, usage);
+		if (rc) {
+			c->st.errors++;
+			return ACT_IDLE;
+		}
+		sj.trigger = c->trigger ? c->trigger : "poll";
+		sj.stolen = false;
+		memset(&sj.res, 0, sizeof(sj.res));
+		sj.submit_ns = sj.start_ns = clock_mono_ns();
+		uint64_t cpu0 = clock_thread_cpu_ns();
+		sj.rc = worker_round(&c->journal, &sj);
+		sj.cpu_ns = clock_thread_cpu_ns() - cpu0;
+		sj.journal_open = c->journal_open = c->journal.open_entries;
+		g->squeezes++;
+		c->st.squeezes++;
+		return finish_round(c, &sj, now) ? ACT_AGAIN : ACT_IDLE;
 	}
-	uint64_t cpu = thread_cpu_ns() - cpu0;
+	struct hr_job *job = worker_job(c);
+	if (!job) {
+		c->st.throttled++;	/* every job in flight: the next poll tries again */
+		return ACT_AGAIN;
+	}
+	rc = job_fill(c, g, idx, job, &plan, &o, usage);
+	if (!rc) {
+		job->f.usage_fd = fcntl(g->usage_fd, F_DUPFD_CLOEXEC, 0);
+		job->f.ctl_fd = fcntl(job->f.ctl_fd, F_DUPFD_CLOEXEC, 0);
+		if (job->f.usage_fd < 0 || job->f.ctl_fd < 0)
+			rc = -errno;
+	} else {
+		job->f.usage_fd = job->f.ctl_fd = -1;
+	}
+	if (rc) {
+		worker_release(c, job);
+		c->st.errors++;
+		if (rc == -ENODEV || rc == -ENOENT)
+			c->st.races++;
+		return ACT_IDLE;
+	}
+	job->submit_ns = clock_mono_ns();
+	job->steal_ns = job->submit_ns + steal_after(g, usage);
+	job->start_ns = 0;
+	job->stolen = false;
+	job->trigger = c->trigger ? c->trigger : "poll";
+	g->job = job;
+	g->squeezes++;
+	c->st.squeezes++;
+	worker_submit(c, job);
+	return ACT_PENDING;
+}
+
+/* A round the worker finished, on the RT thread: charge the budgets, count,
+ * log, and schedule the next look. Returns true when it is worth looking
+ * again soon. */
+static bool finish_round(struct hr_ctx *c, struct hr_job *job, uint64_t now)
+{
+	int idx = job->idx;
+	struct hr_cg *g = &c->cg[idx];
+	const struct reclaim_res res = job->res;
+	uint64_t cpu = job->cpu_ns;
+	int rc = job->rc;
+
+	/* Logged now, stamped with when the worker began the round: the
+	 * reaction is event -> first write, hand-off included. */
+	hr_log(c, 7, "%s: squeeze by=%s t_ns=%llu usage=%llu target=%llu floor=%llu queued_ns=%llu%s", g->path,
+	       job->trigger, (unsigned long long)job->start_ns, (unsigned long long)job->usage,
+	       (unsigned long long)job->plan.target_bytes, (unsigned long long)job->plan.floor_bytes,
+	       (unsigned long long)(job->start_ns - job->submit_ns),
+	       job->stolen ? " (run by the RT thread: the worker had not started it)" : "");
+
 	g->tokens_cpu_ns = sat_sub(g->tokens_cpu_ns, cpu);
 	g->tokens_bytes = sat_sub(g->tokens_bytes, res.reclaimed_bytes);
-	g->squeezes++;
 	g->reclaimed_bytes += res.reclaimed_bytes;
-	c->st.squeezes++;
 	c->st.reclaimed_bytes += res.reclaimed_bytes;
 	if (res.max_window_ns > c->st.max_window_ns)
 		c->st.max_window_ns = res.max_window_ns;
@@ -218,8 +363,8 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		c->st.lost_restores++;
 		hr_log(c, 4, "%s: the limit changed inside our window (now %llu, we had written a lower "
 		       "value, the original was %llu): someone else wrote it and wins; left as it is",
-		       g->path, (unsigned long long)res.lost_to, (unsigned long long)g->limit);
-		watch_configure(c, idx);	/* their value is the limit now */
+		       g->path, (unsigned long long)res.lost_to, (unsigned long long)job->limit);
+		cgtable_configure(c, idx);	/* their value is the limit now */
 	}
 	if (rc == -ENOSPC) {
 		c->st.journal_full++;
@@ -227,7 +372,7 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		if (now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;
 			hr_log(c, 3, "%s: journal full (%u records open): not reclaiming until records close",
-			       g->path, c->journal.open_entries);
+			       g->path, job->journal_open);
 		}
 	} else if (rc == -ENODEV || rc == -ENOENT) {
 		c->st.races++;	/* removed under us; inotify removes the entry */
@@ -236,9 +381,11 @@ static bool act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		if (now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;
 			hr_log(c, 3, "%s: reclaim with %s failed: %s%s", g->path, backend_name(g->backend),
-			       strerror(-rc), c->journal.open_entries ? "; the journal keeps the original value" : "");
+			       strerror(-rc), job->journal_open ? "; the journal keeps the original value" : "");
 		}
 	}
+	if (res.first.file[0])
+		hr_log(c, 7, "%s: first write %s = %s", g->path, res.first.file, res.first.value);
 	/* Only the backends that lower a limit have a window; memory.reclaim
 	 * lowers nothing, so v2-reclaim rounds print none. */
 	char win[48] = "";
@@ -317,21 +464,32 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 
 	if (!g->used)
 		return;
+	if (g->job) {
+		/* A round is in flight: its completion looks again at once. */
+		g->recheck = true;
+		g->recheck_by = c->trigger;
+		if (now >= g->job->steal_ns && worker_steal(c, g->job)) {
+			steal(c, g->job);
+			return;
+		}
+		g->next_poll_ns = g->job->steal_ns > now ? g->job->steal_ns : UINT64_MAX;
+		return;
+	}
 	if (g->kept_slot >= 0 && !retry_kept(c, g)) {
 		g->next_poll_ns = now + NSEC;	/* our value may still be in place: retry soon */
 		return;
 	}
 	if (!g->limited) {
-		watch_configure(c, idx);	/* a limit may have been set since */
+		cgtable_configure(c, idx);	/* a limit may have been set since */
 		if (!g->limited) {
 			schedule(c, g, 0, false, now);
 			return;
 		}
 	}
-	rc = reclaim_read_u64(g->usage_fd, &usage);
+	rc = memcg_file_u64(g->usage_fd, &usage);
 	if (rc == -ENODEV || rc == -ENOENT) {
 		c->st.races++;	/* cgroup removed: the normal race with rmdir */
-		watch_remove(c, idx);
+		cgtable_remove(c, idx);
 		return;
 	}
 	if (rc) {
@@ -351,10 +509,15 @@ void agent_check(struct hr_ctx *c, int idx, uint64_t now)
 	g->last_ns = now;
 	bool again = false;
 	if (usage >= g->high) {
-		again = act(c, idx, usage, now);
-		if (reclaim_read_u64(g->usage_fd, &usage) == 0) {
+		int a = act(c, idx, usage, now);
+		if (a == ACT_PENDING) {
+			g->next_poll_ns = g->job->steal_ns;	/* finish() schedules; or steal then */
+			return;
+		}
+		again = a == ACT_AGAIN;
+		if (memcg_file_u64(g->usage_fd, &usage) == 0) {
 			g->last_usage = usage;
-			g->last_ns = hr_now_ns();
+			g->last_ns = clock_mono_ns();
 		}
 	}
 	schedule(c, g, usage, again, now);
@@ -370,8 +533,86 @@ void agent_poll_due(struct hr_ctx *c, uint64_t now)
 		c->trigger = "poll";
 		/* Slow polls also pick up a changed limit or policy. */
 		if (g->limited && g->next_poll_ns && now - g->last_ns >= SLOW_POLL_NS - NSEC / 10)
-			watch_configure(c, (int)i);
+			cgtable_configure(c, (int)i);
 		if (c->cg[i].used)
 			agent_check(c, (int)i, now);
 	}
 }
+
+void agent_arm_poll(struct hr_ctx *c)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (uint32_t i = 0; i < c->ncg; i++)
+		if (c->cg[i].used && c->cg[i].next_poll_ns < next)
+			next = c->cg[i].next_poll_ns;
+	if (next == c->armed_poll_ns)
+		return;
+	c->armed_poll_ns = next;
+	loop_timer_arm(&c->loop, c->poll_id, next, 0);
+}
+
+void agent_on_poll(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+
+	(void)fd;
+	(void)data;
+	(void)events;
+	c->armed_poll_ns = UINT64_MAX;
+	agent_poll_due(c, clock_mono_ns());
+	agent_arm_poll(c);
+}
+
+/* One finished round: dropped when its table entry went (removed, or
+ * reused for another cgroup: gen changed) while it ran; an open journal
+ * record it left stays for the next replay. */
+static void finish(struct hr_ctx *c, struct hr_job *job)
+{
+	struct hr_cg *g = &c->cg[job->idx];
+	uint64_t now = clock_mono_ns(), usage;
+
+	c->journal_open = job->journal_open;
+	if (g->job == job)
+		g->job = NULL;
+	if (!g->used || g->gen != job->gen) {
+		c->st.reclaimed_bytes += job->res.reclaimed_bytes;
+		return;
+	}
+	bool again = finish_round(c, job, now);
+	if (g->reconfigure && g->kept_slot < 0) {
+		g->reconfigure = false;
+		cgtable_configure(c, job->idx);	/* the limit is ours again to read */
+	}
+	if (!g->used)
+		return;
+	if (g->recheck) {
+		g->recheck = false;
+		c->trigger = g->recheck_by;
+		agent_check(c, job->idx, now);	/* what came meanwhile, now */
+		return;
+	}
+	usage = job->res.usage_after_bytes;
+	if (memcg_file_u64(g->usage_fd, &usage) == 0) {
+		g->last_usage = usage;
+		g->last_ns = now;
+	}
+	schedule(c, g, usage, again, now);
+}
+
+void agent_on_done(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_job *job;
+
+	(void)fd;
+	(void)data;
+	(void)events;
+	/* Bounded: at most HR_JOBS are done at once. */
+	for (int i = 0; i <= HR_JOBS && (job = worker_done(c)); i++) {
+		finish(c, job);
+		worker_release(c, job);
+	}
+	agent_arm_poll(c);
+}
+

@@ -400,6 +400,9 @@ static int agent_key(struct pstate *st, const char *name, const char *value)
 	} else if (!strcmp(name, "journal_fsync")) {
 		if (parse_bool(value, &c->journal_fsync))
 			return fail(st, "journal_fsync: need yes or no, got '%s'", value);
+	} else if (!strcmp(name, "reclaim_worker")) {
+		if (parse_bool(value, &c->reclaim_worker))
+			return fail(st, "reclaim_worker: need yes or no, got '%s'", value);
 	} else if (!strcmp(name, "mlock")) {
 		if (parse_bool(value, &c->mlock))
 			return fail(st, "mlock: need yes or no, got '%s'", value);

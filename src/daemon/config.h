@@ -2,7 +2,7 @@
  *
  * INI (libinih). Sections:
  *   [agent]            cgroup_root, run_dir, max_cgroups, poll_min_ms,
- *                      poll_max_ms, dry_run, mlock, journal_fsync,
+ *                      poll_max_ms, dry_run, mlock, reclaim_worker, journal_fsync,
  *                      rt_priority
  *   [policy NAME]      match (fnmatch glob on the cgroup path, "/" = the
  *                      hierarchy root, e.g. "/app/web-[0-9]"), high, low ("90%" of
@@ -68,6 +68,7 @@ struct hr_config {
 	uint32_t poll_min_ms, poll_max_ms;
 	bool dry_run;
 	bool mlock;
+	bool reclaim_worker;	/* rounds on a SCHED_OTHER thread (daemon/worker.c); restart to change */
 	bool journal_fsync;
 	uint32_t rt_priority;		/* SCHED_FIFO priority, 0 = normal scheduling */		/* fdatasync journal records (see journal.h) */
 	struct hr_policy policy[HR_POLICY_MAX];

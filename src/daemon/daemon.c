@@ -1,166 +1,53 @@
-/* daemon.c - start, readiness, shutdown, logging, status and sd_notify of
- * `headroom run`. See ctx.h. */
+/* daemon.c - the lifecycle of `headroom run`: start (root, hierarchy,
+ * journal replay, tables, event sources), readiness and self-protection,
+ * signals (reload, stop), the 1 s housekeeping tick, shutdown. See ctx.h. */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
-#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/parse.h"
+#include "util/clock.h"
+#include "kernel/memcg_hier.h"
 
-uint64_t hr_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-const char *backend_name(enum hr_backend b)
-{
-	switch (b) {
-	case HR_BE_NONE: return "none";
-	case HR_BE_OBSERVE: return "observe";
-	case HR_BE_V1_LIMIT: return "v1-limit";
-	case HR_BE_V2_RECLAIM: return "v2-reclaim";
-	case HR_BE_V2_HIGH: return "v2-high";
-	case HR_BE_WMARK: return "wmark";
-	}
-	return "?";
-}
-
-bool log_stderr_is_journal(void)
-{
-	const char *js = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-	char tail;
-
-	/* "DEV:INO" of the stream journald gave us (systemd.exec(5)); stderr
-	 * redirected elsewhere by a wrapper keeps the variable but not the inode. */
-	if (!js || sscanf(js, "%llu:%llu%c", &dev, &ino, &tail) != 2 || fstat(STDERR_FILENO, &st))
-		return false;
-	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
-}
-
-/* One line to stderr, with a syslog priority prefix ("<6>headroom: run: ...")
- * only when stderr is the journal: journald reads it as the priority, a
- * terminal or a log file would show it as noise. vsnprintf into a ctx buffer
- * and one write(2): no stdio buffering, no allocation. Debug (7) only with -v. */
-void hr_log(struct hr_ctx *c, int prio, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (prio >= 7 && !c->opts.verbose)
-		return;
-	if (c->log_journal)
-		n = snprintf(c->logbuf, sizeof(c->logbuf), "<%d>headroom: run: ", prio);
-	else
-		n = snprintf(c->logbuf, sizeof(c->logbuf), "headroom: run: ");
-	va_start(ap, fmt);
-	n += vsnprintf(c->logbuf + n, sizeof(c->logbuf) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
-	if ((size_t)n > sizeof(c->logbuf) - 2)
-		n = (int)sizeof(c->logbuf) - 2;
-	c->logbuf[n++] = '\n';
-	ssize_t w = write(STDERR_FILENO, c->logbuf, (size_t)n);
-	(void)w;
-}
-
-const char *cg_file(struct hr_ctx *c, const struct hr_cg *g, const char *file)
-{
-	snprintf(c->path, sizeof(c->path), "%s%s%s%s", c->base,
-		 strcmp(g->path, "/") ? g->path : "", file ? "/" : "", file ? file : "");
-	return c->path[0] ? c->path : ".";
-}
-
-void daemon_notify(struct hr_ctx *c, const char *msg)
-{
-	if (c->notify_fd < 0)
-		return;
-	ssize_t n = sendto(c->notify_fd, msg, strlen(msg), MSG_NOSIGNAL,
-			   (const struct sockaddr *)&c->notify_addr, c->notify_len);
-	(void)n;
-}
-
-/* $NOTIFY_SOCKET: a path, or "@name" for the abstract namespace. */
-static void notify_open(struct hr_ctx *c)
-{
-	const char *s = getenv("NOTIFY_SOCKET");
-	const char *w = getenv("WATCHDOG_USEC");
-	const char *wp = getenv("WATCHDOG_PID");
-	size_t len;
-
-	c->notify_fd = -1;
-	if (!s || !*s || (s[0] != '/' && s[0] != '@'))
-		return;
-	len = strlen(s);
-	if (len >= sizeof(c->notify_addr.sun_path))
-		return;
-	memset(&c->notify_addr, 0, sizeof(c->notify_addr));
-	c->notify_addr.sun_family = AF_UNIX;
-	memcpy(c->notify_addr.sun_path, s, len);
-	if (s[0] == '@')
-		c->notify_addr.sun_path[0] = '\0';
-	c->notify_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
-	c->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (w && (!wp || (uint64_t)getpid() == strtoull(wp, NULL, 10))) {
-		uint64_t v;
-		if (!parse_u64_field((struct hr_span){ w, strlen(w) }, &v))
-			c->watchdog_usec = v;
-	}
-}
-
-/* Where the cgroups are: cgroup_root from the config, else the v1 memory
- * mount, else the v2 unified mount if it delegates memory. */
+/* Where the cgroups are: cgroup_root from the config, else the memory
+ * hierarchy of the mount table (kernel/memcg_hier.h, as `check` finds it). */
 static int find_base(struct hr_ctx *c)
 {
-	char buf[512];
-	struct stat st;
+	struct memcg_hier h;
+	int v;
 
 	if (c->cfg.cgroup_root[0]) {
 		const char *p = c->cfg.cgroup_root;
 		while (*p == '/')
 			p++;
 		snprintf(c->base, sizeof(c->base), "%s", p);
-	} else if (root_stat(&c->root, "sys/fs/cgroup/memory/memory.limit_in_bytes", &st) == 0) {
-		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup/memory");
+		v = memcg_hier_at(&c->root, c->base);
 	} else {
-		snprintf(c->base, sizeof(c->base), "sys/fs/cgroup");
-	}
-	snprintf(c->path, sizeof(c->path), "%s/memory.limit_in_bytes", c->base);
-	if (root_stat(&c->root, c->path, &st) == 0) {
-		c->v2 = false;
-		return 0;
-	}
-	/* v2: the root cgroup has no memory.max, so look at controllers. */
-	snprintf(c->path, sizeof(c->path), "%s/cgroup.controllers", c->base);
-	long n = root_read(&c->root, c->path, buf, sizeof(buf));
-	if (n >= 0) {
-		snprintf(c->path, sizeof(c->path), "%s/memory.max", c->base);
-		if (strstr(buf, "memory") || root_stat(&c->root, c->path, &st) == 0) {
-			c->v2 = true;
-			return 0;
+		v = memcg_hier_find(&c->root, &h, NULL);
+		if (v == 0) {
+			snprintf(c->base, sizeof(c->base), "%s", h.mount);
+			v = h.version;
 		}
 	}
-	return -ENOENT;
+	if (v < 0)
+		return v;
+	c->v2 = v == 2;
+	return 0;
 }
 
 const char *daemon_untrusted(const struct stat *st)
@@ -273,12 +160,58 @@ static int check_nofile(struct hr_ctx *c)
 	return 0;
 }
 
-static int add_fd(struct hr_ctx *c, int fd, uint32_t id, uint32_t events)
+static void on_signal(struct loop *l, int fd, void *data, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.u32 = id };
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct signalfd_siginfo si;
 
-	return epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+	(void)data;
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			hr_log(c, 6, "SIGHUP: reloading configuration");
+			/* The file is checked before the parser opens it: a FIFO
+			 * would block the agent for good, a file others can
+			 * write would choose what it writes. */
+			char why[160];
+			if (c->opts.config_path && daemon_check_config(c->opts.config_path, why, sizeof(why)))
+				hr_log(c, 3, "reload: %s: %s; keeping the old configuration",
+				       c->opts.config_path, why);
+			else
+				daemon_reload(c);
+		} else {
+			hr_log(c, 6, "%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			c->stop = true;
+			loop_stop(l);
+		}
+	}
+	agent_arm_poll(c);
 }
+
+/* 1 s housekeeping: status, watchdog, a rescan without inotify, room for
+ * dropped cgroups. */
+static void on_tick(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+
+	(void)fd;
+	(void)data;
+	(void)events;
+	c->tick_count++;
+	status_write(c);
+	if (c->watchdog_usec)
+		notify_send(c, "WATCHDOG=1");
+	if (c->inofd < 0 && c->tick_count % 10 == 0)
+		cgtable_scan(c);
+	cgtable_retry_dropped(c);
+	agent_arm_poll(c);
+}
+
+/* Event sources: per cgroup an eventfd (v1) or memory.events + a PSI
+ * trigger (v2); the signalfd, inotify fd and two timers; and room for
+ * sources other modules register (LOOP_SLOTS_EXTRA). */
+#define LOOP_SLOTS_PER_CG 3
+#define LOOP_SLOTS_EXTRA 64
 
 int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_daemon_opts *o)
 {
@@ -290,10 +223,13 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	c->cfg = *cfg;
 	if (o->dry_run)
 		c->cfg.dry_run = true;
-	c->epfd = c->sigfd = c->tickfd = c->pollfd = c->inofd = c->notify_fd = c->run_fd = -1;
+	c->sigfd = c->inofd = c->notify_fd = c->run_fd = -1;
+	c->sig_id = c->ino_id = c->tick_id = c->poll_id = -1;
+	c->worker.done_fd = c->worker.done_id = -1;
+	c->loop.epfd = -1;
 	c->journal.fd = -1;
 	c->log_journal = log_stderr_is_journal();
-	c->start_ns = hr_now_ns();
+	c->start_ns = clock_mono_ns();
 	rc = root_open(&c->root, o->root ? o->root : "/");
 	if (rc) {
 		hr_log(c, 3, "cannot open root %s: %s", o->root ? o->root : "/", strerror(-rc));
@@ -302,7 +238,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 	rc = find_base(c);
 	if (rc) {
 		hr_log(c, 3, "no memory cgroup hierarchy found (%s/%s): set cgroup_root in [agent]",
-		       c->root.path, c->base);
+		       c->root.path, c->base[0] ? c->base : "proc/self/mounts");
 		return rc;
 	}
 	int bfd = root_openat_strict(c->root.fd, c->base[0] ? c->base : ".", O_PATH | O_DIRECTORY);
@@ -361,15 +297,32 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		hr_log(c, 3, "cannot allocate a table of %u cgroups", c->cap);
 		return -ENOMEM;
 	}
-	c->epfd = epoll_create1(EPOLL_CLOEXEC);
-	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	c->pollfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	c->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (c->epfd < 0 || c->tickfd < 0 || c->pollfd < 0) {
-		rc = -errno;
-		hr_log(c, 3, "cannot create epoll/timerfd: %s", strerror(errno));
+	rc = loop_init(&c->loop, c->cap * LOOP_SLOTS_PER_CG + LOOP_SLOTS_EXTRA);
+	if (rc) {
+		hr_log(c, 3, "cannot create the event loop: %s", strerror(-rc));
 		return rc;
 	}
+	c->arm_events = c->v2 ? events_v2_register : events_v1_register;
+	c->tick_id = loop_timer_add(&c->loop, on_tick, NULL);
+	c->poll_id = loop_timer_add(&c->loop, agent_on_poll, NULL);
+	if (c->tick_id < 0 || c->poll_id < 0) {
+		rc = c->tick_id < 0 ? c->tick_id : c->poll_id;
+		hr_log(c, 3, "cannot create timerfd: %s", strerror(-rc));
+		return rc;
+	}
+	c->armed_poll_ns = UINT64_MAX;
+	/* Reclaim rounds run on a SCHED_OTHER worker (worker.c); protect()
+	 * makes only this thread SCHED_FIFO. */
+	rc = c->cfg.reclaim_worker ? worker_start(c) : 0;
+	if (!rc && c->worker.running) {
+		c->worker.done_id = loop_add(&c->loop, c->worker.done_fd, LOOP_IN, agent_on_done, NULL);
+		rc = c->worker.done_id < 0 ? c->worker.done_id : 0;
+	}
+	if (rc) {
+		hr_log(c, 3, "cannot start the reclaim worker thread: %s", strerror(-rc));
+		return rc;
+	}
+	c->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (!o->no_signals) {
 		sigset_t set;
 		sigemptyset(&set);
@@ -379,26 +332,28 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		signal(SIGPIPE, SIG_IGN);
 		c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-		if (c->sigfd < 0 || add_fd(c, c->sigfd, HR_SRC_SIGNAL, EPOLLIN)) {
-			rc = -errno;
-			hr_log(c, 3, "cannot create signalfd: %s", strerror(errno));
+		rc = c->sigfd < 0 ? -errno : 0;
+		if (!rc) {
+			c->sig_id = loop_add(&c->loop, c->sigfd, LOOP_IN, on_signal, NULL);
+			rc = c->sig_id < 0 ? c->sig_id : 0;
+		}
+		if (rc) {
+			hr_log(c, 3, "cannot create signalfd: %s", strerror(-rc));
 			return rc;
 		}
 	}
-	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
-	timerfd_settime(c->tickfd, 0, &its, NULL);
-	if (add_fd(c, c->tickfd, HR_SRC_TICK, EPOLLIN) || add_fd(c, c->pollfd, HR_SRC_POLL, EPOLLIN)) {
-		rc = -errno;
-		hr_log(c, 3, "epoll_ctl: %s", strerror(errno));
+	rc = loop_timer_arm(&c->loop, c->tick_id, clock_mono_ns() + HR_NSEC_PER_SEC, HR_NSEC_PER_SEC);
+	if (rc) {
+		hr_log(c, 3, "timerfd_settime: %s", strerror(-rc));
 		return rc;
 	}
 	if (c->inofd >= 0)
-		add_fd(c, c->inofd, HR_SRC_INOTIFY, EPOLLIN);
+		c->ino_id = loop_add(&c->loop, c->inofd, LOOP_IN, cgtable_on_inotify, NULL);
 	else
 		hr_log(c, 4, "inotify unavailable (%s): new cgroups are found by a rescan every 10 s",
 		       strerror(errno));
 	notify_open(c);
-	rc = watch_scan(c);
+	rc = cgtable_scan(c);
 	if (rc < 0) {
 		hr_log(c, 3, "cannot list %s/%s: %s", c->root.path, c->base, strerror(-rc));
 		return rc;
@@ -443,90 +398,32 @@ static void protect(struct hr_ctx *c)
 
 int daemon_ready(struct hr_ctx *c)
 {
-	uint64_t now = hr_now_ns();
+	uint64_t now = clock_mono_ns();
 
 	/* One dry tick first: every code path of the loop runs once, so the
 	 * stack and the buffers are touched before mlockall pins them. */
 	agent_poll_due(c, now);
-	daemon_write_status(c);
+	/* The worker's first rounds too (its thread's first calls may
+	 * allocate inside libc or the sanitizer runtime): wait for them,
+	 * bounded. */
+	for (int i = 0; i < 200 && c->worker.running && c->worker.nfree < HR_JOBS; i++)
+		loop_once(&c->loop, 5);
+	status_write(c);
 	protect(c);
-	loop_arm_poll(c);
+	agent_arm_poll(c);
 	c->ready = true;
 	unsigned lim = 0, rec = 0;
 	for (uint32_t i = 0; i < c->ncg; i++)
 		if (c->cg[i].used && c->cg[i].limited) {
 			lim++;
-			rec += c->cg[i].backend != HR_BE_OBSERVE && c->cg[i].backend != HR_BE_NONE;
+			rec += c->cg[i].backend != HR_BE_OBSERVE && c->cg[i].backend != HR_BE_NONE &&
+			       !c->cg[i].observe_mode;
 		}
 	hr_log(c, 6, "ready: cgroup %s %s/%s, %u cgroups tracked, %u limited, %u reclaimed%s",
 	       c->v2 ? "v2" : "v1", c->root.is_host ? "" : c->root.path, c->base, c->ncg, lim, rec,
 	       c->cfg.dry_run ? " (dry run: no writes)" : "");
-	daemon_notify(c, "READY=1\nSTATUS=watching memory cgroups");
+	notify_send(c, "READY=1\nSTATUS=watching memory cgroups");
 	return 0;
-}
-
-/* The line `systemctl status` shows, sent when it changes (the tick calls
- * this every second; an unchanged line is not resent). */
-static void daemon_notify_status(struct hr_ctx *c, unsigned tracked, unsigned lim, unsigned rec)
-{
-	char msg[sizeof(c->notify_status)];
-
-	snprintf(msg, sizeof(msg), "STATUS=%s%u cgroups watched, %u limited, %u reclaiming; "
-		 "%llu squeezes, %llu MiB reclaimed",
-		 c->cfg.dry_run ? "dry run: " : "", tracked, lim, rec, (unsigned long long)c->st.squeezes,
-		 (unsigned long long)(c->st.reclaimed_bytes >> 20));
-	if (!strcmp(msg, c->notify_status))
-		return;
-	memcpy(c->notify_status, msg, sizeof(msg));
-	daemon_notify(c, msg);
-}
-
-void daemon_write_status(struct hr_ctx *c)
-{
-	unsigned tracked = 0, lim = 0, rec = 0;
-	int fd;
-
-	for (uint32_t i = 0; i < c->ncg; i++) {
-		struct hr_cg *g = &c->cg[i];
-		if (!g->used)
-			continue;
-		tracked++;
-		if (g->limited) {
-			lim++;
-			rec += g->backend != HR_BE_OBSERVE && g->backend != HR_BE_NONE;
-		}
-	}
-	int n = snprintf(c->line, sizeof(c->line),
-			 "pid=%d uptime_s=%llu cgroup=%s tracked=%u limited=%u reclaiming=%u "
-			 "squeezes=%llu reclaimed_bytes=%llu ebusy=%llu would_reclaim=%llu "
-			 "events=%llu polls=%llu throttled=%llu journal_open=%u dropped=%u dropped_total=%llu "
-			 "journal_refused=%llu journal_full=%llu lost_restores=%llu foreign_owner=%llu fd_short=%llu%s\n",
-			 (int)getpid(), (unsigned long long)((hr_now_ns() - c->start_ns) / 1000000000u),
-			 c->v2 ? "v2" : "v1", tracked, lim, rec,
-			 (unsigned long long)c->st.squeezes, (unsigned long long)c->st.reclaimed_bytes,
-			 (unsigned long long)c->st.ebusy, (unsigned long long)c->st.would_reclaim,
-			 (unsigned long long)(c->st.events_v1 + c->st.events_v2),
-			 (unsigned long long)c->st.polls, (unsigned long long)c->st.throttled,
-			 c->journal.open_entries, c->unwatched, (unsigned long long)c->st.dropped_cgroups,
-			 (unsigned long long)c->st.journal_refused, (unsigned long long)c->st.journal_full,
-			 (unsigned long long)c->st.lost_restores, (unsigned long long)c->st.foreign_owner,
-			 (unsigned long long)c->st.fd_short, c->cfg.dry_run ? " dry_run=1" : "");
-	daemon_notify_status(c, tracked, lim, rec);
-	/* Atomic for readers: write a temp file, then rename over. The temp
-	 * name is unlinked and created afresh (O_EXCL, O_NOFOLLOW, O_NONBLOCK)
-	 * so nothing planted there, a symlink or a FIFO, is followed, waited
-	 * on or kept. */
-	if (c->run_fd < 0)
-		return;
-	unlinkat(c->run_fd, "status.tmp", 0);
-	fd = openat(c->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		    0644);
-	if (fd < 0)
-		return;
-	ssize_t w = write(fd, c->line, (size_t)n);
-	close(fd);
-	if (w == n)
-		renameat(c->run_fd, "status.tmp", c->run_fd, "status");
 }
 
 int daemon_check_config(const char *path, char *msg, size_t cap)
@@ -564,8 +461,8 @@ int daemon_reload(struct hr_ctx *c)
 	/* Type=notify-reload (systemd 253) waits for RELOADING=1 with the
 	 * CLOCK_MONOTONIC time of the reload's start, then READY=1. */
 	char msg[64];
-	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(hr_now_ns() / 1000u));
-	daemon_notify(c, msg);
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(clock_mono_ns() / 1000u));
+	notify_send(c, msg);
 	if (!c->opts.config_path) {
 		config_defaults(&c->newcfg);
 		rc = 0;
@@ -583,38 +480,45 @@ int daemon_reload(struct hr_ctx *c)
 		if (!err.ndiag)
 			hr_log(c, 3, "reload: %s: %s; keeping the old configuration", c->opts.config_path,
 			       err.msg[0] ? err.msg : strerror(-rc));
-		daemon_notify(c, "READY=1");
+		notify_send(c, "READY=1");
 		return rc;
 	}
 	/* Table size, root and run_dir are fixed at start (preallocated). */
 	if (c->newcfg.max_cgroups != c->cfg.max_cgroups || strcmp(c->newcfg.cgroup_root, c->cfg.cgroup_root) ||
 	    strcmp(c->newcfg.run_dir, c->cfg.run_dir))
 		hr_log(c, 4, "reload: max_cgroups, cgroup_root and run_dir take effect at restart only");
+	if (c->newcfg.reclaim_worker != c->cfg.reclaim_worker)
+		hr_log(c, 4, "reload: reclaim_worker takes effect at restart only");
 	c->newcfg.max_cgroups = c->cfg.max_cgroups;
 	memcpy(c->newcfg.cgroup_root, c->cfg.cgroup_root, sizeof(c->newcfg.cgroup_root));
 	memcpy(c->newcfg.run_dir, c->cfg.run_dir, sizeof(c->newcfg.run_dir));
+	c->newcfg.reclaim_worker = c->cfg.reclaim_worker;	/* the thread exists or not */
 	if (c->opts.dry_run)
 		c->newcfg.dry_run = true;
 	c->cfg = c->newcfg;
 	for (uint32_t i = 0; i < c->ncg; i++)
 		if (c->cg[i].used) {
 			c->cg[i].pol = -1;	/* policies may have changed in place */
-			watch_configure(c, (int)i);
+			cgtable_configure(c, (int)i);
 		}
-	loop_arm_poll(c);
+	agent_arm_poll(c);
 	hr_log(c, 6, "reloaded %s: %zu policies", c->opts.config_path ? c->opts.config_path : "(defaults)",
 	       c->cfg.npolicy);
-	daemon_notify(c, "READY=1");
+	notify_send(c, "READY=1");
 	return 0;
 }
 
 void daemon_fini(struct hr_ctx *c)
 {
-	daemon_notify(c, "STOPPING=1");
+	notify_send(c, "STOPPING=1");
+	/* The round in flight ends (it restores what it lowered) before the
+	 * table and the journal go. */
+	loop_del(&c->loop, c->worker.done_id);
+	worker_stop(c);
 	if (c->cg) {
 		for (uint32_t i = 0; i < c->ncg; i++)
 			if (c->cg[i].used)
-				watch_remove(c, (int)i);
+				cgtable_remove(c, (int)i);
 	}
 	/* Anything still journaled (watermark settings, a restore that failed)
 	 * goes back now; what cannot be restored stays for the next start. */
@@ -628,13 +532,25 @@ void daemon_fini(struct hr_ctx *c)
 		close(c->run_fd);
 		c->run_fd = -1;
 	}
+	loop_del(&c->loop, c->sig_id);
+	loop_del(&c->loop, c->ino_id);
+	loop_fini(&c->loop);	/* closes the timers */
 	free(c->cg);
 	c->cg = NULL;
-	int *fds[] = { &c->epfd, &c->sigfd, &c->tickfd, &c->pollfd, &c->inofd, &c->notify_fd };
+	int *fds[] = { &c->sigfd, &c->inofd, &c->notify_fd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
 	root_close(&c->root);
+}
+
+int daemon_run(struct hr_ctx *c)
+{
+	int watchdog_ms = c->watchdog_usec ? (int)(c->watchdog_usec / 2000) : -1;
+
+	if (c->stop)
+		return 0;
+	return loop_run(&c->loop, watchdog_ms > 0 && watchdog_ms < 1000 ? watchdog_ms : -1);
 }

@@ -9,14 +9,32 @@
  */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+
+/* The kernel signalled the eventfd: usage crossed the threshold. */
+static void on_threshold(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_cg *g = data;
+	uint64_t n;
+
+	(void)events;
+	if (!g->used || g->evfd != fd)
+		return;
+	if (read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	c->st.events_v1++;
+	c->trigger = "event";
+	agent_check(c, (int)(g - c->cg), clock_mono_ns());
+	agent_arm_poll(c);
+}
 
 int events_v1_register(struct hr_ctx *c, int idx)
 {
@@ -29,6 +47,8 @@ int events_v1_register(struct hr_ctx *c, int idx)
 	if (g->evfd >= 0 && g->threshold == g->high)
 		return 0;
 	if (g->evfd >= 0) {
+		loop_del(&c->loop, g->evfd_id);
+		g->evfd_id = -1;
 		close(g->evfd);	/* unregisters the old threshold */
 		g->evfd = -1;
 	}
@@ -37,7 +57,7 @@ int events_v1_register(struct hr_ctx *c, int idx)
 	if (g->evfd < 0)
 		return -errno;
 	snprintf(msg, sizeof(msg), "%d %d %llu", g->evfd, g->usage_fd, (unsigned long long)g->high);
-	fd = root_openat_strict(c->root.fd, cg_file(c, g, "cgroup.event_control"), O_WRONLY);
+	fd = cg_open(c, g, MEMCG_F_EVENT_CONTROL, O_WRONLY);
 	if (fd < 0) {
 		rc = fd;
 	} else {
@@ -52,27 +72,14 @@ int events_v1_register(struct hr_ctx *c, int idx)
 		g->evfd = -1;
 		return rc;
 	}
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = HR_SRC_EVFD_V1 | (uint32_t)idx };
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->evfd, &ev)) {
-		rc = -errno;
+	g->evfd_id = loop_add(&c->loop, g->evfd, LOOP_IN, on_threshold, g);
+	if (g->evfd_id < 0) {
+		rc = g->evfd_id;
+		g->evfd_id = -1;
 		close(g->evfd);
 		g->evfd = -1;
 		return rc;
 	}
 	g->threshold = g->high;
 	return 0;
-}
-
-void events_v1_ready(struct hr_ctx *c, int idx)
-{
-	struct hr_cg *g = &c->cg[idx];
-	uint64_t n;
-
-	if ((uint32_t)idx >= c->ncg || !g->used || g->evfd < 0)
-		return;
-	if (read(g->evfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
-		return;
-	c->st.events_v1++;
-	c->trigger = "event";
-	agent_check(c, idx, hr_now_ns());
 }

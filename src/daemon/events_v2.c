@@ -18,27 +18,57 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
-#include "snapshot/memcg.h"
 #include "util/parse.h"
+#include "util/clock.h"
 
 static int read_max(struct hr_ctx *c, struct hr_cg *g, uint64_t *max)
 {
 	struct memcg_events ev;
-	long n = fd_reread(g->events_fd, c->buf, sizeof(c->buf));
-	int rc;
+	int rc = memcg_file_events(g->events_fd, c->buf, sizeof(c->buf), &ev);
 
-	if (n < 0)
-		return (int)n;
-	rc = memcg_events_parse(c->buf, (size_t)n, &ev);
 	if (rc)
 		return rc;
 	if (ev.max == HR_UNSET)
 		return -ENODATA;
 	*max = ev.max;
 	return 0;
+}
+
+static void on_psi(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_cg *g = data;
+
+	(void)events;
+	if (!g->used || g->psi_fd != fd)
+		return;
+	c->st.events_v2++;
+	c->trigger = "psi";
+	agent_check(c, (int)(g - c->cg), clock_mono_ns());
+	agent_arm_poll(c);
+}
+
+/* memory.events changed (kernfs_notify): count the new max hits. */
+static void on_events(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_cg *g = data;
+	uint64_t max = 0;
+
+	(void)events;
+	if (!g->used || g->events_fd != fd)
+		return;
+	c->st.events_v2++;
+	if (read_max(c, g, &max) == 0) {
+		if (max > g->max_events)
+			c->st.limit_hits_v2 += max - g->max_events;
+		g->max_events = max;
+	}
+	c->trigger = "memory.events";
+	agent_check(c, (int)(g - c->cg), clock_mono_ns());
+	agent_arm_poll(c);
 }
 
 /* A PSI trigger on the cgroup's memory.pressure (Documentation/accounting/
@@ -52,31 +82,22 @@ static void psi_register(struct hr_ctx *c, int idx)
 	static const char trig[] = "some 10000 2000000";
 	struct hr_cg *g = &c->cg[idx];
 
-	g->psi_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.pressure"), O_RDWR);
+	g->psi_fd = cg_open(c, g, MEMCG_F_PRESSURE, O_RDWR);
 	if (g->psi_fd < 0) {
 		hr_log(c, 7, "%s: no PSI trigger: memory.pressure: %s", g->path, strerror(-g->psi_fd));
 		g->psi_fd = -1;	/* no PSI on this kernel (or psi=0): optional */
 		return;
 	}
-	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_PSI_V2 | (uint32_t)idx };
 	if (g->regular || write(g->psi_fd, trig, sizeof(trig)) != (ssize_t)sizeof(trig) ||
-	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->psi_fd, &ev)) {
-		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(errno));
+	    (g->psi_id = loop_add(&c->loop, g->psi_fd, LOOP_PRI, on_psi, g)) < 0) {
+		int e = g->regular ? 0 : g->psi_id < -1 ? -g->psi_id : errno;
+		hr_log(c, 7, "%s: no PSI trigger: %s", g->path, g->regular ? "fixture" : strerror(e));
+		g->psi_id = -1;
 		close(g->psi_fd);
 		g->psi_fd = -1;
 	}
 }
 
-void events_v2_psi(struct hr_ctx *c, int idx)
-{
-	struct hr_cg *g = &c->cg[idx];
-
-	if ((uint32_t)idx >= c->ncg || !g->used || g->psi_fd < 0)
-		return;
-	c->st.events_v2++;
-	c->trigger = "psi";
-	agent_check(c, idx, hr_now_ns());
-}
 
 int events_v2_register(struct hr_ctx *c, int idx)
 {
@@ -86,36 +107,20 @@ int events_v2_register(struct hr_ctx *c, int idx)
 		psi_register(c, idx);
 	if (!g->limited || g->events_fd >= 0)
 		return 0;
-	g->events_fd = root_openat_strict(c->root.fd, cg_file(c, g, "memory.events"), O_RDONLY);
+	g->events_fd = cg_open(c, g, MEMCG_F_EVENTS, O_RDONLY);
 	if (g->events_fd < 0) {
 		g->events_fd = -1;
 		return 0;	/* optional: polling still works */
 	}
 	if (read_max(c, g, &g->max_events))
 		g->max_events = 0;
-	struct epoll_event ev = { .events = EPOLLPRI, .data.u32 = HR_SRC_EVENTS_V2 | (uint32_t)idx };
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, g->events_fd, &ev)) {
-		int rc = -errno;
+	g->events_id = loop_add(&c->loop, g->events_fd, LOOP_PRI, on_events, g);
+	if (g->events_id < 0) {
+		int rc = g->events_id;
+		g->events_id = -1;
 		close(g->events_fd);
 		g->events_fd = -1;
 		return rc;
 	}
 	return 0;
-}
-
-void events_v2_ready(struct hr_ctx *c, int idx)
-{
-	struct hr_cg *g = &c->cg[idx];
-	uint64_t max = 0;
-
-	if ((uint32_t)idx >= c->ncg || !g->used || g->events_fd < 0)
-		return;
-	c->st.events_v2++;
-	if (read_max(c, g, &max) == 0) {
-		if (max > g->max_events)
-			c->st.limit_hits_v2 += max - g->max_events;
-		g->max_events = max;
-	}
-	c->trigger = "memory.events";
-	agent_check(c, idx, hr_now_ns());
 }

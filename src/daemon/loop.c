@@ -1,138 +1,193 @@
-/* loop.c - the event loop: one epoll set over a signalfd, two timerfds (a
- * 1 s housekeeping tick and the earliest per-cgroup poll deadline), the
- * inotify fd and the per-cgroup event fds. Handlers never block for long and
- * bound their work (reclaim rounds are bounded by chunks and budgets). */
+/* loop.c - see loop.h. */
 #define _GNU_SOURCE
-#include "daemon/ctx.h"
+#include "daemon/loop.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_EVENTS 64
 
-void loop_arm_poll(struct hr_ctx *c)
+int loop_init(struct loop *l, uint32_t nslots)
 {
-	uint64_t next = UINT64_MAX;
-	struct itimerspec its = { 0 };
-
-	for (uint32_t i = 0; i < c->ncg; i++)
-		if (c->cg[i].used && c->cg[i].next_poll_ns < next)
-			next = c->cg[i].next_poll_ns;
-	if (next == c->armed_poll_ns)
-		return;
-	c->armed_poll_ns = next;
-	if (next != UINT64_MAX) {
-		if (next == 0)
-			next = 1;	/* 0 would disarm: "at once" */
-		its.it_value.tv_sec = (time_t)(next / 1000000000u);
-		its.it_value.tv_nsec = (long)(next % 1000000000u);
+	memset(l, 0, sizeof(*l));
+	l->epfd = -1;
+	l->free_head = l->dead_head = -1;
+	if (nslots == 0 || nslots > (1u << 24))
+		return -EINVAL;
+	l->slot = calloc(nslots, sizeof(*l->slot));
+	if (!l->slot)
+		return -ENOMEM;
+	l->nslots = nslots;
+	for (uint32_t i = nslots; i-- > 0;) {
+		l->slot[i].fd = -1;
+		l->slot[i].next = l->free_head;
+		l->free_head = (int)i;
 	}
-	timerfd_settime(c->pollfd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-static void on_signal(struct hr_ctx *c)
-{
-	struct signalfd_siginfo si;
-
-	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGHUP) {
-			hr_log(c, 6, "SIGHUP: reloading configuration");
-			/* The file is checked before the parser opens it: a FIFO
-			 * would block the agent for good, a file others can
-			 * write would choose what it writes. */
-			char why[160];
-			if (c->opts.config_path && daemon_check_config(c->opts.config_path, why, sizeof(why)))
-				hr_log(c, 3, "reload: %s: %s; keeping the old configuration",
-				       c->opts.config_path, why);
-			else
-				daemon_reload(c);
-		} else {
-			hr_log(c, 6, "%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
-			c->stop = true;
-		}
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
+		int rc = -errno;
+		loop_fini(l);
+		return rc;
 	}
-}
-
-static void on_tick(struct hr_ctx *c)
-{
-	uint64_t n;
-
-	if (read(c->tickfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
-		return;
-	c->tick_count++;
-	daemon_write_status(c);
-	if (c->watchdog_usec)
-		daemon_notify(c, "WATCHDOG=1");
-	if (c->inofd < 0 && c->tick_count % 10 == 0)
-		watch_scan(c);
-	watch_retry_dropped(c);
-}
-
-int loop_once(struct hr_ctx *c, int timeout_ms)
-{
-	struct epoll_event ev[MAX_EVENTS];
-	int n = epoll_wait(c->epfd, ev, MAX_EVENTS, timeout_ms);
-
-	if (n < 0) {
-		if (errno == EINTR)
-			return 0;
-		hr_log(c, 2, "epoll_wait: %s; stopping", strerror(errno));
-		return -errno;
-	}
-	for (int i = 0; i < n; i++) {
-		uint32_t id = ev[i].data.u32;
-		switch (id & HR_SRC_KIND_MASK) {
-		case HR_SRC_EVFD_V1:
-			events_v1_ready(c, (int)(id & ~HR_SRC_KIND_MASK));
-			continue;
-		case HR_SRC_EVENTS_V2:
-			events_v2_ready(c, (int)(id & ~HR_SRC_KIND_MASK));
-			continue;
-		case HR_SRC_PSI_V2:
-			events_v2_psi(c, (int)(id & ~HR_SRC_KIND_MASK));
-			continue;
-		default:
-			break;
-		}
-		switch (id) {
-		case HR_SRC_SIGNAL:
-			on_signal(c);
-			break;
-		case HR_SRC_TICK:
-			on_tick(c);
-			break;
-		case HR_SRC_POLL: {
-			uint64_t x;
-			if (read(c->pollfd, &x, sizeof(x)) < 0 && errno != EAGAIN)
-				break;
-			c->armed_poll_ns = UINT64_MAX;
-			agent_poll_due(c, hr_now_ns());
-			break;
-		}
-		case HR_SRC_INOTIFY:
-			watch_inotify(c);
-			break;
-		default:
-			break;
-		}
-	}
-	loop_arm_poll(c);
 	return 0;
 }
 
-int loop_run(struct hr_ctx *c)
+void loop_fini(struct loop *l)
 {
-	int watchdog_ms = c->watchdog_usec ? (int)(c->watchdog_usec / 2000) : -1;
+	for (uint32_t i = 0; l->slot && i < l->nslots; i++)
+		if (l->slot[i].timer && l->slot[i].fd >= 0)
+			close(l->slot[i].fd);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	free(l->slot);
+	memset(l, 0, sizeof(*l));
+	l->epfd = -1;
+	l->free_head = l->dead_head = -1;
+}
 
-	while (!c->stop) {
-		int rc = loop_once(c, watchdog_ms > 0 && watchdog_ms < 1000 ? watchdog_ms : -1);
+int loop_add(struct loop *l, int fd, uint32_t mask, loop_proc *proc, void *data)
+{
+	int id = l->free_head;
+
+	if (fd < 0 || !proc)
+		return -EINVAL;
+	if (id < 0)
+		return -ENOSPC;
+	struct epoll_event ev = { .events = mask, .data.u32 = (uint32_t)id };
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	struct loop_slot *s = &l->slot[id];
+	l->free_head = s->next;
+	s->fd = fd;
+	s->timer = false;
+	s->proc = proc;
+	s->data = data;
+	s->next = -1;
+	l->nused++;
+	return id;
+}
+
+static struct loop_slot *live(struct loop *l, int id)
+{
+	if (id < 0 || (uint32_t)id >= l->nslots || l->slot[id].fd < 0)
+		return NULL;
+	return &l->slot[id];
+}
+
+int loop_mod(struct loop *l, int id, uint32_t mask)
+{
+	struct loop_slot *s = live(l, id);
+	struct epoll_event ev = { .events = mask, .data.u32 = (uint32_t)id };
+
+	if (!s)
+		return -EINVAL;
+	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, s->fd, &ev) ? -errno : 0;
+}
+
+void loop_del(struct loop *l, int id)
+{
+	struct loop_slot *s = live(l, id);
+
+	if (!s)
+		return;
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, s->fd, NULL);	/* ENOENT/EBADF: already gone */
+	if (s->timer)
+		close(s->fd);
+	s->fd = -1;
+	s->proc = NULL;
+	s->data = NULL;
+	s->timer = false;
+	l->nused--;
+	/* An event for this id may still be in the current batch: the slot
+	 * goes back to the free list only after it. */
+	if (l->dispatching) {
+		s->next = l->dead_head;
+		l->dead_head = id;
+	} else {
+		s->next = l->free_head;
+		l->free_head = id;
+	}
+}
+
+int loop_timer_add(struct loop *l, loop_proc *proc, void *data)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	int id;
+
+	if (fd < 0)
+		return -errno;
+	id = loop_add(l, fd, LOOP_IN, proc, data);
+	if (id < 0) {
+		close(fd);
+		return id;
+	}
+	l->slot[id].timer = true;
+	return id;
+}
+
+int loop_timer_arm(struct loop *l, int id, uint64_t abs_ns, uint64_t period_ns)
+{
+	struct loop_slot *s = live(l, id);
+	struct itimerspec its = { 0 };
+
+	if (!s || !s->timer)
+		return -EINVAL;
+	if (abs_ns != UINT64_MAX) {
+		if (abs_ns == 0)
+			abs_ns = 1;	/* 0 would disarm: "at once" */
+		its.it_value.tv_sec = (time_t)(abs_ns / 1000000000u);
+		its.it_value.tv_nsec = (long)(abs_ns % 1000000000u);
+		its.it_interval.tv_sec = (time_t)(period_ns / 1000000000u);
+		its.it_interval.tv_nsec = (long)(period_ns % 1000000000u);
+	}
+	return timerfd_settime(s->fd, TFD_TIMER_ABSTIME, &its, NULL) ? -errno : 0;
+}
+
+int loop_once(struct loop *l, int timeout_ms)
+{
+	struct epoll_event ev[MAX_EVENTS];
+	int n = epoll_wait(l->epfd, ev, MAX_EVENTS, timeout_ms);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	l->dispatching = true;
+	for (int i = 0; i < n; i++) {
+		struct loop_slot *s = live(l, (int)ev[i].data.u32);
+		if (!s)
+			continue;	/* deleted earlier in this batch */
+		if (s->timer) {
+			uint64_t x;
+			if (read(s->fd, &x, sizeof(x)) != (ssize_t)sizeof(x))
+				continue;	/* re-armed meanwhile: not expired */
+		}
+		l->dispatched++;
+		s->proc(l, s->fd, s->data, ev[i].events);
+	}
+	l->dispatching = false;
+	while (l->dead_head >= 0) {
+		int id = l->dead_head;
+		l->dead_head = l->slot[id].next;
+		l->slot[id].next = l->free_head;
+		l->free_head = id;
+	}
+	return 0;
+}
+
+int loop_run(struct loop *l, int timeout_ms)
+{
+	while (!l->stop) {
+		int rc = loop_once(l, timeout_ms);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+void loop_stop(struct loop *l)
+{
+	l->stop = true;
 }

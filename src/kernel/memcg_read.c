@@ -11,13 +11,17 @@
 #define _GNU_SOURCE
 #include "kernel/memcg_read.h"
 
+#include "kernel/memcg_file.h"
+#include "kernel/memcg_hier.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define MOUNTS_BUF (256 * 1024)	/* /proc/self/mounts of a busy k8s node */
 #define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
@@ -29,6 +33,8 @@ struct walk {
 	struct hr_notes *notes;
 	char *buf;		/* FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
+	int dfd;		/* the current node's directory, -1: read by path */
+	char dir[REL_MAX];	/* its root-relative path */
 	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
@@ -65,8 +71,13 @@ static int rel_path(const struct memcg_tree *t, const struct memcg_node *n,
 static long read_file(struct walk *w, const struct memcg_node *n, const char *file)
 {
 	char rel[REL_MAX];
-	int rc = rel_path(w->t, n, file, rel, sizeof(rel));
+	int rc;
 
+	/* Relative to the node's directory fd: one lookup, not a walk of the
+	 * whole path (kernfs: the walk is a good part of an open's cost). */
+	if (w->dfd >= 0)
+		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, FILE_BUF);
+	rc = rel_path(w->t, n, file, rel, sizeof(rel));
 	if (rc)
 		return rc;
 	return root_read(w->root, rel, w->buf, FILE_BUF);
@@ -172,12 +183,12 @@ static void read_v1(struct walk *w, struct memcg_node *n)
 	if (hier < parent_hier) {
 		n->limit_bytes = hier;
 	} else {
-		if (need_u64(w, n, "memory.limit_in_bytes", true, &n->limit_bytes))
+		if (need_u64(w, n, memcg_file_name(1, MEMCG_F_LIMIT), true, &n->limit_bytes))
 			return;
 		if (!memcg_limit_is_set(n->limit_bytes))
 			return;
 	}
-	if (need_u64(w, n, "memory.usage_in_bytes", false, &n->usage_bytes) ||
+	if (need_u64(w, n, memcg_file_name(1, MEMCG_F_USAGE), false, &n->usage_bytes) ||
 	    need_u64(w, n, "memory.failcnt", false, &n->failcnt))
 		return;
 	len = probe(w, n, OPT_WMARK, "memory.wmark_ratio");
@@ -204,11 +215,11 @@ static void read_v2(struct walk *w, struct memcg_node *n)
 	long len;
 
 	if (n->depth > 0) {
-		if (need_u64(w, n, "memory.max", true, &n->limit_bytes) ||
+		if (need_u64(w, n, memcg_file_name(2, MEMCG_F_LIMIT), true, &n->limit_bytes) ||
 		    need_u64(w, n, "memory.high", true, &n->high_bytes))
 			return;
 		if (memcg_limit_is_set(n->limit_bytes) || memcg_limit_is_set(n->high_bytes)) {
-			if (need_u64(w, n, "memory.current", false, &n->usage_bytes))
+			if (need_u64(w, n, memcg_file_name(2, MEMCG_F_USAGE), false, &n->usage_bytes))
 				return;
 			/* memory.events counts the events of the whole subtree: a
 			 * parent would repeat its children's limit hits. The
@@ -294,7 +305,7 @@ static void list_children(struct walk *w, uint32_t i)
 	n->nchildren = 0;
 	if (rel_path(t, n, NULL, rel, sizeof(rel)))
 		return;
-	rc = root_stat(w->root, rel, &st);
+	rc = w->dfd >= 0 ? (fstat(w->dfd, &st) ? -errno : 0) : root_stat(w->root, rel, &st);
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
@@ -308,7 +319,17 @@ static void list_children(struct walk *w, uint32_t i)
 			t->depth_capped += st.st_nlink - 2;
 		return;
 	}
-	rc = root_opendir(w->root, rel, &d);
+	if (w->dfd >= 0) {
+		int fd = fcntl(w->dfd, F_DUPFD_CLOEXEC, 0);
+		d = fd >= 0 ? fdopendir(fd) : NULL;
+		rc = d ? 0 : -errno;
+		if (fd >= 0 && !d)
+			close(fd);
+		if (!rc && w->root->record)
+			w->root->record(w->root->record_arg, HR_REC_DIR, rel);
+	} else {
+		rc = root_opendir(w->root, rel, &d);
+	}
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
@@ -345,50 +366,14 @@ static void list_children(struct walk *w, uint32_t i)
 
 static int find_hierarchy(struct walk *w)
 {
-	struct memcg_tree *t = w->t;
-	struct memcg_mounts *m = malloc(sizeof(*m));
-	char *mb = malloc(MOUNTS_BUF);
-	int rc = -ENODEV;
-	long len;
+	struct memcg_hier h;
+	int rc = memcg_hier_find(w->root, &h, w->notes);
 
-	if (!m || !mb) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	len = root_read(w->root, "proc/self/mounts", mb, MOUNTS_BUF);
-	if (len < 0)
-		len = root_read(w->root, "proc/mounts", mb, MOUNTS_BUF);
-	if (len < 0) {
-		note_add(w->notes, "proc/self/mounts", (int)len, "memory cgroups not checked");
-		rc = (int)len;
-		goto out;
-	}
-	if (memcg_mounts_parse(mb, (size_t)len, m)) {
-		note_add(w->notes, "proc/self/mounts", EINVAL, "memory cgroups not checked");
-		rc = -EINVAL;
-		goto out;
-	}
-	if (m->has_v1) {
-		t->version = 1;
-		snprintf(t->mount, sizeof(t->mount), "%s", m->v1);
-		rc = 0;
-		goto out;
-	}
-	for (size_t i = 0; i < m->n_v2; i++) {
-		char rel[MEMCG_MOUNT_PATH_MAX + 32];
-		snprintf(rel, sizeof(rel), "%s%scgroup.controllers", m->v2[i], m->v2[i][0] ? "/" : "");
-		len = root_read(w->root, rel, w->buf, FILE_BUF);
-		if (len >= 0 && cgroup_controllers_has(w->buf, (size_t)len, "memory")) {
-			t->version = 2;
-			snprintf(t->mount, sizeof(t->mount), "%s", m->v2[i]);
-			rc = 0;
-			goto out;
-		}
-	}
-out:
-	free(mb);
-	free(m);
-	return rc;
+	if (rc)
+		return rc;
+	w->t->version = h.version;
+	memcpy(w->t->mount, h.mount, sizeof(w->t->mount));
+	return 0;
 }
 
 static void read_host(struct walk *w)
@@ -412,7 +397,7 @@ static void read_host(struct walk *w)
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
 		    struct hr_notes *notes)
 {
-	struct walk w = { .root = root, .t = t, .notes = notes };
+	struct walk w = { .root = root, .t = t, .notes = notes, .dfd = -1 };
 	int rc;
 
 	if (cap == 0)
@@ -438,13 +423,24 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 	 * appended while their parent is visited. */
 	for (size_t i = 0; i < t->n; i++) {
 		struct memcg_node *n = &t->nodes[i];
+		/* The node's directory once; a failure to open it falls back to
+		 * path reads, which say which file failed. */
+		w.dfd = -1;
+		if (!rel_path(t, n, NULL, w.dir, sizeof(w.dir)))
+			w.dfd = root_openat(root, w.dir, O_RDONLY | O_DIRECTORY);
+		if (w.dfd < 0)
+			w.dfd = -1;
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
+			if (w.dfd >= 0)
+				close(w.dfd);
 			goto out;
 		}
 		if (!n->gone)
 			list_children(&w, (uint32_t)i);
+		if (w.dfd >= 0)
+			close(w.dfd);
 	}
 out:
 	free(w.buf);

@@ -1,9 +1,9 @@
 /* memcg_read.h - walks the memory cgroup hierarchy below a root.
  *
- * Finds the memory controller from proc/self/mounts (proc/mounts as a
- * fallback): a v1 "cgroup" mount with the memory option, else a cgroup2
- * mount whose cgroup.controllers lists memory (a cgroup2 mount beside v1
- * hierarchies has no controllers and is not the memory hierarchy).
+ * The hierarchy is found by memcg_hier_find() (kernel/memcg_hier.h), as
+ * the agent finds it; its files are named by memcg_file_name()
+ * (kernel/memcg_file.h). This walk is for one-shot readers (`check`,
+ * `snapshot`): it opens each file per pass; the agent keeps its files open.
  */
 #ifndef HR_KERNEL_MEMCG_READ_H
 #define HR_KERNEL_MEMCG_READ_H

@@ -14,6 +14,7 @@
 #include "snapshot/netns.h"
 #include "snapshot/snmp.h"
 #include "util/parse.h"
+#include "util/page.h"
 
 /* Largest file read here: /proc/net/softnet_stat is 15 x 9 bytes per CPU on
  * 6.18 (135 B; 1 MiB is 7000+ CPUs); /proc/net/netstat is 5.3 KiB on 6.18
@@ -236,7 +237,7 @@ int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	read_limits(root, "proc/sys/net/ipv4/udp_mem", s->udp_mem, buf, notes);
 	/* sockstat counts pages of the running kernel; headroom runs where
 	 * it reads (a fixture from another page size would be misread). */
-	s->page_size = vmread_page_size();
+	s->page_size = page_size();
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
 
 	n = root_read(root, "proc/net/softnet_stat", buf, NET_BUF);

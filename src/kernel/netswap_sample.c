@@ -28,6 +28,7 @@
 #include "snapshot/mountinfo.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
+#include "util/page.h"
 
 #define BUF_CAP (4u << 20)	/* mountinfo of a host with ~20k mounts */
 /* Truncating copy into a char array. */
@@ -396,7 +397,7 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	rc = iface_list_sysfs(root, &s->nd, notes);
 	if (rc)
 		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
-	s->page_size = vmread_page_size();
+	s->page_size = page_size();
 	free(sw);
 	free(buf);
 	/* Without /proc/swaps there is still writeback to judge; only a root

@@ -239,6 +239,34 @@ long root_read(const struct hr_root *r, const char *rel, char *buf, size_t cap)
 	return n;
 }
 
+long root_read_at(const struct hr_root *r, int dfd, const char *dir_rel, const char *name,
+		  char *buf, size_t cap)
+{
+	int fd;
+	long n;
+
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	/* One component below a directory already resolved inside the root:
+	 * nothing left to escape through but the name itself, so no link. */
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	fd = check_type(fd, O_RDONLY, true);
+	if (fd < 0)
+		return fd;
+	n = read_all(fd, buf, cap);
+	close(fd);
+	if (n >= 0 && r->record) {
+		char rel[4096];
+		const char *d = strip(dir_rel);
+		bool top = !d[0] || !strcmp(d, ".");
+		if ((size_t)snprintf(rel, sizeof(rel), "%s%s%s", top ? "" : d, top ? "" : "/", name) < sizeof(rel))
+			r->record(r->record_arg, HR_REC_FILE, rel);
+	}
+	return n;
+}
+
 int root_opendir(const struct hr_root *r, const char *rel, DIR **out)
 {
 	int fd = root_openat(r, rel, O_RDONLY | O_DIRECTORY);

@@ -60,6 +60,14 @@ int root_write_strict(int dfd, const char *rel, const char *s);
  * until EOF because procfs/sysfs report size 0. */
 long root_read(const struct hr_root *r, const char *rel, char *buf, size_t cap);
 
+/* Reads file `name` (one component) of directory dfd, an fd from
+ * root_openat(r, dir_rel, O_RDONLY | O_DIRECTORY): what root_read(r,
+ * "dir_rel/name") reads, with one lookup instead of a path walk (readers
+ * of many files per directory). A link as the name is -ELOOP. dir_rel is
+ * for the recorder only. Same returns as root_read. */
+long root_read_at(const struct hr_root *r, int dfd, const char *dir_rel, const char *name,
+		  char *buf, size_t cap);
+
 /* pread from offset 0 of an already open fd, NUL-terminated, same returns
  * as root_read. For hot files kept open by the daemon. */
 long fd_reread(int fd, char *buf, size_t cap);

@@ -60,9 +60,3 @@ void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor)
 	if (n > 0)
 		kver_parse(buf, (size_t)n, kmajor, kminor);
 }
-
-uint64_t vmread_page_size(void)
-{
-	long p = sysconf(_SC_PAGESIZE);
-	return p > 0 ? (uint64_t)p : 4096;
-}

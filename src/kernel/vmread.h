@@ -22,9 +22,4 @@ void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_no
 /* /proc/sys/kernel/osrelease; an unreadable release leaves 0.0. */
 void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor);
 
-/* The page size. Kernel text never states it, so this is the running
- * system's sysconf(_SC_PAGESIZE): a capture from a machine with another page
- * size is misjudged (see doc/check-zones.md). */
-uint64_t vmread_page_size(void);
-
 #endif

@@ -10,6 +10,7 @@
 #include "kernel/vmread.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
+#include "util/page.h"
 
 /* 64 KiB: `wc -c` gave 5360 (zoneinfo), 3922 (vmstat), 300 (buddyinfo) on
  * this 2-vCPU 6.18 VM; zoneinfo grows by ~150 bytes per CPU per zone for
@@ -66,7 +67,7 @@ int zones_sample(const struct hr_root *root, void *state, struct hr_notes *notes
 	if (rc)
 		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	vmread_kver(root, &s->kmajor, &s->kminor);
-	s->page_size = vmread_page_size();
+	s->page_size = page_size();
 
 	/* "always [madvise] never": THP raises min_free_kbytes at boot
 	 * (set_recommended_min_free_kbytes, KERNEL-FACTS D.1). */

@@ -59,13 +59,14 @@ run_in() { local cg=$1; shift; ( echo $BASHPID >"$cg/cgroup.procs" && exec "$@" 
 mkcg() { local cg=$M/$PFX-$1; mkdir "$cg" && echo "$2" >"$cg/memory.limit_in_bytes" && echo "$cg"; }
 rmcg() { echo 0 >"$1/memory.force_empty" 2>/dev/null; rmdir "$1"; }
 # agent_config FILE MATCH [RUN_DIR [CGROUP_ROOT]]: a reclaim policy for our
-# cgroups only.
+# cgroups only. HR_RECLAIM_WORKER=yes runs the rounds on the worker thread.
 agent_config() {
 	cat >"$1" <<CONF
 [agent]
 cgroup_root = ${4:-$M}
 run_dir = ${3:-$WORK/run}
 mlock = no
+reclaim_worker = ${HR_RECLAIM_WORKER:-no}
 [policy test]
 match = /$2
 high = 90%

@@ -3,7 +3,8 @@
 # memory.reclaim) under qemu, with tests/vm/. In the guest (tests/vm/guest-run-v2.sh):
 # a 128 MiB memcg, a file 3x the limit pushed through the page cache, first
 # without the agent, then with it; memory.events max must not grow with the
-# agent; then journal replay on v2 (planted records). Skips (77) when qemu or the kernel is not set up
+# agent; then journal replay on v2 (planted records); then dry run on v2:
+# the write --dry-run stops at equals reclaim mode's first (v2-reclaim, v2-high). Skips (77) when qemu or the kernel is not set up
 # (tests/vm/vm-setup.sh, as root, sets them up).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,7 @@ cp "$HR" "$work/payload/headroom"
 cc -O2 -static -o "$work/payload/hr_load" tests/integration/hr_load.c 2>/dev/null ||
 	cc -O2 -o "$work/payload/hr_load" tests/integration/hr_load.c || skip "cannot build hr_load"
 cc -O2 -static -std=c17 -Isrc -o "$work/payload/hr_jrec" tests/integration/hr_jrec.c src/act/journal.c \
-	src/kernel/root.c src/util/parse.c || skip "cannot build hr_jrec"
+	src/kernel/root.c src/snapshot/memcg.c src/util/parse.c || skip "cannot build hr_jrec"
 cp tests/vm/guest-run-v2.sh "$work/payload/guest.sh"
 tests/vm/vm-run.sh -d 768 -m 1024 -t 400 -- "$work/payload" sh ./guest.sh >"$work/out" 2>&1
 rc=$?

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "act/reclaim.h"
+#include "kernel/memcg_file.h"
 #include "util/parse.h"
 
 #define MiB (1ull << 20)
@@ -174,7 +175,10 @@ static void test_v1_squeeze_restores(void **state)
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
 	assert_int_equal(res.chunks, 3);
 	assert_true(res.reclaimed_bytes == 3 * 32 * MiB);	/* per write: usage - lowered limit */
-	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
+	struct reclaim_write first = res.first;
+	assert_string_equal(first.file, "memory.limit_in_bytes");
+	assert_true(first.value[0]);
+	assert_int_equal(memcg_file_u64(f->limit, &v), 0);
 	assert_true(v == 256 * MiB);
 	assert_int_equal(f->j.open_entries, 0);
 	/* The rate budget ends the round even though usage never drops. */
@@ -183,10 +187,16 @@ static void test_v1_squeeze_restores(void **state)
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &b, &o, &res), 0);
 	assert_int_equal(res.chunks, 2);
 	assert_true(res.reclaimed_bytes == 40 * MiB);
-	/* Dry run: nothing written, nothing journaled. */
+	/* Dry run: nothing written, nothing journaled, and the write it stops
+	 * at is the first one the real round made. */
 	o.dry_run = true;
 	assert_int_equal(reclaim_v1_squeeze(&f->j, &rf, 256 * MiB, &p, &o, &res), 0);
 	assert_int_equal(res.chunks, 0);
+	assert_string_equal(res.first.file, first.file);
+	assert_string_equal(res.first.value, first.value);
+	assert_int_equal(f->j.open_entries, 0);
+	assert_int_equal(memcg_file_u64(f->limit, &v), 0);
+	assert_true(v == 256 * MiB);
 	/* A target below the floor or above the limit is refused. */
 	o.dry_run = false;
 	struct reclaim_plan bad = { .target_bytes = 50 * MiB, .floor_bytes = 100 * MiB, .budget_bytes = UINT64_MAX };
@@ -218,7 +228,7 @@ static void test_v1_restore_cas(void **state)
 	assert_true(res.lost);
 	assert_true(res.lost_to == 300 * MiB);
 	assert_int_equal(res.chunks, 1);
-	assert_int_equal(reclaim_read_u64(f->limit, &v), 0);
+	assert_int_equal(memcg_file_u64(f->limit, &v), 0);
 	assert_true(v == 300 * MiB);
 	assert_int_equal(f->j.open_entries, 0);
 	assert_int_equal(res.kept_slot, -1);
@@ -255,6 +265,16 @@ static void test_v2_backends(void **state)
 	assert_true(fd_reread(rec, buf, sizeof(buf)) > 0);
 	/* 240 MiB - 205 MiB = 35 MiB wanted, 32 MiB per write. */
 	assert_string_equal(buf, "33554432");
+	assert_string_equal(res.first.file, "memory.reclaim");
+	assert_string_equal(res.first.value, "33554432");
+	/* Dry run: the same first write, not made. */
+	assert_true(ftruncate(rec, 0) == 0);
+	o.dry_run = true;
+	assert_int_equal(reclaim_v2_reclaim(&rf, &p, &o, &res), 0);
+	assert_int_equal(res.chunks, 0);
+	assert_string_equal(res.first.value, "33554432");
+	assert_int_equal(fd_reread(rec, buf, sizeof(buf)), 0);
+	o.dry_run = false;
 	rf.ctl_fd = high;
 	assert_int_equal(reclaim_v2_high(&f->j, &rf, "max", &p, &o, &res), 0);
 	assert_true(fd_reread(high, buf, sizeof(buf)) > 0);
@@ -263,6 +283,14 @@ static void test_v2_backends(void **state)
 	 * round ends at max_chunks, the original restored after each step. */
 	assert_int_equal(res.chunks, 2);
 	assert_true(res.reclaimed_bytes == 0);
+	assert_int_equal(f->j.open_entries, 0);
+	struct reclaim_write first = res.first;
+	assert_string_equal(first.file, "memory.high");
+	/* The first step: 240 MiB usage less a quarter of the 32 MiB chunk. */
+	assert_string_equal(first.value, "243269632");
+	o.dry_run = true;
+	assert_int_equal(reclaim_v2_high(&f->j, &rf, "max", &p, &o, &res), 0);
+	assert_string_equal(res.first.value, first.value);
 	assert_int_equal(f->j.open_entries, 0);
 	close(rec);
 	close(high);
@@ -304,8 +332,13 @@ static void test_wmark_configure(void **state)
 	 * values written keep the check exact. */
 	close(fopen_dir(f, "cg/memory.wmark_scale_factor", "700\n", O_RDONLY));
 	assert_int_equal(root_open(&r, f->dir), 0);
-	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, false, slots), 0);
+	struct reclaim_write made[2], would[2];
+	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, false, slots, made), 0);
 	assert_true(slots[0] >= 0 && slots[1] >= 0);
+	assert_string_equal(made[0].file, "memory.wmark_scale_factor");
+	assert_string_equal(made[0].value, "500");
+	assert_string_equal(made[1].file, "memory.wmark_ratio");
+	assert_string_equal(made[1].value, "90");
 	assert_int_equal(f->j.open_entries, 2);
 	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
 	assert_int_equal(strtoul(buf, NULL, 10), 90);
@@ -319,10 +352,17 @@ static void test_wmark_configure(void **state)
 	assert_true(root_read(&r, "cg/memory.wmark_scale_factor", buf, sizeof(buf)) > 0);
 	assert_int_equal(strtoul(buf, NULL, 10), 700);
 	assert_int_equal(f->j.open_entries, 0);
-	/* Dry run writes and journals nothing; a missing file is an error. */
-	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, true, slots), 0);
+	/* Dry run writes and journals nothing, and names the same writes; a
+	 * missing file is an error. */
+	assert_int_equal(wmark_configure(&f->j, &r, &rf, 90, 85, true, slots, would), 0);
 	assert_int_equal(f->j.open_entries, 0);
-	assert_int_equal(wmark_configure(&f->j, &r, &nope, 90, 85, false, slots), -ENOENT);
+	for (int i = 0; i < 2; i++) {
+		assert_string_equal(would[i].file, made[i].file);
+		assert_string_equal(would[i].value, made[i].value);
+	}
+	assert_true(root_read(&r, "cg/memory.wmark_ratio", buf, sizeof(buf)) > 0);
+	assert_int_equal(strtoul(buf, NULL, 10), 0);
+	assert_int_equal(wmark_configure(&f->j, &r, &nope, 90, 85, false, slots, NULL), -ENOENT);
 	root_close(&r);
 }
 

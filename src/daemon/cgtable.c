@@ -1,5 +1,6 @@
-/* watch.c - cgroup discovery: the initial walk, inotify for mkdir/rmdir, and
- * per-cgroup configuration (limit, policy, backend). See ctx.h.
+/* cgtable.c - the cgroup table: discovery (the initial walk, inotify for
+ * mkdir/rmdir), per-cgroup configuration (limit, policy, backend: the
+ * choice is policy.c's) and removal. See ctx.h.
  *
  * cgroupfs (kernfs) sends IN_CREATE / IN_DELETE with IN_ISDIR to a watch on
  * the parent directory for mkdir / rmdir of a child cgroup. inotify is not
@@ -13,7 +14,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <linux/magic.h>
@@ -23,14 +23,12 @@
 #include <unistd.h>
 
 #include "util/parse.h"
+#include "util/clock.h"
 
 /* IN_MODIFY: vfs_write() notifies for every file, kernfs ones included, so
  * a limit set after mkdir (the usual order: systemd, runc) is seen at once.
  * Our own limit writes come back too; re-reading the limit is ~3 us. */
 #define INO_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR)
-/* v1 prints PAGE_COUNTER_MAX * PAGE_SIZE (9223372036854771712 on x86_64)
- * for "no limit"; anything this large is no limit. */
-#define V1_UNLIMITED (1ull << 62)
 
 static void close_fd(int *fd)
 {
@@ -40,15 +38,16 @@ static void close_fd(int *fd)
 }
 
 /* Every cgroup file, read or written, resolves without symlinks below the
- * root (cgroupfs has none; daemon_init refuses a cgroup_root reached
- * through one), so no path the agent writes can be redirected. */
-static int open_cg(struct hr_ctx *c, const struct hr_cg *g, const char *file, int flags)
-{
-	return root_openat_strict(c->root.fd, cg_file(c, g, file), flags);
-}
+ * root (cg_open; cgroupfs has none; daemon_init refuses a cgroup_root
+ * reached through one), so no path the agent writes can be redirected. */
 
-static void close_limited(struct hr_cg *g)
+static void close_limited(struct hr_ctx *c, struct hr_cg *g)
 {
+	/* Event sources leave the loop before their fds close. */
+	loop_del(&c->loop, g->evfd_id);
+	loop_del(&c->loop, g->events_id);
+	loop_del(&c->loop, g->psi_id);
+	g->evfd_id = g->events_id = g->psi_id = -1;
 	close_fd(&g->dir_fd);	/* drops the flock */
 	g->owned = false;
 	close_fd(&g->usage_fd);
@@ -60,55 +59,6 @@ static void close_limited(struct hr_cg *g)
 	g->threshold = 0;
 }
 
-/* Picks the backend for a limited cgroup and says why (for the log and the
- * man page's table). */
-static enum hr_backend choose(struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
-{
-	struct stat st;
-
-	if (p->mode == HR_MODE_OBSERVE || p->backend == HR_BACK_OBSERVE) {
-		g->why = "policy mode is observe";
-		return HR_BE_OBSERVE;
-	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {
-		if (root_stat(&c->root, cg_file(c, g, "memory.wmark_ratio"), &st) == 0) {
-			g->why = "kernel watermarks (memory.wmark_ratio) present: configured, kernel reclaims";
-			return HR_BE_WMARK;
-		}
-		if (p->backend == HR_BACK_WMARK) {
-			g->why = "backend wmark asked but memory.wmark_ratio is absent: observing";
-			return HR_BE_OBSERVE;
-		}
-	}
-	if (!c->v2) {
-		if (p->backend != HR_BACK_AUTO && p->backend != HR_BACK_V1_LIMIT) {
-			g->why = "asked backend needs cgroup v2: observing";
-			return HR_BE_OBSERVE;
-		}
-		if (!g->limit_rw) {
-			g->why = g->limit_err == -EACCES || g->limit_err == -EPERM ?
-				"memory.limit_in_bytes is not writable (Permission denied; run as root): observing" :
-				"memory.limit_in_bytes cannot be opened for writing: observing";
-			return HR_BE_OBSERVE;
-		}
-		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
-		return HR_BE_V1_LIMIT;
-	}
-	bool has_reclaim = root_stat(&c->root, cg_file(c, g, "memory.reclaim"), &st) == 0;
-	if ((p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_RECLAIM) && has_reclaim) {
-		g->why = "cgroup v2 memory.reclaim (5.19+)";
-		return HR_BE_V2_RECLAIM;
-	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_HIGH) {
-		if (root_stat(&c->root, cg_file(c, g, "memory.high"), &st) == 0) {
-			g->why = "cgroup v2 without memory.reclaim: memory.high lowered for one write, journaled";
-			return HR_BE_V2_HIGH;
-		}
-	}
-	g->why = "no usable reclaim interface: observing";
-	return HR_BE_OBSERVE;
-}
-
 /* Takes the per-cgroup lock (see ctx.h) and the directory's identity for
  * the journal. false: another process holds it, or the directory is gone. */
 static bool own(struct hr_ctx *c, struct hr_cg *g)
@@ -118,7 +68,8 @@ static bool own(struct hr_ctx *c, struct hr_cg *g)
 	if (g->owned)
 		return true;
 	if (g->dir_fd < 0) {
-		g->dir_fd = root_openat_strict(c->root.fd, cg_file(c, g, NULL), O_RDONLY | O_DIRECTORY);
+		char dir[HR_CG_REL_MAX];
+		g->dir_fd = root_openat_strict(c->root.fd, cg_dir(c, g, dir), O_RDONLY | O_DIRECTORY);
 		if (g->dir_fd < 0) {
 			g->dir_fd = -1;
 			return false;
@@ -136,27 +87,34 @@ static bool own(struct hr_ctx *c, struct hr_cg *g)
 	return true;
 }
 
-void watch_configure(struct hr_ctx *c, int idx)
+void cgtable_configure(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
-	uint64_t limit = UINT64_MAX;
+	uint64_t limit = MEMCG_NO_LIMIT;
 	const struct hr_policy *p;
 	enum hr_backend old = g->backend;
+	bool old_observe = g->observe_mode;
 	uint64_t old_limit = g->limit;
 
 	/* A restore that failed left our lowered value in place: it is not
-	 * the limit (re-reading it here would make it the next "original"). */
-	if (g->kept_slot >= 0 && g->limited)
+	 * the limit (re-reading it here would make it the next "original").
+	 * Nor is the limit read while the worker's round has it lowered (our
+	 * own write's IN_MODIFY arrives then): the round's completion
+	 * configures again. */
+	if ((g->kept_slot >= 0 || g->job) && g->limited) {
+		g->reconfigure = g->job != NULL;
 		return;
-	if (g->limit_fd < 0 || reclaim_read_u64(g->limit_fd, &limit))
-		limit = UINT64_MAX;
+	}
+	if (g->limit_fd < 0 || memcg_file_u64(g->limit_fd, &limit))
+		limit = MEMCG_NO_LIMIT;
 	p = config_match(&c->cfg, g->path);
-	bool limited = limit < V1_UNLIMITED && p;
+	bool limited = memcg_limit_is_set(limit) && p;
 	if (!limited) {
 		if (g->limited)
 			hr_log(c, 6, "%s: no longer %s", g->path, p ? "limited" : "matched by a policy");
-		close_limited(g);
+		close_limited(c, g);
 		g->limited = false;
+		g->observe_mode = g->dry = false;
 		g->backend = HR_BE_NONE;
 		g->pol = -1;
 		g->limit = limit;
@@ -172,11 +130,11 @@ void watch_configure(struct hr_ctx *c, int idx)
 	g->high = high;
 	g->low = low;
 	if (!g->limited) {
-		g->usage_fd = open_cg(c, g, c->v2 ? "memory.current" : "memory.usage_in_bytes", O_RDONLY);
-		g->stat_fd = open_cg(c, g, "memory.stat", O_RDONLY);
+		g->usage_fd = cg_open(c, g, MEMCG_F_USAGE, O_RDONLY);
+		g->stat_fd = cg_open(c, g, MEMCG_F_STAT, O_RDONLY);
 		if (g->usage_fd < 0 || g->stat_fd < 0) {
 			int e = g->usage_fd < 0 ? g->usage_fd : g->stat_fd;
-			close_limited(g);
+			close_limited(c, g);
 			if (e == -EMFILE || e == -ENFILE) {
 				/* Full is a state: count it, say so, try again at the
 				 * next slow poll (fds may free up). */
@@ -191,14 +149,18 @@ void watch_configure(struct hr_ctx *c, int idx)
 			return;
 		}
 		g->limited = true;
-		g->tokens_ns = hr_now_ns();
+		g->tokens_ns = clock_mono_ns();
 		g->tokens_bytes = p->max_rate_bytes;
 		g->tokens_cpu_ns = (uint64_t)p->max_cpu_pct * 10000000u;
 	}
-	g->backend = choose(c, g, p);
+	g->backend = policy_backend(c, g, p);
+	g->observe_mode = p->mode == HR_MODE_OBSERVE;
+	g->dry = g->observe_mode || c->cfg.dry_run;
 	bool was_foreign = g->foreign;
 	g->foreign = false;
-	if (g->backend != HR_BE_OBSERVE && !c->cfg.dry_run && !own(c, g)) {
+	/* Only an agent that writes takes the lock: observing never keeps
+	 * another agent off a cgroup. */
+	if (g->backend != HR_BE_OBSERVE && !g->dry && !own(c, g)) {
 		if (g->dir_fd >= 0) {
 			g->foreign = true;
 			if (!was_foreign) {
@@ -216,25 +178,44 @@ void watch_configure(struct hr_ctx *c, int idx)
 	}
 	close_fd(&g->ctl_fd);
 	if (g->backend == HR_BE_V2_RECLAIM || g->backend == HR_BE_V2_HIGH) {
-		g->ctl_fd = open_cg(c, g, g->backend == HR_BE_V2_RECLAIM ? "memory.reclaim" : "memory.high", O_RDWR);
-		if (g->ctl_fd < 0) {
+		enum memcg_file_id ctl = g->backend == HR_BE_V2_RECLAIM ? MEMCG_F_RECLAIM : MEMCG_F_HIGH;
+		g->ctl_fd = cg_open(c, g, ctl, O_RDWR);
+		/* A dry run only reads memory.high, and never touches
+		 * memory.reclaim: an unprivileged observer still runs the path. */
+		if (g->ctl_fd < 0 && g->dry && ctl == MEMCG_F_HIGH)
+			g->ctl_fd = cg_open(c, g, ctl, O_RDONLY);
+		if (g->ctl_fd < 0 && g->dry && ctl == MEMCG_F_RECLAIM)
+			g->ctl_fd = -1;
+		else if (g->ctl_fd < 0) {
 			g->why = "cannot open the reclaim file for writing: observing";
 			g->backend = HR_BE_OBSERVE;
 		}
 	}
-	if (g->backend == HR_BE_WMARK && !c->cfg.dry_run) {
+	if (g->backend == HR_BE_WMARK) {
 		unsigned hp = p->high.is_pct ? p->high.pct : (unsigned)(high * 100 / limit);
 		unsigned lp = p->low.is_pct ? p->low.pct : (unsigned)(low * 100 / limit);
-		struct reclaim_files f = { .cgroup = cg_file(c, g, NULL), .dev = g->dev, .ino = g->ino };
-		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, false, g->wmark_slot);
+		char dir[HR_CG_REL_MAX];
+		struct reclaim_files f = { .cgroup = cg_dir(c, g, dir), .dev = g->dev, .ino = g->ino };
+		struct reclaim_write w[2];
+		/* The journal is shared with the worker; a wmark cgroup has no
+		 * rounds, so this waits for another cgroup's at most (rare:
+		 * configure time only, on kernels with watermarks). */
+		if (c->worker.inited)
+			pthread_mutex_lock(&c->worker.journal_mu);
+		int rc = wmark_configure(&c->journal, &c->root, &f, hp, lp, g->dry, g->wmark_slot, w);
+		c->journal_open = c->journal.open_entries;
+		if (c->worker.inited)
+			pthread_mutex_unlock(&c->worker.journal_mu);
 		if (rc)
 			hr_log(c, 4, "%s: cannot configure memory watermarks: %s", g->path, strerror(-rc));
+		for (int i = 0; i < 2 && !rc; i++)
+			if (w[i].file[0])
+				hr_log(c, g->dry ? 6 : 7, "%s: %s %s = %s%s", g->path, g->dry ? "would write" : "wrote",
+				       w[i].file, w[i].value, !g->dry ? "" :
+				       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 	}
-	if (c->v2)
-		events_v2_register(c, idx);
-	else
-		events_v1_register(c, idx);
-	if (old != g->backend || old_limit != limit)
+	c->arm_events(c, idx);	/* events_v1.c / events_v2.c, set by daemon_init */
+	if (old != g->backend || old_limit != limit || old_observe != g->observe_mode)
 		hr_log(c, 6, "%s: limit %llu, high %llu, low %llu, policy %s, mode %s, backend %s (%s)",
 		       g->path, (unsigned long long)limit, (unsigned long long)high,
 		       (unsigned long long)low, p->name, config_mode_name(p->mode),
@@ -278,7 +259,9 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		return -ENOSPC;
 	}
 	g = &c->cg[idx];
+	uint32_t gen = g->gen;	/* a round of the previous user may still be in flight */
 	memset(g, 0, sizeof(*g));
+	g->gen = gen + 1;
 	g->parent = parent;
 	if (parent < 0) {
 		snprintf(g->path, sizeof(g->path), "/");
@@ -291,6 +274,7 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 		}
 	}
 	g->wd = g->limit_fd = g->usage_fd = g->stat_fd = g->ctl_fd = g->evfd = g->events_fd = g->psi_fd = -1;
+	g->evfd_id = g->events_id = g->psi_id = -1;
 	g->dir_fd = g->kept_slot = -1;
 	g->wmark_slot[0] = g->wmark_slot[1] = -1;
 	g->pol = -1;
@@ -299,18 +283,18 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 	if ((uint32_t)idx >= c->ncg)
 		c->ncg = (uint32_t)idx + 1;
 	if (c->inofd >= 0) {
-		const char *dir = cg_file(c, g, NULL);
+		char dir[HR_CG_REL_MAX];
 		/* inotify_add_watch takes a path: resolve it below the root dirfd
 		 * through /proc/self/fd so fixture roots work too. */
-		char p[HR_CFG_STR + HR_CG_PATH_MAX + 80];
-		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", c->root.fd, dir);
+		char p[HR_CG_REL_MAX + 40];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", c->root.fd, cg_dir(c, g, dir));
 		g->wd = inotify_add_watch(c->inofd, p, INO_MASK);
 	}
-	g->limit_fd = open_cg(c, g, c->v2 ? "memory.max" : "memory.limit_in_bytes", c->v2 ? O_RDONLY : O_RDWR);
+	g->limit_fd = cg_open(c, g, MEMCG_F_LIMIT, c->v2 ? O_RDONLY : O_RDWR);
 	g->limit_rw = !c->v2 && g->limit_fd >= 0;
 	g->limit_err = g->limit_fd < 0 ? g->limit_fd : 0;
 	if (g->limit_fd < 0 && !c->v2 && g->limit_fd != -ENOENT)
-		g->limit_fd = open_cg(c, g, "memory.limit_in_bytes", O_RDONLY);
+		g->limit_fd = cg_open(c, g, MEMCG_F_LIMIT, O_RDONLY);
 	if (g->limit_fd == -EMFILE || g->limit_fd == -ENFILE) {
 		if (!c->st.fd_short)
 			hr_log(c, 4, "%s: out of file descriptors: not watched (counted in status: fd_short=)",
@@ -325,7 +309,7 @@ static int add(struct hr_ctx *c, int parent, const char *name)
 	g->regular = g->limit_fd >= 0 && fstatfs(g->limit_fd, &sf) == 0 &&
 		     sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC;
 	c->st.cgroups_added++;
-	watch_configure(c, idx);
+	cgtable_configure(c, idx);
 	return idx;
 }
 
@@ -341,7 +325,8 @@ struct linux_dirent64 {
  * DIR*, no allocation). New children are scanned by the caller's walk. */
 static int scan_children(struct hr_ctx *c, int idx)
 {
-	int fd = root_openat_strict(c->root.fd, cg_file(c, &c->cg[idx], NULL), O_RDONLY | O_DIRECTORY);
+	char dir[HR_CG_REL_MAX];
+	int fd = root_openat_strict(c->root.fd, cg_dir(c, &c->cg[idx], dir), O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return fd;
@@ -393,7 +378,7 @@ static void walk(struct hr_ctx *c, int idx)
 	}
 }
 
-void watch_retry_dropped(struct hr_ctx *c)
+void cgtable_retry_dropped(struct hr_ctx *c)
 {
 	if (!c->rescan || c->nused >= c->cap)
 		return;
@@ -410,7 +395,7 @@ void watch_retry_dropped(struct hr_ctx *c)
 	}
 }
 
-int watch_scan(struct hr_ctx *c)
+int cgtable_scan(struct hr_ctx *c)
 {
 	struct stat st;
 	int rc = root_stat(&c->root, c->base[0] ? c->base : ".", &st);
@@ -426,7 +411,7 @@ int watch_scan(struct hr_ctx *c)
 	return 0;
 }
 
-void watch_remove(struct hr_ctx *c, int idx)
+void cgtable_remove(struct hr_ctx *c, int idx)
 {
 	struct hr_cg *g = &c->cg[idx];
 
@@ -436,8 +421,8 @@ void watch_remove(struct hr_ctx *c, int idx)
 	 * not leave orphans in the table). */
 	for (uint32_t i = 0; i < c->ncg; i++)
 		if (c->cg[i].used && c->cg[i].parent == idx)
-			watch_remove(c, (int)i);
-	close_limited(g);
+			cgtable_remove(c, (int)i);
+	close_limited(c, g);
 	close_fd(&g->limit_fd);
 	if (g->wd >= 0 && c->inofd >= 0)
 		inotify_rm_watch(c->inofd, g->wd);	/* EINVAL when already gone: fine */
@@ -446,7 +431,7 @@ void watch_remove(struct hr_ctx *c, int idx)
 	c->nused--;
 	c->st.cgroups_removed++;
 	if (c->unwatched)
-		c->rescan = true;	/* room for a dropped one: see watch_retry_dropped */
+		c->rescan = true;	/* room for a dropped one: see cgtable_retry_dropped */
 	while (c->ncg > 0 && !c->cg[c->ncg - 1].used)
 		c->ncg--;
 }
@@ -459,8 +444,13 @@ static int by_wd(struct hr_ctx *c, int wd)
 	return -1;
 }
 
-void watch_inotify(struct hr_ctx *c)
+void cgtable_on_inotify(struct loop *l, int fd, void *data, uint32_t events)
 {
+	struct hr_ctx *c = ctx_of_loop(l);
+
+	(void)fd;
+	(void)data;
+	(void)events;
 	for (;;) {
 		ssize_t n = read(c->inofd, c->ino, sizeof(c->ino));
 		if (n <= 0)
@@ -482,8 +472,8 @@ void watch_inotify(struct hr_ctx *c)
 			if (p < 0)
 				continue;
 			if (ev->mask & IN_MODIFY) {
-				if (!strcmp(ev->name, c->v2 ? "memory.max" : "memory.limit_in_bytes"))
-					watch_configure(c, p);
+				if (!strcmp(ev->name, memcg_file_name(c->v2 ? 2 : 1, MEMCG_F_LIMIT)))
+					cgtable_configure(c, p);
 				continue;
 			}
 			if (!(ev->mask & IN_ISDIR))
@@ -501,7 +491,7 @@ void watch_inotify(struct hr_ctx *c)
 				int k = find_child(c, p, ev->name);
 				if (k >= 0) {
 					hr_log(c, 7, "%s: cgroup removed", c->cg[k].path);
-					watch_remove(c, k);
+					cgtable_remove(c, k);
 				}
 			}
 		}
