@@ -49,6 +49,11 @@ LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
 UNIT_SRCS:= $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
+# Test harnesses that are not ./headroom (tests/tools/*.c): an ASan build
+# for the integration tests, a release one for make bench.
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=build/asan/tools/%)
+TOOL_REL_BINS := $(TOOL_SRCS:tests/tools/%.c=build/rel/tools/%)
 
 REL_OBJS  := $(LIB_SRCS:src/%.c=build/rel/%.o)
 ASAN_OBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
@@ -77,7 +82,7 @@ endif
 .SECONDARY:
 .DELETE_ON_ERROR:
 .PHONY: all deps test-deps check test unit golden golden-update fuzz integration \
-	bench clang clean install fuzz-long deb-check
+	bench clang clean install fuzz-long deb-check headroom-static
 all: headroom
 
 deps:
@@ -123,6 +128,17 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libheadroom.a
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BASE) $(BIN_DEP) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libheadroom.a $(LDLIBS)
 
+build/asan/tools/%: tests/tools/%.c build/asan/libheadroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(BIN_DEP) -O1 $(SAN) -o $@ $< build/asan/libheadroom.a $(LDLIBS)
+build/rel/tools/%: tests/tools/%.c build/rel/libheadroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(BIN_DEP) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/rel/libheadroom.a $(LDLIBS)
+
+# A static ./headroom for the FROM scratch image (dist/kubernetes/Dockerfile).
+headroom-static: build/rel/cli/main.o build/rel/libheadroom.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -pthread -o $@ $^ $(LDLIBS)
+
 build/rel/bench/%: bench/%.c build/rel/libheadroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/rel/libheadroom.a $(LDLIBS)
@@ -137,15 +153,15 @@ fuzz: test-deps $(FUZZ_BINS)
 	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh fuzz $(FUZZ_BINS)
 fuzz-long: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz $(FUZZ_BINS)
-integration: test-deps headroom build/asan/headroom
+integration: test-deps headroom build/asan/headroom $(TOOL_BINS)
 	@tests/run.sh integration
 
 # Everything, one summary line at the end ("N passed, N failed").
-check: test-deps headroom clang $(UNIT_BINS) build/asan/headroom $(FUZZ_BINS)
+check: test-deps headroom clang $(UNIT_BINS) build/asan/headroom $(FUZZ_BINS) $(TOOL_BINS) headroom-static
 	@FUZZ_SECONDS= FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/run.sh all $(UNIT_BINS) -- $(FUZZ_BINS)
 test: check
 
-bench: headroom $(BENCH_BINS)
+bench: headroom $(BENCH_BINS) $(TOOL_REL_BINS)
 	@bench/run.sh
 
 UNIT_SED := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
@@ -172,6 +188,6 @@ deb-check:
 	@HEADROOM=$(CURDIR)/headroom tests/run.sh integration deb_package
 
 clean:
-	rm -rf build headroom
+	rm -rf build headroom headroom-static
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -117,6 +117,10 @@ def goldens(files):
         cmd = path[:-3] + ".cmd"
         if os.path.exists(cmd) and not open(cmd).read().startswith("check"):
             continue
+        # Metrics and NPD lines carry no fix blocks (promtool checks the former).
+        if os.path.exists(cmd) and re.search(r"--(format=prometheus|npd|list-metrics)\b",
+                                             open(cmd).read()):
+            continue
         text = open(path, encoding="utf-8", errors="surrogateescape").read()
         if text.lstrip().startswith("{"):
             doc = json.loads(text)

@@ -52,6 +52,35 @@ run_golden() {
 	done
 	echo "golden: done"
 	run_fixcheck "$hr"
+	run_promtool "$hr"
+}
+
+# The Prometheus goldens are valid exposition by Prometheus' own linter.
+run_promtool() {
+	local f out bad=0
+	for f in tests/golden/prom-*.ok; do
+		[ "$f" = tests/golden/prom-list-metrics.ok ] && continue
+		if ! out=$(promtool check metrics <"$f" 2>&1); then
+			bad=1; echo "promtool $(basename "$f"): $out"
+		fi
+	done
+	if [ $bad = 0 ]; then passed=$((passed + 1)); echo "promtool check metrics: goldens ok"
+	else failed=$((failed + 1)); failures+=("promtool check metrics"); fi
+	if out=$(tests/prometheus/check.sh "$1" 2>&1); then
+		passed=$((passed + 1)); echo "prometheus rules and dashboard: $(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("prometheus rules and dashboard"); printf '%s\n' "$out" | tail -30
+	fi
+	if out=$(python3 tests/npd/check.py "$1" 2>&1); then
+		passed=$((passed + 1)); echo "$(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("npd configs"); printf '%s\n' "$out" | tail -30
+	fi
+	if out=$(python3 tests/kubernetes/check_manifests.py 2>&1); then
+		passed=$((passed + 1)); echo "$(tail -1 <<<"$out")"
+	else
+		failed=$((failed + 1)); failures+=("kubernetes manifests"); printf '%s\n' "$out" | tail -30
+	fi
 }
 
 # Fix blocks of the check goldens are safe to paste, hostile cgroup names
@@ -141,7 +170,7 @@ run_static() {
 mode=${1:-all}; shift || true
 case $mode in
 unit) run_unit "$@" ;;
-golden) run_golden "$1" ;;
+golden) run_golden "${1:-build/asan/headroom}" ;;
 static) run_static ;;
 fuzz) run_fuzz "$@" ;;
 integration) run_integration "$@" ;;

@@ -10,7 +10,7 @@ pkgs=(gcc make pkg-config libinih-dev)
 case "$what" in
 build) ;;
 test) pkgs+=(clang libclang-rt-14-dev libcmocka-dev iproute2 python3 python3-jsonschema nftables time bc
-	debhelper dpkg-dev lintian tzdata) ;;
+	debhelper dpkg-dev lintian tzdata prometheus prometheus-node-exporter python3-yaml) ;;
 vm) pkgs+=(qemu-system-x86 busybox-static cpio kmod e2fsprogs) ;;
 *) echo "usage: $0 [build|test|vm]" >&2; exit 2 ;;
 esac

@@ -97,12 +97,12 @@ uint64_t vmcalc_order0_mtu(uint64_t page_size)
 	return page_size > VMCALC_RX_OVERHEAD ? page_size - VMCALC_RX_OVERHEAD : 0;
 }
 
-void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out)
+void vmcalc_nic(const struct net_dev *nd, struct vmcalc_nic *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->max_speed_mbps = -1;
 	for (size_t i = 0; i < nd->n; i++) {
-		const struct netdev_iface *f = &nd->ifs[i];
+		const struct net_dev_if *f = &nd->ifs[i];
 		/* lo, bridges, veth, ifb, tun: no device link, no rings. */
 		if (!f->physical || f->mtu == HR_UNSET)
 			continue;
@@ -127,4 +127,23 @@ void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out)
 uint64_t vmcalc_round_mib_kb(uint64_t kb)
 {
 	return sat_mul((sat_add(kb, 1023)) / 1024, 1024);
+}
+
+uint64_t vmcalc_min_free_recommended_kb(uint64_t def_kb, uint64_t nic_need_kb, uint64_t thp_kb,
+					uint64_t lowmem_kb, bool *capped)
+{
+	uint64_t required = def_kb > nic_need_kb ? def_kb : nic_need_kb;
+	uint64_t rec = vmcalc_round_mib_kb(required > thp_kb ? required : thp_kb);
+	uint64_t cap5 = lowmem_kb / 20;
+
+	/* Never advise more than 5 % of lowmem, the kernel's own cap on its
+	 * THP raise: no ordinary allocation may use the reserve and kswapd
+	 * keeps low/high above it, so a bigger one starves a host whose
+	 * anon memory fills the rest (admin-guide/sysctl/vm.rst: too high a
+	 * value OOMs the machine). Only the NIC estimate gets there (many
+	 * queues x 1024 jumbo buffers); fewer or smaller rings are the fix. */
+	*capped = cap5 >= 1024 && rec > cap5;
+	if (*capped)
+		rec = cap5 / 1024 * 1024;
+	return rec;
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "snapshot/netdev.h"
+#include "snapshot/net_dev.h"
 #include "snapshot/zoneinfo.h"
 
 /* Rule of thumb: rx ring entries per queue. sysfs does not expose ring
@@ -68,9 +68,16 @@ struct vmcalc_nic {
 /* Estimates what refilling every physical NIC's rx rings from the atomic
  * reserve takes. GFP_ATOMIC may go down to 3/8 of min (KERNEL-FACTS D.4),
  * i.e. use 5/8 of the reserve, so the reserve must be 8/5 of the rings. */
-void vmcalc_nic(const struct netdev *nd, struct vmcalc_nic *out);
+void vmcalc_nic(const struct net_dev *nd, struct vmcalc_nic *out);
 
 /* Rounds KiB up to a multiple of 1024 (whole MiB), for recommended sysctls. */
 uint64_t vmcalc_round_mib_kb(uint64_t kb);
+
+/* What headroom recommends for vm.min_free_kbytes (zones.min_free_kbytes
+ * and the metrics use this one formula): the largest of the kernel default,
+ * the NIC rings' need (vmcalc_nic) and the THP raise, rounded up to whole
+ * MiB, at most 5 % of lowmem (*capped then true). All KiB. */
+uint64_t vmcalc_min_free_recommended_kb(uint64_t def_kb, uint64_t nic_need_kb, uint64_t thp_kb,
+					uint64_t lowmem_kb, bool *capped);
 
 #endif

@@ -344,16 +344,8 @@ static void judge_min_free(const struct zones_snap *s, const struct vmcalc_nic *
 		too_big = true;
 	} else
 		return;
-	uint64_t rec = vmcalc_round_mib_kb(required > thp ? required : thp);
-	/* Never advise more than 5 % of lowmem, the kernel's own cap on its
-	 * THP raise: no ordinary allocation may use the reserve and kswapd
-	 * keeps low/high above it, so a bigger one starves a host whose
-	 * anon memory fills the rest (admin-guide/sysctl/vm.rst: too high a
-	 * value OOMs the machine). Only the NIC estimate gets there (many
-	 * queues x 1024 jumbo buffers); fewer or smaller rings are the fix. */
-	bool rec_capped = cap5 >= 1024 && rec > cap5;
-	if (rec_capped)
-		rec = cap5 / 1024 * 1024;
+	bool rec_capped;
+	uint64_t rec = vmcalc_min_free_recommended_kb(def, nic->need_kb, thp, lowmem, &rec_capped);
 	struct hr_finding *f = finding_add(out, "zones.min_free_kbytes", sev, "host");
 	fact_u64(f, "min_free_kbytes", mfk);
 	fact_u64(f, "lowmem_bytes", sat_mul(lowmem, 1024));

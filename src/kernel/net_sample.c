@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/iface_read.h"
 #include "kernel/vmread.h"
 #include "snapshot/kver.h"
 #include "snapshot/netns.h"
@@ -199,18 +200,7 @@ static void read_ifaces(const struct hr_root *root, struct netloss_snap *s, char
 	/* rx_missed_errors (NIC ring full) is folded into /proc/net/dev's
 	 * "drop"; sysfs has the two apart. Interfaces can vanish between the
 	 * two reads (ENOENT): the /proc/net/dev numbers stand then. */
-	for (size_t i = 0; i < s->dev.n; i++) {
-		struct net_dev_if *d = &s->dev.ifs[i];
-		char rel[96];
-		uint64_t v;
-
-		snprintf(rel, sizeof(rel), "sys/class/net/%s/statistics/rx_dropped", d->name);
-		if (read_u64(root, rel, &v, notes, "interface drop split not read") == 0)
-			d->rx_dropped_sys = v;
-		snprintf(rel, sizeof(rel), "sys/class/net/%s/statistics/rx_missed_errors", d->name);
-		if (read_u64(root, rel, &v, notes, "interface drop split not read") == 0)
-			d->rx_missed_sys = v;
-	}
+	iface_read_drop_split(root, &s->dev, notes);
 }
 
 int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *notes)

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "kernel/iface_read.h"
 #include "kernel/vmread.h"
 #include "snapshot/mountinfo.h"
 #include "snapshot/vmsnap.h"
@@ -393,7 +394,7 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	if (rc)
 		note_add(notes, "proc/meminfo", rc, "dirty and writeback totals unknown");
 	vmread_sysctls(root, &s->sc, notes);
-	rc = vmread_netdev(root, &s->nd, notes);
+	rc = iface_list_sysfs(root, &s->nd, notes);
 	if (rc)
 		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	s->page_size = page_size();

@@ -1,4 +1,4 @@
-/* vmread.h - reading the VM and NIC state shared by the zones and netswap
+/* vmread.h - reading the VM state shared by the zones and netswap
  * areas through a root (live host or fixture). Never logs; files that
  * cannot be read are reported with note_add() and left HR_UNSET.
  */
@@ -18,10 +18,6 @@ int vmread_u64(const struct hr_root *r, const char *rel, uint64_t *out);
 /* Fills every /proc/sys/vm value of *sc; absent files stay HR_UNSET. A
  * file that exists but cannot be parsed is noted. */
 void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_notes *notes);
-
-/* Lists /sys/class/net: MTU, rx queue count, whether it has a device
- * link, link speed. Returns 0 or the -errno of listing the directory. */
-int vmread_netdev(const struct hr_root *r, struct netdev *nd, struct hr_notes *notes);
 
 /* /proc/sys/kernel/osrelease; an unreadable release leaves 0.0. */
 void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor);

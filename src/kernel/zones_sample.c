@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/iface_read.h"
 #include "kernel/vmread.h"
 #include "snapshot/vmsnap.h"
 #include "util/parse.h"
@@ -62,7 +63,7 @@ int zones_sample(const struct hr_root *root, void *state, struct hr_notes *notes
 		note_add(notes, "proc/vmstat", rc, "allocation stalls and compaction not checked");
 
 	vmread_sysctls(root, &s->sc, notes);
-	rc = vmread_netdev(root, &s->nd, notes);
+	rc = iface_list_sysfs(root, &s->nd, notes);
 	if (rc)
 		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	vmread_kver(root, &s->kmajor, &s->kminor);

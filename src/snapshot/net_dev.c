@@ -88,6 +88,10 @@ static int parse(const char *buf, size_t len, struct net_dev *out)
 				ifp->rx_bytes = ifp->rx_packets = ifp->rx_errs = HR_UNSET;
 				ifp->rx_drop = ifp->rx_fifo = ifp->tx_drop = HR_UNSET;
 				ifp->rx_dropped_sys = ifp->rx_missed_sys = HR_UNSET;
+				ifp->mtu = HR_UNSET;
+				ifp->rx_queues = 0;
+				ifp->physical = false;
+				ifp->speed_mbps = -1;
 			} else {
 				out->dropped++;
 			}

@@ -1,4 +1,9 @@
-/* net_dev.h - /proc/net/dev: per-interface counters of this netns.
+/* net_dev.h - the one network-interface type: /proc/net/dev's per-interface
+ * counters of this netns, and what sysfs adds (/sys/class/net/IF/...: the
+ * drop split, MTU, rx queues, device link, speed), filled by
+ * kernel/iface_read.c. The net area lists interfaces from /proc/net/dev, the
+ * zones and netswap areas (NIC ring reserve) from /sys/class/net; fields a
+ * lister did not read stay HR_UNSET (speed_mbps -1).
  *
  * Two header lines, then "name: values". The second header line names the
  * receive and transmit columns between '|' separators; they are looked up by
@@ -10,6 +15,7 @@
 #ifndef HR_SNAPSHOT_NET_DEV_H
 #define HR_SNAPSHOT_NET_DEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +36,11 @@ struct net_dev_if {
 	 * when not read. */
 	uint64_t rx_dropped_sys;
 	uint64_t rx_missed_sys;
+	/* sysfs attributes (kernel/iface_read.c iface_list_sysfs). */
+	uint64_t mtu;		/* bytes; HR_UNSET if unreadable */
+	uint32_t rx_queues;	/* entries rx-N in queues/ */
+	bool physical;		/* has a `device` link: a real (or virtio) NIC with rings */
+	int64_t speed_mbps;	/* -1: unknown (virtio, link down) */
 };
 
 struct net_dev {

@@ -12,7 +12,7 @@
 #include "snapshot/buddyinfo.h"
 #include "snapshot/kver.h"
 #include "snapshot/meminfo.h"
-#include "snapshot/netdev.h"
+#include "snapshot/net_dev.h"
 #include "snapshot/swaps.h"
 #include "snapshot/vmstat.h"
 #include "snapshot/zoneinfo.h"
@@ -34,7 +34,7 @@ struct zones_snap {
 	struct buddyinfo bi;
 	struct vmstat vs;
 	struct vm_sysctls sc;
-	struct netdev nd;
+	struct net_dev nd;
 	unsigned kmajor, kminor;	/* kernel release; 0.0 when unknown */
 	uint64_t page_size;		/* bytes */
 	int thp;			/* 1 enabled (always/madvise), 0 never, -1 unknown */
@@ -92,7 +92,7 @@ struct netswap_snap {
 	struct vmstat vs;
 	struct meminfo mi;
 	struct vm_sysctls sc;
-	struct netdev nd;
+	struct net_dev nd;
 	uint64_t page_size;
 };
 

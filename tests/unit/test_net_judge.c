@@ -320,7 +320,7 @@ static void test_netloss_state_and_absent(void **state)
 	n->c[NL_UDP_MEM] = n->c[NL_TCP_RCVQ_DROP] = 0;
 	n->have_dev = b->have_dev = true;
 	n->dev.n = b->dev.n = 1;
-	struct net_dev_if d = { "eth0", 0, 1000000, 0, 900, 0, 0, 0, 900 };
+	struct net_dev_if d = { .name = "eth0", .rx_bytes = 0, .rx_packets = 1000000, .rx_errs = 0, .rx_drop = 900, .rx_missed_sys = 900 };
 	b->dev.ifs[0] = n->dev.ifs[0] = d;
 	e = env_new();
 	netloss_judge(NULL, n, 0, &e->fs);
@@ -453,7 +453,7 @@ static void test_fix_lines_safe_to_paste(void **state)
 	nn->softnet.dropped = 0;
 	nn->have_dev = true;
 	nn->dev.n = 1;
-	struct net_dev_if i = { "$(reboot)", 0, 1000, 0, 900, 0, 0, 0, 900 };
+	struct net_dev_if i = { .name = "$(reboot)", .rx_bytes = 0, .rx_packets = 1000, .rx_errs = 0, .rx_drop = 900, .rx_missed_sys = 900 };
 	nn->dev.ifs[0] = i;
 	e = env_new();
 	netloss_judge(NULL, nn, 0, &e->fs);

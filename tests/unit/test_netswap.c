@@ -165,7 +165,7 @@ static void test_judge_advice(void **state)
 	snprintf(s->sw[1].fstype, sizeof(s->sw[1].fstype), "nfs");
 	/* 64 rx queues at MTU 9000: 64 x 1024 x 16 KiB x 8/5 = 1.6 GiB */
 	s->nd.n = 1;
-	s->nd.ifs[0] = (struct netdev_iface){ "eth0", 9000, 64, true, INT64_MAX };
+	s->nd.ifs[0] = (struct net_dev_if){ .name = "eth0", .mtu = 9000, .rx_queues = 64, .physical = true, .speed_mbps = INT64_MAX };
 	netswap_judge(NULL, s, 0, &fs);
 
 	const struct hr_finding *f = find_id(&fs, "swap.network");

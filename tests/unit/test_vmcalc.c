@@ -69,11 +69,11 @@ static void test_rx_buffers(void **state)
 static void test_nic(void **state)
 {
 	(void)state;
-	struct netdev nd = { .n = 3 };
+	struct net_dev nd = { .n = 3 };
 	snprintf(nd.ifs[0].name, 32, "eth0");
-	nd.ifs[0] = (struct netdev_iface){ "eth0", 9000, 8, true, 25000 };
-	nd.ifs[1] = (struct netdev_iface){ "lo", 65536, 1, false, -1 };
-	nd.ifs[2] = (struct netdev_iface){ "eth1", 1500, 0, true, -1 };	/* no queues dir: 1 */
+	nd.ifs[0] = (struct net_dev_if){ .name = "eth0", .mtu = 9000, .rx_queues = 8, .physical = true, .speed_mbps = 25000 };
+	nd.ifs[1] = (struct net_dev_if){ .name = "lo", .mtu = 65536, .rx_queues = 1, .physical = false, .speed_mbps = -1 };
+	nd.ifs[2] = (struct net_dev_if){ .name = "eth1", .mtu = 1500, .rx_queues = 0, .physical = true, .speed_mbps = -1 };	/* no queues dir: 1 */
 	struct vmcalc_nic n;
 	vmcalc_nic(&nd, &n);
 	assert_int_equal(n.ifaces, 2);
@@ -86,8 +86,8 @@ static void test_nic(void **state)
 	assert_string_equal(n.max_mtu_iface, "eth0");
 	assert_true(n.max_speed_mbps == 25000);
 	/* This VM: eth0 MTU 1400, one queue: 2 MiB x 8/5 = 3277 KiB. */
-	struct netdev vm = { .n = 1 };
-	vm.ifs[0] = (struct netdev_iface){ "eth0", 1400, 1, true, -1 };
+	struct net_dev vm = { .n = 1 };
+	vm.ifs[0] = (struct net_dev_if){ .name = "eth0", .mtu = 1400, .rx_queues = 1, .physical = true, .speed_mbps = -1 };
 	vmcalc_nic(&vm, &n);
 	assert_true(n.need_kb == 3277 && n.max_speed_mbps == -1);
 	/* An MTU no kernel has saturates the estimate instead of wrapping

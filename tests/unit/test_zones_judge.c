@@ -243,7 +243,7 @@ static void test_min_free(void **state)
 	/* 8 rx queues at MTU 1500: 16 MiB x 8/5 = 26215 kB > 5 % of lowmem.
 	 * 30000 kB covers it and is not twice it: no finding either way. */
 	c->b->nd.n = 1;
-	c->b->nd.ifs[0] = (struct netdev_iface){ "eth0", 1500, 8, true, 10000 };
+	c->b->nd.ifs[0] = (struct net_dev_if){ .name = "eth0", .mtu = 1500, .rx_queues = 8, .physical = true, .speed_mbps = 10000 };
 	c->b->sc.min_free_kbytes = 30000;
 	run(c, false);
 	assert_null(find(&c->fs, "zones.min_free_kbytes"));
@@ -326,7 +326,7 @@ static void test_mtu_advice_and_huge_counters(void **state)
 	add_buddy(c->b, "Normal", seed);
 	add_zone(c->b, "Normal", 7965, 704, 0);
 	c->b->nd.n = 1;
-	c->b->nd.ifs[0] = (struct netdev_iface){ "$(reboot)", 9000, 1, true, 10000 };
+	c->b->nd.ifs[0] = (struct net_dev_if){ .name = "$(reboot)", .mtu = 9000, .rx_queues = 1, .physical = true, .speed_mbps = 10000 };
 	run(c, false);
 	const struct hr_finding *f = find(&c->fs, "zones.fragmentation");
 	assert_non_null(f);

@@ -1,0 +1,1 @@
+check --root tests/fixtures/nonexistent --npd

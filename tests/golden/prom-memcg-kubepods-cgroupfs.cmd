@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-memcg-v2-kubepods-cgroupfs --area memcg --format=prometheus

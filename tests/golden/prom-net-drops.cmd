@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-net-drops --area net --format=prometheus

@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-netswap-nfs --area netswap --format=prometheus

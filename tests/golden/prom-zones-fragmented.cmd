@@ -1,0 +1,1 @@
+check --root tests/fixtures/synthetic-zones-fragmented --area zones --format=prometheus
