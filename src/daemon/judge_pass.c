@@ -1,0 +1,128 @@
+/* judge_pass.c - the periodic judgement pass (node.h): the samplers and
+ * judges of `check`, every judge_interval_ms, into storage allocated here
+ * before ready; node_init/node_fini, the hooks daemon.c calls. */
+#define _GNU_SOURCE
+#include "daemon/node.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+
+static void on_judge(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	struct hr_node *n = c->node;
+	uint64_t now = clock_mono_ns();
+
+	(void)fd;
+	(void)data;
+	(void)events;
+	if (n->due_ns && now > n->due_ns) {
+		double lag = (double)(now - n->due_ns) / 1e9;
+		if (lag > n->lag_s)
+			n->lag_s = lag;
+	}
+	/* The next due time on the period's grid (missed ones are skipped). */
+	while (n->due_ns <= now)
+		n->due_ns += n->period_ns;
+	judge_pass_run(c);
+}
+
+int judge_init(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+
+	n->judge_id = -1;
+	n->mem_len = engine_storage_bytes();
+	n->mem[0] = calloc(1, n->mem_len);
+	n->mem[1] = calloc(1, n->mem_len);
+	n->items = calloc(NODE_FINDINGS_MAX, sizeof(*n->items));
+	if (!n->mem[0] || !n->mem[1] || !n->items)
+		return -ENOMEM;
+	engine_pass_init(&n->pass[0], n->mem[0]);
+	engine_pass_init(&n->pass[1], n->mem[1]);
+	hr_findings_init(&n->fs, n->items, NODE_FINDINGS_MAX);
+	if (!c->cfg.judge_interval_ms)
+		return 0;
+	n->period_ns = (uint64_t)c->cfg.judge_interval_ms * 1000000u;
+	n->judge_id = loop_timer_add(&c->loop, on_judge, NULL);
+	if (n->judge_id < 0)
+		return n->judge_id;
+	n->due_ns = clock_mono_ns() + n->period_ns;
+	return loop_timer_arm(&c->loop, n->judge_id, n->due_ns, n->period_ns);
+}
+
+void judge_pass_run(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+	uint64_t t0 = clock_mono_ns();
+	int next = !n->cur;
+
+	hr_findings_reset(&n->fs);
+	unsigned ok = engine_sample(&c->root, ENGINE_ALL, &n->pass[next], &n->fs);
+	engine_judge(n->have ? ok & n->prev_ok : ok, n->have ? &n->pass[n->cur] : NULL,
+		     &n->pass[next], &n->fs);
+	/* Not findings_sort(): glibc's qsort allocates for arrays this big;
+	 * the renderer counts unsorted findings in O(n^2), n is tens. */
+	n->cur = next;
+	n->have = n->have < 2 ? n->have + 1 : 2;	/* 2: the other pass is the previous one */
+	n->prev_ok = ok;
+	n->passes++;
+	n->agent.passes = n->passes;
+	n->agent.pass_seconds = (double)(clock_mono_ns() - t0) / 1e9;
+	metrics_after_pass(c);
+}
+
+void judge_fini(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+
+	loop_del(&c->loop, n->judge_id);
+	n->judge_id = -1;
+	if (n->mem[0])
+		engine_pass_fini(&n->pass[0]);
+	if (n->mem[1])
+		engine_pass_fini(&n->pass[1]);
+	free(n->mem[0]);
+	free(n->mem[1]);
+	free(n->items);
+	n->mem[0] = n->mem[1] = NULL;
+	n->items = NULL;
+}
+
+int node_init(struct hr_ctx *c)
+{
+	int rc;
+
+	c->node = calloc(1, sizeof(*c->node));
+	if (!c->node)
+		return -ENOMEM;
+	c->node->kmsg_fd = c->node->kmsg_id = c->node->kmsg_tick_id = c->node->srv_id = -1;
+	rc = judge_init(c);
+	if (rc) {
+		hr_log(c, 3, "cannot set up the judgement pass: %s", strerror(-rc));
+		return rc;
+	}
+	rc = metrics_init(c);
+	if (rc)
+		return rc;
+	kmsg_watch_init(c);	/* degrades: logged inside */
+	/* The first pass now, before ready: every sampler's buffers are
+	 * touched before mlockall, and the first scrape has an answer. */
+	judge_pass_run(c);
+	return 0;
+}
+
+void node_fini(struct hr_ctx *c)
+{
+	if (!c->node)
+		return;
+	kmsg_watch_fini(c);
+	metrics_fini(c);
+	judge_fini(c);
+	free(c->node);
+	c->node = NULL;
+}
