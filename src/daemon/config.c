@@ -617,7 +617,7 @@ int config_parse_listen(const char *s, char *addr, size_t cap, uint16_t *port)
 		alen = (size_t)(colon - s);
 	}
 	uint32_t p;
-	if (alen == 0 || alen >= cap || parse_u32(colon + 1, 1, 65535, &p))
+	if (alen == 0 || alen >= cap || parse_u32(colon + 1, 0, 65535, &p))
 		return -EINVAL;
 	memcpy(addr, a, alen);
 	addr[alen] = 0;

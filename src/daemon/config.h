@@ -129,7 +129,8 @@ int config_parse_size(const char *s, uint64_t *out);
 const char *config_mode_name(enum hr_mode m);
 
 /* "127.0.0.1:19380", "[::1]:19380", "0.0.0.0:19380" -> numeric address
- * (brackets removed) and port 1..65535. "off" and "" give addr "" (the
+ * (brackets removed) and port 0..65535 (0: any free one, logged). "off"
+ * and "" give addr "" (the
  * endpoint disabled). 0 or -EINVAL. Pure: the address is checked by
  * http_srv_init when it binds. */
 int config_parse_listen(const char *s, char *addr, size_t cap, uint16_t *port);
