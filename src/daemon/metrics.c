@@ -118,7 +118,7 @@ void metrics_after_pass(struct hr_ctx *c)
 	self_stats(c);
 	prom_pass_input(&n->pass[n->cur], &n->fs, &in);
 	prom_pass_before(n->have > 1 ? &n->pass[!n->cur] : NULL, &in);
-	in.incidents = c->cfg.kmsg && n->kmsg_fd >= 0 ? n->incidents : NULL;
+	in.incidents = n->kmsg_fd >= 0 ? n->incidents : NULL;
 	in.http = n->srv_on ? &n->srv.st : NULL;
 	in.agent = &n->agent;
 	in.memcg_agent = memcg_agent;
@@ -127,12 +127,12 @@ void metrics_after_pass(struct hr_ctx *c)
 	prom_render(&o, &in, &n->pcfg, n->scratch, n->nscratch);
 	n->cache_len = o.len;
 	n->cache_ok = true;
-	if (c->cfg.metrics_textfile[0]) {
-		int rc = prom_textfile_write(c->cfg.metrics_textfile, n->cache, n->cache_len);
+	if (n->textfile[0]) {
+		int rc = prom_textfile_write(n->textfile, n->cache, n->cache_len);
 		if (rc) {
 			n->textfile_errors++;
 			if (rc != n->textfile_err_last)
-				hr_log(c, 4, "metrics_textfile %s: %s", c->cfg.metrics_textfile, strerror(-rc));
+				hr_log(c, 4, "metrics_textfile %s: %s", n->textfile, strerror(-rc));
 		}
 		n->textfile_err_last = rc;
 	}
@@ -145,6 +145,7 @@ int metrics_init(struct hr_ctx *c)
 	char addr[64];
 	uint16_t port = 0;
 
+	memcpy(n->textfile, c->cfg.metrics_textfile, sizeof(n->textfile));
 	prom_config_default(&n->pcfg);
 	n->nscratch = prom_scratch_len(&n->pcfg);
 	n->scratch = calloc(n->nscratch, sizeof(*n->scratch));

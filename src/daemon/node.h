@@ -64,6 +64,7 @@ struct hr_node {
 	size_t cache_cap, cache_len;
 	bool cache_ok;
 	struct prom_agent agent;
+	char textfile[HR_CFG_STR];	/* fixed at start, like the endpoint */
 	uint64_t textfile_errors;
 	int textfile_err_last;
 	/* kmsg_watch.c */
