@@ -127,7 +127,7 @@ int kmsg_watch_init(struct hr_ctx *c)
 	}
 	explain_init(n->x, on_incident, c);
 	int64_t boot;
-	if (c->root.is_host && !kmsg_boot_usec(&c->root, &boot))
+	if (!kmsg_boot_usec(&c->root, &boot))	/* at init: below a root it reads proc/stat */
 		n->x->boot_usec = boot;
 	int fd = root_openat(&c->root, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
