@@ -51,7 +51,7 @@ esac
 sed -n '/^=== prom/,/^=== end/p' "$work/out" | sed '1d;$d' | tr -d '\r' >"$work/out.prom"
 sed -n '/^=== log/,/^=== end/p' "$work/out" | sed '1d;$d' | tr -d '\r' >"$work/agent.log"
 promtool check metrics <"$work/out.prom" || { cat "$work/agent.log"; tail -30 "$work/out"; fail "promtool check metrics on the agent's textfile"; }
-n=$(grep -c "kernel incident oom_kill: .*cri-containerd-0*bad" "$work/agent.log")
+n=$(grep -c "kernel incident oom_kill: hog pid [0-9]* in .*cri-containerd-0000000000" "$work/agent.log")
 [ "$n" = 1 ] || { cat "$work/agent.log"; fail "the OOM kill was logged $n times, want 1"; }
 python3 - "$work/out.prom" <<'EOF2' || { tail -60 "$work/out"; fail "assertions"; }
 import re, sys

@@ -29,6 +29,7 @@ cat >$S/headroom.conf <<CONF
 [agent]
 run_dir = $S/run
 mlock = no
+max_cgroups = 256
 judge_interval = 1
 metrics_listen = 127.0.0.1:19380
 metrics_textfile = $S/agent.prom
