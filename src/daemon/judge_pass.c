@@ -1,16 +1,31 @@
 /* judge_pass.c - the periodic judgement pass (node.h): the samplers and
  * judges of `check`, every judge_interval_ms, into storage allocated here
- * before ready; node_init/node_fini, the hooks daemon.c calls. */
+ * before ready; node_init/node_fini, the hooks daemon.c calls.
+ *
+ * The timer's passes run on a thread of their own, created before the
+ * agent switches to SCHED_FIFO (sched_setscheduler applies to the calling
+ * thread only), so it stays SCHED_OTHER: a pass over 1,000 memcgs takes
+ * ~35 ms, and on the loop thread it would hold back every cgroup event for
+ * that long. Hand-off, no shared writes: the loop posts a pass only when
+ * the previous one is done; while it runs the thread alone touches
+ * pass[!cur] and fs, and the loop only pass[cur] (the render reads both
+ * only after the done eventfd, on the loop). */
 #define _GNU_SOURCE
 #include "daemon/node.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/clock.h"
+
+static void start_pass(struct hr_ctx *c);
+static int thread_start(struct hr_ctx *c);
+static void thread_stop(struct hr_ctx *c);
 
 static void on_judge(struct loop *l, int fd, void *data, uint32_t events)
 {
@@ -29,7 +44,7 @@ static void on_judge(struct loop *l, int fd, void *data, uint32_t events)
 	/* The next due time on the period's grid (missed ones are skipped). */
 	while (n->due_ns <= now)
 		n->due_ns += n->period_ns;
-	judge_pass_run(c);
+	start_pass(c);
 }
 
 int judge_init(struct hr_ctx *c)
@@ -52,35 +67,155 @@ int judge_init(struct hr_ctx *c)
 	n->judge_id = loop_timer_add(&c->loop, on_judge, NULL);
 	if (n->judge_id < 0)
 		return n->judge_id;
+	int rc = thread_start(c);
+	if (rc)
+		hr_log(c, 4, "judgement thread: %s; passes run on the event loop", strerror(-rc));
 	n->due_ns = clock_mono_ns() + n->period_ns;
 	return loop_timer_arm(&c->loop, n->judge_id, n->due_ns, n->period_ns);
 }
 
-void judge_pass_run(struct hr_ctx *c)
+/* Sample and judge into pass[!cur] and fs: the thread's part. */
+static void compute(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
 	uint64_t t0 = clock_mono_ns();
 	int next = !n->cur;
 
 	hr_findings_reset(&n->fs);
-	unsigned ok = engine_sample(&c->root, ENGINE_ALL, &n->pass[next], &n->fs);
-	engine_judge(n->have ? ok & n->prev_ok : ok, n->have ? &n->pass[n->cur] : NULL,
+	n->ok = engine_sample(&c->root, ENGINE_ALL, &n->pass[next], &n->fs);
+	engine_judge(n->have ? n->ok & n->prev_ok : n->ok, n->have ? &n->pass[n->cur] : NULL,
 		     &n->pass[next], &n->fs);
 	/* Not findings_sort(): glibc's qsort allocates for arrays this big;
 	 * the renderer counts unsorted findings in O(n^2), n is tens. */
+	n->pass_ns = clock_mono_ns() - t0;
+}
+
+/* The pass is the current one: the loop's part. */
+static void finish(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+	int next = !n->cur;
+	unsigned ok = n->ok;
+
 	n->cur = next;
 	n->have = n->have < 2 ? n->have + 1 : 2;	/* 2: the other pass is the previous one */
 	n->prev_ok = ok;
 	n->passes++;
 	n->agent.passes = n->passes;
-	n->agent.pass_seconds = (double)(clock_mono_ns() - t0) / 1e9;
+	n->agent.pass_seconds = (double)n->pass_ns / 1e9;
 	metrics_after_pass(c);
+}
+
+void judge_pass_run(struct hr_ctx *c)
+{
+	compute(c);
+	finish(c);
+}
+
+static void *judge_thread(void *arg)
+{
+	struct hr_ctx *c = arg;
+	struct hr_node *n = c->node;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&n->mu);
+	for (;;) {
+		while (!n->posted && !n->quit)
+			pthread_cond_wait(&n->cv, &n->mu);
+		if (n->quit)
+			break;
+		n->posted = false;
+		pthread_mutex_unlock(&n->mu);
+		compute(c);
+		if (write(n->done_fd, &one, sizeof(one)) < 0)
+			(void)0;	/* an eventfd counter cannot overflow at this rate */
+		pthread_mutex_lock(&n->mu);
+	}
+	pthread_mutex_unlock(&n->mu);
+	return NULL;
+}
+
+static void on_pass_done(struct loop *l, int fd, void *data, uint32_t events)
+{
+	struct hr_ctx *c = ctx_of_loop(l);
+	uint64_t v;
+
+	(void)data;
+	(void)events;
+	if (read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	c->node->busy = false;
+	finish(c);
+}
+
+/* The timer: post a pass to the thread, or run it here without one. */
+static void start_pass(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+
+	if (!n->thread_on) {
+		judge_pass_run(c);
+		return;
+	}
+	if (n->busy) {
+		n->skipped++;	/* the last one is still running: this period is skipped */
+		return;
+	}
+	n->busy = true;
+	pthread_mutex_lock(&n->mu);
+	n->posted = true;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
+static int thread_start(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+
+	n->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (n->done_fd < 0)
+		return -errno;
+	n->done_id = loop_add(&c->loop, n->done_fd, LOOP_IN, on_pass_done, NULL);
+	if (n->done_id < 0)
+		return n->done_id;
+	pthread_mutex_init(&n->mu, NULL);
+	pthread_cond_init(&n->cv, NULL);
+	int rc = pthread_create(&n->thread, NULL, judge_thread, c);
+	if (rc) {
+		pthread_cond_destroy(&n->cv);
+		pthread_mutex_destroy(&n->mu);
+		return -rc;
+	}
+	n->thread_on = true;
+	return 0;
+}
+
+static void thread_stop(struct hr_ctx *c)
+{
+	struct hr_node *n = c->node;
+
+	if (n->thread_on) {
+		pthread_mutex_lock(&n->mu);
+		n->quit = true;
+		pthread_cond_signal(&n->cv);
+		pthread_mutex_unlock(&n->mu);
+		pthread_join(n->thread, NULL);	/* at most the pass in progress */
+		pthread_cond_destroy(&n->cv);
+		pthread_mutex_destroy(&n->mu);
+		n->thread_on = false;
+	}
+	loop_del(&c->loop, n->done_id);
+	n->done_id = -1;
+	if (n->done_fd >= 0)
+		close(n->done_fd);
+	n->done_fd = -1;
 }
 
 void judge_fini(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
 
+	thread_stop(c);
 	loop_del(&c->loop, n->judge_id);
 	n->judge_id = -1;
 	if (n->mem[0])
@@ -108,6 +243,7 @@ int node_init(struct hr_ctx *c)
 	if (!c->node)
 		return -ENOMEM;
 	c->node->kmsg_fd = c->node->kmsg_id = c->node->kmsg_tick_id = c->node->srv_id = -1;
+	c->node->done_fd = c->node->done_id = -1;
 	rc = judge_init(c);
 	if (rc) {
 		hr_log(c, 3, "cannot set up the judgement pass: %s", strerror(-rc));

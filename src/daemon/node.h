@@ -4,7 +4,8 @@
  *   judge_pass.c  every judge_interval_ms, the samplers and judges of
  *                 `check` (check/engine.h) over all five areas, into two
  *                 passes allocated before ready (the previous one gives
- *                 rates and "recent hits");
+ *                 rates and "recent hits"), on a SCHED_OTHER thread that
+ *                 hands each pass back to the loop through an eventfd;
  *   metrics.c     after each pass, the exposition (report/prom.h) rendered
  *                 once into a cache; GET /metrics (report/http_srv.h,
  *                 registered with the loop: non-blocking, bounded clients,
@@ -26,6 +27,7 @@
 #ifndef HR_DAEMON_NODE_H
 #define HR_DAEMON_NODE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,8 +53,16 @@ struct hr_node {
 	struct hr_finding *items;
 	int judge_id;
 	uint64_t due_ns, period_ns;
-	uint64_t passes;
-	double lag_s;		/* worst timer lateness since the last render */
+	uint64_t passes, skipped;
+	unsigned ok;		/* areas sampled by the pass just computed */
+	uint64_t pass_ns;
+	double lag_s;
+	/* the pass thread (judge_pass.c) */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool thread_on, posted, quit, busy;
+	int done_fd, done_id;		/* worst timer lateness since the last render */
 	/* metrics.c */
 	struct http_srv srv;
 	bool srv_on;
@@ -84,7 +94,8 @@ void node_fini(struct hr_ctx *c);
 
 /* judge_pass.c */
 int judge_init(struct hr_ctx *c);
-/* One pass now: sample, judge, then metrics_after_pass(). */
+/* One pass now, on the calling thread: sample, judge, then
+ * metrics_after_pass() (at init, and in tests). */
 void judge_pass_run(struct hr_ctx *c);
 void judge_fini(struct hr_ctx *c);
 

@@ -243,6 +243,15 @@ static void test_no_alloc_after_ready(void **state)
 	assert_int_equal(nd->incidents[HR_INC_OOM_KILL], 1);
 	assert_int_equal(nd->kmsg_user, sizeof(oom_lines) / sizeof(oom_lines[0]));
 	assert_non_null(strstr(nd->cache, "headroom_kernel_incidents_total{kind=\"oom_kill\"} 1"));
+	/* The timer's pass runs on the judgement thread and comes back
+	 * through its eventfd; the loop then renders it. */
+	assert_true(nd->thread_on);
+	uint64_t p0 = nd->passes;
+	assert_int_equal(loop_timer_arm(&c->loop, nd->judge_id, 0, nd->period_ns), 0);
+	for (int i = 0; i < 500 && nd->passes == p0; i++)
+		assert_int_equal(loop_once(&c->loop, 10), 0);
+	assert_true(nd->passes == p0 + 1);
+	assert_false(nd->busy);
 	nd->kmsg_fd = -1;
 	close(kp[0]);
 	close(kp[1]);
