@@ -15,7 +15,10 @@
 #      Prometheus shows headroom_kernel_incidents_total{kind="oom_kill"} grow;
 #   4. the same report written to /dev/kmsg by a process (facility LOG_USER,
 #      doc/kernel-facts.md /dev/kmsg) is not an incident: the agent's log
-#      still names $PFX-oom once.
+#      still names $PFX-oom once;
+#   5. with no configuration file at all (only --metrics-listen, so the port
+#      is free) the agent still judges every area and exports the families,
+#      incidents included.
 # Exit 0 pass, 77 skip (reason on the last line), else fail. Root only.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -133,4 +136,21 @@ sleep 4
 n=$(grep -c "kernel incident oom_kill: .*$PFX-oom" "$WORK/agent.log")
 [ "$n" = 1 ] || fail "the OOM in $PFX-oom was counted $n times (a process's /dev/kmsg write must not count)"
 promtool check metrics <"$WORK/headroom.prom" || fail "textfile not valid exposition (after the OOM)"
+# 5. no configuration file
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=
+if [ -e /etc/headroom/headroom.conf ]; then
+	echo "note: /etc/headroom/headroom.conf exists: the no-configuration run is left out"
+else
+	port2=$(free_port)
+	"$HR" run --cgroup-root "$M" --run-dir "$WORK/run2" --metrics-listen "127.0.0.1:$port2" >"$WORK/agent2.log" 2>&1 &
+	AGENT_PID=$!
+	wait_for "$WORK/agent2.log" "ready:" 10 || fail "no-config agent not ready: $(cat "$WORK/agent2.log")"
+	grep -q "not found: built-in defaults" "$WORK/agent2.log" || fail "the agent did not say it runs on defaults"
+	curl -s --max-time 5 -o "$WORK/body2" "http://127.0.0.1:$port2/metrics" || fail "no-config agent: no /metrics"
+	promtool check metrics <"$WORK/body2" || fail "no-config agent: promtool check metrics"
+	for a in memcg conntrack netswap zones net; do
+		grep -q "^headroom_area_sampled{area=\"$a\"} 1$" "$WORK/body2" || fail "no-config agent: area $a not sampled"
+	done
+	grep -q '^headroom_kernel_incidents_total{kind="oom_kill"} ' "$WORK/body2" || fail "no-config agent: no incidents family"
+fi
 echo "measured: limit hits $h1 -> $h2, reclaimed bytes $r1 -> $r2, oom_kill incidents $i0 -> $i1 (Prometheus over its HTTP API)"
