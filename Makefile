@@ -136,8 +136,14 @@ build/rel/tools/%: tests/tools/%.c build/rel/libheadroom.a
 	$(CC) $(BASE) $(BIN_DEP) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/rel/libheadroom.a $(LDLIBS)
 
 # A static ./headroom for the FROM scratch image (dist/kubernetes/Dockerfile).
-headroom-static: build/rel/cli/main.o build/rel/libheadroom.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -static -pthread -o $@ $^ $(LDLIBS)
+# Debian ships libnetfilter-conntrack shared only: the static build has no
+# ctnetlink breakdown (kernel/ct_dump.c with HR_NO_CTNETLINK, linked before
+# the archive so the archive's ct_dump.o is never pulled in).
+build/static/ct_dump.o: src/kernel/ct_dump.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) -DHR_NO_CTNETLINK -c -o $@ $<
+headroom-static: build/rel/cli/main.o build/static/ct_dump.o build/rel/libheadroom.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -pthread -o $@ $^ -linih -lm
 
 build/rel/bench/%: bench/%.c build/rel/libheadroom.a
 	@mkdir -p $(dir $@)

@@ -15,7 +15,8 @@
 static void usage(FILE *out)
 {
 	fputs("usage: headroom run [-c FILE] [--check-config] [--dry-run] [-v]\n"
-	      "                    [--cgroup-root DIR] [--run-dir DIR] [--root DIR]\n\n"
+	      "                    [--cgroup-root DIR] [--run-dir DIR] [--root DIR]\n"
+	      "                    [--metrics-listen ADDR:PORT|off]\n\n"
 	      "Reclaims page cache from memory cgroups before they reach their limit, so\n"
 	      "allocations in the cgroup (packet buffers in softirq among them) do not\n"
 	      "fail or stall. Without a configuration file it observes every limited\n"
@@ -26,6 +27,8 @@ static void usage(FILE *out)
 	      "      --cgroup-root DIR  only cgroups below DIR (overrides [agent] cgroup_root)\n"
 	      "      --run-dir DIR   journal and status file (default /run/headroom)\n"
 	      "      --root DIR      read the kernel below DIR instead of / (tests)\n"
+	      "      --metrics-listen ADDR:PORT  serve /metrics there ([ADDR]:PORT for IPv6;\n"
+	      "                      off: none; default [agent] metrics_listen, 127.0.0.1:19380)\n"
 	      "  -v, --verbose       log every reclaim round (priority 7)\n\n"
 	      "Signals: SIGTERM/SIGINT stop (restoring anything journaled), SIGHUP reloads.\n"
 	      "See headroom-run(8).\n", out);
@@ -74,11 +77,13 @@ int cmd_run(int argc, char **argv)
 		{ "cgroup-root", required_argument, NULL, 'g' },
 		{ "run-dir", required_argument, NULL, 'd' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "metrics-listen", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *path = HR_CONFIG_DEFAULT_PATH, *cgroot = NULL, *rundir = NULL, *root = "/";
+	const char *listen = NULL;
 	bool explicit_path = false, check = false;
 	struct hr_daemon_opts o = { 0 };
 	struct hr_config cfg;
@@ -93,6 +98,7 @@ int cmd_run(int argc, char **argv)
 		case 'g': cgroot = optarg; break;
 		case 'd': rundir = optarg; break;
 		case 'r': root = optarg; break;
+		case 'M': listen = optarg; break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: return cli_usage_hint("run");
@@ -128,12 +134,26 @@ int cmd_run(int argc, char **argv)
 		}
 		snprintf(cfg.run_dir, sizeof(cfg.run_dir), "%s", rundir);
 	}
+	if (listen) {
+		char a[64];
+		uint16_t port;
+		if (strlen(listen) >= sizeof(cfg.metrics_listen) ||
+		    config_parse_listen(listen, a, sizeof(a), &port)) {
+			cli_err("run", "--metrics-listen: need ADDR:PORT ([ADDR]:PORT for IPv6) or off, got '%s'",
+				listen);
+			return HR_EXIT_USAGE;
+		}
+		snprintf(cfg.metrics_listen, sizeof(cfg.metrics_listen), "%s", a[0] ? listen : "");
+	}
 	if (check) {
 		printf("%s: %s, %zu %s\n", path, defaults ? "absent, built-in defaults" : "ok", cfg.npolicy,
 		       cfg.npolicy == 1 ? "policy" : "policies");
 		printf("agent: cgroup_root=%s run_dir=%s max_cgroups=%u poll=%u..%u ms%s\n",
 		       cfg.cgroup_root[0] ? cfg.cgroup_root : "(auto)", cfg.run_dir, cfg.max_cgroups,
 		       cfg.poll_min_ms, cfg.poll_max_ms, cfg.dry_run ? " dry_run" : "");
+		printf("node: judge_interval=%u s metrics_listen=%s metrics_textfile=%s kmsg=%s\n",
+		       cfg.judge_interval_ms / 1000, cfg.metrics_listen[0] ? cfg.metrics_listen : "off",
+		       cfg.metrics_textfile[0] ? cfg.metrics_textfile : "off", cfg.kmsg ? "yes" : "no");
 		for (size_t i = 0; i < cfg.npolicy; i++) {
 			const struct hr_policy *p = &cfg.policy[i];
 			printf("policy %s: match=%s high=", p->name, p->match);

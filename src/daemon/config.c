@@ -22,6 +22,9 @@ void config_defaults(struct hr_config *c)
 	c->poll_max_ms = 1000;
 	c->mlock = true;
 	c->rt_priority = 1;
+	c->judge_interval_ms = HR_JUDGE_INTERVAL_MS_DEFAULT;
+	snprintf(c->metrics_listen, sizeof(c->metrics_listen), "%s", HR_METRICS_LISTEN_DEFAULT);
+	c->kmsg = true;
 	struct hr_policy *p = &c->policy[0];
 	snprintf(p->name, sizeof(p->name), "default");
 	snprintf(p->match, sizeof(p->match), "*");
@@ -406,6 +409,32 @@ static int agent_key(struct pstate *st, const char *name, const char *value)
 	} else if (!strcmp(name, "mlock")) {
 		if (parse_bool(value, &c->mlock))
 			return fail(st, "mlock: need yes or no, got '%s'", value);
+	} else if (!strcmp(name, "judge_interval")) {
+		uint32_t sec;
+		if (!strcmp(value, "off"))
+			c->judge_interval_ms = 0;
+		else if (parse_u32(value, 1, 3600, &sec))
+			return fail(st, "judge_interval: need seconds 1..3600 or off, got '%s'", value);
+		else
+			c->judge_interval_ms = sec * 1000;
+	} else if (!strcmp(name, "metrics_listen")) {
+		char a[64];
+		uint16_t port;
+		if (config_parse_listen(value, a, sizeof(a), &port))
+			return fail(st, "metrics_listen: need ADDR:PORT ([ADDR]:PORT for IPv6) or off, got '%s'",
+				    value);
+		snprintf(c->metrics_listen, sizeof(c->metrics_listen), "%s", a[0] ? value : "");
+	} else if (!strcmp(name, "metrics_textfile")) {
+		if (!strcmp(value, "off"))
+			c->metrics_textfile[0] = 0;
+		else if (value[0] != '/' || strlen(value) >= sizeof(c->metrics_textfile) - 8)
+			return fail(st, "metrics_textfile: need an absolute path shorter than %zu bytes or off",
+				    sizeof(c->metrics_textfile) - 8);
+		else
+			snprintf(c->metrics_textfile, sizeof(c->metrics_textfile), "%s", value);
+	} else if (!strcmp(name, "kmsg")) {
+		if (parse_bool(value, &c->kmsg))
+			return fail(st, "kmsg: need yes or no, got '%s'", value);
 	} else {
 		return fail(st, "unknown key '%s' in [agent]", name);
 	}
@@ -564,4 +593,37 @@ uint64_t mark_bytes(const struct hr_mark *m, uint64_t limit)
 	if (m->is_pct)
 		return limit / 100 * m->pct + limit % 100 * m->pct / 100;
 	return sat_sub(limit, m->headroom_bytes);
+}
+
+int config_parse_listen(const char *s, char *addr, size_t cap, uint16_t *port)
+{
+	const char *colon, *a = s;
+	size_t alen;
+
+	if (cap)
+		addr[0] = 0;
+	if (!s[0] || !strcmp(s, "off")) {
+		*port = 0;
+		return 0;
+	}
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+		if (!rb || rb[1] != ':')
+			return -EINVAL;
+		a = s + 1;
+		alen = (size_t)(rb - a);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || memchr(s, ':', (size_t)(colon - s)))
+			return -EINVAL;	/* IPv6 needs brackets */
+		alen = (size_t)(colon - s);
+	}
+	uint32_t p;
+	if (alen == 0 || alen >= cap || parse_u32(colon + 1, 0, 65535, &p))
+		return -EINVAL;
+	memcpy(addr, a, alen);
+	addr[alen] = 0;
+	*port = (uint16_t)p;
+	return 0;
 }

@@ -3,7 +3,8 @@
  * INI (libinih). Sections:
  *   [agent]            cgroup_root, run_dir, max_cgroups, poll_min_ms,
  *                      poll_max_ms, dry_run, mlock, reclaim_worker, journal_fsync,
- *                      rt_priority
+ *                      rt_priority, judge_interval, metrics_listen,
+ *                      metrics_textfile, kmsg
  *   [policy NAME]      match (fnmatch glob on the cgroup path, "/" = the
  *                      hierarchy root, e.g. "/app/web-[0-9]"), high, low ("90%" of
  *                      the limit, or "64M" = bytes of headroom below the
@@ -70,7 +71,14 @@ struct hr_config {
 	bool mlock;
 	bool reclaim_worker;	/* rounds on a SCHED_OTHER thread (daemon/worker.c); restart to change */
 	bool journal_fsync;
-	uint32_t rt_priority;		/* SCHED_FIFO priority, 0 = normal scheduling */		/* fdatasync journal records (see journal.h) */
+	uint32_t rt_priority;		/* SCHED_FIFO priority, 0 = normal scheduling */
+	/* The node agent (daemon/node.h): every area judged each
+	 * judge_interval_ms (0: off), exported on metrics_listen ("" = off)
+	 * and written to metrics_textfile ("" = off); /dev/kmsg read live. */
+	uint32_t judge_interval_ms;
+	char metrics_listen[64];	/* "ADDR:PORT", "[V6]:PORT" */
+	char metrics_textfile[HR_CFG_STR];
+	bool kmsg;
 	struct hr_policy policy[HR_POLICY_MAX];
 	size_t npolicy;
 };
@@ -120,5 +128,15 @@ uint64_t mark_bytes(const struct hr_mark *m, uint64_t limit);
 int config_parse_size(const char *s, uint64_t *out);
 
 const char *config_mode_name(enum hr_mode m);
+
+/* "127.0.0.1:19380", "[::1]:19380", "0.0.0.0:19380" -> numeric address
+ * (brackets removed) and port 0..65535 (0: any free one, logged). "off"
+ * and "" give addr "" (the
+ * endpoint disabled). 0 or -EINVAL. Pure: the address is checked by
+ * http_srv_init when it binds. */
+int config_parse_listen(const char *s, char *addr, size_t cap, uint16_t *port);
+
+#define HR_METRICS_LISTEN_DEFAULT "127.0.0.1:19380"
+#define HR_JUDGE_INTERVAL_MS_DEFAULT 10000
 
 #endif

@@ -33,6 +33,7 @@
  *   agent.c     decide and act for one cgroup; the poll timer
  *   events_v1.c, events_v2.c  the kernel's per-cgroup notifications
  *   status.c    the status file and STATUS= line
+ *   judge_pass.c, metrics.c, kmsg_watch.c  the node agent (node.h)
  *   daemon.c    lifecycle: init, ready, signals, tick, reload, fini
  */
 #ifndef HR_DAEMON_CTX_H
@@ -162,6 +163,8 @@ struct hr_daemon_opts {
 	const char *config_path;	/* for SIGHUP; NULL = defaults only */
 };
 
+struct hr_node;
+
 struct hr_stats {
 	uint64_t events_v1, events_v2, polls, squeezes, reclaimed_bytes, ebusy, eagain;
 	uint64_t would_reclaim, throttled, limit_hits_v2, cgroups_added, cgroups_removed;
@@ -204,6 +207,7 @@ struct hr_ctx {
 	socklen_t notify_len;
 	uint64_t watchdog_usec;
 	char notify_status[160];	/* last STATUS= sent */
+	struct hr_node *node;		/* the node agent (node.h): judge, metrics, kmsg */
 	bool log_journal;		/* stderr is the journal: "<N>" prefixes */
 	char status_path[HR_CFG_STR + 32];
 	char status_tmp[HR_CFG_STR + 40];

@@ -23,6 +23,7 @@
 #include "util/parse.h"
 #include "util/clock.h"
 #include "kernel/memcg_hier.h"
+#include "daemon/node.h"
 
 /* Where the cgroups are: cgroup_root from the config, else the memory
  * hierarchy of the mount table (kernel/memcg_hier.h, as `check` finds it). */
@@ -358,7 +359,7 @@ int daemon_init(struct hr_ctx *c, const struct hr_config *cfg, const struct hr_d
 		hr_log(c, 3, "cannot list %s/%s: %s", c->root.path, c->base, strerror(-rc));
 		return rc;
 	}
-	return 0;
+	return node_init(c);
 }
 
 /* Self-protection: the agent must keep working when the host, or its own
@@ -532,6 +533,7 @@ void daemon_fini(struct hr_ctx *c)
 		close(c->run_fd);
 		c->run_fd = -1;
 	}
+	node_fini(c);
 	loop_del(&c->loop, c->sig_id);
 	loop_del(&c->loop, c->ino_id);
 	loop_fini(&c->loop);	/* closes the timers */
