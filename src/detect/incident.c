@@ -121,6 +121,7 @@ static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,
 	o->ts_kind = ll->ts_kind;
 	o->first_ts = o->last_ts = ll->ts_usec;
 	o->wall_first = o->wall_last = ll->wall;
+	o->opened_line = x->st.lines_seen;
 	if (traced(k))
 		x->ntraced++;
 	return o;
@@ -806,6 +807,34 @@ static void hung_header(struct hr_explain *x, struct hr_logline *ll)
 	o->blocked_s = h.seconds;
 }
 
+/* A line no report continues with: the start of another one. */
+static bool starts_report(struct hr_span t)
+{
+	return starts(t, "WARNING: ") || starts(t, "BUG: ") || starts(t, "INFO: ") ||
+	       starts(t, "------------[ cut here ]") || starts(t, "---[ end trace") ||
+	       starts(t, "Kernel panic - not syncing");
+}
+
+/* Closes the open traced reports this line shows to be over (incident.h,
+ * EXPLAIN_GAP_USEC and EXPLAIN_LINE_BUDGET). */
+static void close_on_evidence(struct hr_explain *x, const struct hr_logline *ll)
+{
+	bool other = starts_report(ll->text);
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (!o->used || !traced(o->kind))
+			continue;
+		bool mine = same_source(o, ll) && (!ll->caller[0] || !o->caller[0] ||
+						    !strcmp(ll->caller, o->caller));
+		bool gap = ll->ts_kind != HR_TS_NONE && ll->ts_kind == o->ts_kind &&
+			   (ll->ts_usec - o->last_ts > EXPLAIN_GAP_USEC ||
+			    o->last_ts - ll->ts_usec > EXPLAIN_GAP_USEC);
+		if ((mine && other) || gap ||
+		    x->st.lines_seen - o->opened_line > EXPLAIN_LINE_BUDGET)
+			close_inc(x, o);
+	}
+}
+
 void explain_line(struct hr_explain *x, const char *line, size_t len)
 {
 	struct hr_logline ll;
@@ -850,6 +879,9 @@ void explain_line(struct hr_explain *x, const char *line, size_t len)
 			return;
 		}
 	}
+	if (!x->ntraced)
+		return;
+	close_on_evidence(x, &ll);
 	if (!x->ntraced)
 		return;
 	/* A line of an open report? Newest first, same caller/host only. */

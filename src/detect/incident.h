@@ -47,6 +47,18 @@ const char *incident_kind_name(enum hr_incident_kind k);
 #define EXPLAIN_FRAMES_MAX 48
 #define EXPLAIN_ZONES_MAX 16
 #define EXPLAIN_TASKS_TOP 3
+/* An open allocation-failure, OOM or hung-task report closes on the
+ * evidence a reader would use, so that an unfinished one (rate limit, lost
+ * records, a cut paste) does not keep every later line on the slow path:
+ *  - a line that starts another report ("WARNING:", "BUG:", "INFO:",
+ *    "------------[ cut here ]", "---[ end trace", "Kernel panic"; not
+ *    "Call Trace:", which interleaved CPUs' reports share);
+ *  - a gap in its timestamps: the kernel prints a report in one go, so
+ *    EXPLAIN_GAP_USEC between two lines (either way) ends it;
+ *  - EXPLAIN_LINE_BUDGET lines of input since it opened, whoever printed
+ *    them (an interleaved CPU's lines count too). */
+#define EXPLAIN_GAP_USEC (10 * 1000000LL)
+#define EXPLAIN_LINE_BUDGET 100000
 
 typedef void (*hr_emit_fn)(void *arg, const struct hr_finding *f);
 
@@ -82,6 +94,7 @@ struct ex_open {
 	int64_t first_ts, last_ts;
 	struct hr_wall wall_first, wall_last;	/* of its first/last line that had one */
 	unsigned foreign;	/* lines since the last line of this report */
+	uint64_t opened_line;	/* st.lines_seen when it opened (line budget) */
 	bool ended;		/* its end marker was seen; next foreign line closes */
 	/* kernel version seen inside the report */
 	unsigned kmajor, kminor;

@@ -904,6 +904,51 @@ static void test_idle(void **state)
 	free(c);
 }
 
+/* An unfinished report closes on evidence (incident.h): a gap in its
+ * timestamps, a line starting another report, the line budget; after that
+ * the fast path resumes (ntraced 0) even though later lines look like
+ * lines of a report (frames, CPU lines). */
+static void test_close_on_evidence(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *gap =
+		"[ 5.0] swapper/0: page allocation failure: order:4, mode:0x20\n"
+		"[ 5.0] Call Trace:\n"
+		"[ 6.0]  ? __warn+0x7d/0xc0\n";
+	explain_feed(x, gap, strlen(gap));
+	assert_int_equal(x->ntraced, 1);
+	const char *later = "[ 16.1]  ? __warn+0x7d/0xc0\n";	/* 10.1 s later */
+	explain_feed(x, later, strlen(later));
+	assert_int_equal(x->ntraced, 0);
+	assert_int_equal(c->n, 1);
+	assert_int_equal(c->f[0].nfacts > 0, 1);
+
+	const char *other =
+		"[ 20.0] INFO: task nfsd:99 blocked for more than 120 seconds.\n"
+		"[ 20.0] Call Trace:\n"
+		"[ 20.1] WARNING: CPU: 3 PID: 1 at net/core/dev.c:1 f+0x1/0x2\n";
+	explain_feed(x, other, strlen(other));
+	assert_int_equal(x->ntraced, 0);
+
+	/* No timestamps: only the line budget ends it. */
+	const char *hdr = "swapper/0: page allocation failure: order:4, mode:0x20\n";
+	explain_feed(x, hdr, strlen(hdr));
+	assert_int_equal(x->ntraced, 1);
+	const char *frame = " ? __warn+0x7d/0xc0\n";
+	for (unsigned i = 0; i < EXPLAIN_LINE_BUDGET && x->ntraced; i++)
+		explain_feed(x, frame, strlen(frame));
+	assert_int_equal(x->ntraced, 1);
+	explain_feed(x, frame, strlen(frame));
+	assert_int_equal(x->ntraced, 0);
+	explain_finish(x);
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -925,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_seen_times),
 		cmocka_unit_test(test_kernel_lines),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_close_on_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
