@@ -182,6 +182,14 @@ static bool has(struct hr_span t, const char *p)
 	return span_find(t, p) >= 0;
 }
 
+/* The text after `word`, found at t.p[at] (at 0: a prefix): no offsets
+ * counted by hand. */
+static struct hr_span after(struct hr_span t, long at, const char *word)
+{
+	size_t n = (size_t)at + strlen(word);
+	return n <= t.len ? (struct hr_span){ t.p + n, t.len - n } : (struct hr_span){ t.p + t.len, 0 };
+}
+
 static bool fn_is(struct hr_span f, const char *name)
 {
 	size_t n = strlen(name);
@@ -314,7 +322,7 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 		return true;
 	}
 	if (starts(t, "Workqueue: ")) {
-		copy_span(o->workqueue, sizeof(o->workqueue), span_trim((struct hr_span){ t.p + 11, t.len - 11 }));
+		copy_span(o->workqueue, sizeof(o->workqueue), span_trim(after(t, 0, "Workqueue: ")));
 		return true;
 	}
 	if (starts(t, "CPU: ") || starts(t, "Pid: ") || starts(t, "Tainted: ") ||
@@ -347,12 +355,13 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 		}
 		if (starts(t, "Task in ")) {
 			/* <=4.20: "Task in /a/b killed as a result of limit of /a" */
-			long k = span_find(t, " killed as a result of limit of ");
-			if (k > 8) {
+			static const char lim[] = " killed as a result of limit of ";
+			struct hr_span task = after(t, 0, "Task in ");
+			long k = span_find(task, lim);
+			if (k > 0) {
 				copy_span(o->task_memcg, sizeof(o->task_memcg),
-					  (struct hr_span){ t.p + 8, (size_t)k - 8 });
-				struct hr_span m = { t.p + k + 32, t.len - (size_t)k - 32 };
-				copy_span(o->memcg, sizeof(o->memcg), m);
+					  (struct hr_span){ task.p, (size_t)k });
+				copy_span(o->memcg, sizeof(o->memcg), after(task, k, lim));
 				o->memcg_scope = true;
 			}
 			return true;
@@ -425,7 +434,7 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 			return true;
 		}
 		if (starts(t, "cache: ") && o->kind == HR_INC_ALLOC_FAILURE) {
-			struct hr_span r = { t.p + 7, t.len - 7 };
+			struct hr_span r = after(t, 0, "cache: ");
 			size_t k = 0;
 			while (k < r.len && r.p[k] != ',')
 				k++;
@@ -675,7 +684,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 		long ns = span_find(t, "in netns ");
 		if (ns >= 0) {
 			size_t used;
-			struct hr_span r = { t.p + ns + 9, t.len - (size_t)ns - 9 };
+			struct hr_span r = after(t, ns, "in netns ");
 			if (!parse_i64(r.p, r.len, &netns, &used))
 				snprintf(key, sizeof(key), "%lld", (long long)netns);
 		}
@@ -706,10 +715,11 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	/* 4.4+: "TCP: request_sock_TCP: Possible SYN flooding on port 8080. Sending cookies.  Check SNMP counters."
 	 * 3.x: "TCP: TCP: Possible SYN flooding on port 4646. Dropping request.  Check SNMP counters."
 	 * 2.6: "possible SYN flooding on port 80. Sending cookies." */
-	long sf = span_find(t, "ossible SYN flooding on port ");
+	static const char syn[] = "ossible SYN flooding on port ";
+	long sf = span_find(t, syn);
 	if (sf >= 0) {
 		struct ex_open *o = burst(x, HR_INC_SYN_FLOOD, ll, "");
-		struct hr_span r = { t.p + sf + 29, t.len - (size_t)sf - 29 };
+		struct hr_span r = after(t, sf, syn);
 		size_t k = 0;
 		while (k < r.len && r.p[k] >= '0' && r.p[k] <= '9' && k < 8)
 			k++;
@@ -731,7 +741,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	/* fs/nfs/client.c, all versions: "nfs: server %s not responding, still trying",
 	 * "... not responding, timed out", "nfs: server %s OK". */
 	if (starts(t, "nfs: server ")) {
-		struct hr_span r = { t.p + 12, t.len - 12 };
+		struct hr_span r = after(t, 0, "nfs: server ");
 		size_t k = 0;
 		while (k < r.len && r.p[k] != ' ')
 			k++;

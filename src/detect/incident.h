@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "detect/finding.h"
-#include "detect/klog.h"
+#include "snapshot/klog.h"
 #include "snapshot/gfp.h"
 #include "snapshot/logline.h"
 #include "util/anchors.h"
