@@ -10,16 +10,6 @@
 #include <emmintrin.h>
 #endif
 
-static const char *const kind_names[HR_INC_NKINDS] = {
-	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
-	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
-};
-
-const char *incident_kind_name(enum hr_incident_kind k)
-{
-	return (unsigned)k < HR_INC_NKINDS ? kind_names[k] : "unknown";
-}
-
 /* Words at least one line of every recognised message contains. Lines
  * without any of them are skipped unread while no report is open. */
 static const char *const anchor_words[] = {
@@ -79,7 +69,11 @@ static void close_inc(struct hr_explain *x, struct ex_open *o)
 		return;
 	}
 	x->st.incidents[o->kind]++;
-	incident_build(x, o, &x->scratch);
+	struct ex_ctx ctx = {
+		.wall_fn = x->wall_fn, .wall_arg = x->wall_arg, .boot_usec = x->boot_usec,
+		.kmajor = x->kmajor, .kminor = x->kminor, .kernel = x->kernel,
+	};
+	incident_build(&ctx, o, &x->scratch);
 	if (x->emit)
 		x->emit(x->emit_arg, &x->scratch);
 }

@@ -1,10 +1,20 @@
 /* incident_build.c - a closed incident becomes a finding: typed facts, why,
- * and the fix with numbers. Pure; see incident.h. */
+ * and the fix with numbers. Pure; see incident_int.h. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/incident.h"
+#include "detect/incident_int.h"
+
+static const char *const kind_names[HR_INC_NKINDS] = {
+	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
+	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
+};
+
+const char *incident_kind_name(enum hr_incident_kind k)
+{
+	return (unsigned)k < HR_INC_NKINDS ? kind_names[k] : "unknown";
+}
 
 #define PAGE_BYTES 4096u	/* x86/arm64 default; the log does not say */
 
@@ -111,7 +121,7 @@ static void key_frames(struct hr_finding *f, const struct ex_open *o, unsigned m
 }
 
 /* Seconds since the epoch (UTC) of w, false if the log does not say. */
-static bool wall_utc(const struct hr_explain *x, const struct hr_wall *w, int64_t *t)
+static bool wall_utc(const struct ex_ctx *x, const struct hr_wall *w, int64_t *t)
 {
 	switch (w->kind) {
 	case HR_WALL_UTC:
@@ -129,7 +139,7 @@ static bool wall_utc(const struct hr_explain *x, const struct hr_wall *w, int64_
 
 /* first_seen / last_seen (ISO 8601 UTC, null when the log has no wall
  * clock) and what they rest on (time_basis, only when known). */
-static void seen_times(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void seen_times(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	static const char *const basis_of[] = {
 		[HR_WALL_UTC] = "log_utc_offset",
@@ -165,12 +175,12 @@ static void seen_times(const struct hr_explain *x, const struct ex_open *o, stru
 	fact_str(f, "time_basis", basis);
 }
 
-static void common(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f,
+static void common(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f,
 		   const char **kernel)
 {
 	f->kind[0] = '\0';
 	snprintf(f->kind, sizeof(f->kind), "%s", incident_kind_name(o->kind));
-	*kernel = o->kernel[0] ? o->kernel : (x->kernel[0] ? x->kernel : NULL);
+	*kernel = o->kernel[0] ? o->kernel : (x->kernel && x->kernel[0] ? x->kernel : NULL);
 	if (*kernel)
 		fact_str(f, "kernel", *kernel);
 	if (o->host[0])
@@ -183,7 +193,7 @@ static void common(const struct hr_explain *x, const struct ex_open *o, struct h
 	seen_times(x, o, f);
 }
 
-static void kernel_version(const struct hr_explain *x, const struct ex_open *o,
+static void kernel_version(const struct ex_ctx *x, const struct ex_open *o,
 			   unsigned *maj, unsigned *min)
 {
 	*maj = o->kernel[0] ? o->kmajor : x->kmajor;
@@ -191,7 +201,7 @@ static void kernel_version(const struct hr_explain *x, const struct ex_open *o,
 }
 
 /* GFP decoding with the layout and the reason it was chosen. */
-static enum hr_gfp_layout gfp_facts(const struct hr_explain *x, const struct ex_open *o,
+static enum hr_gfp_layout gfp_facts(const struct ex_ctx *x, const struct ex_open *o,
 				    struct hr_finding *f)
 {
 	unsigned maj, min;
@@ -290,7 +300,7 @@ static bool core_net_frame(const char *func)
 	return false;
 }
 
-static void build_alloc(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_alloc(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	enum path path = P_OTHER;
@@ -523,7 +533,7 @@ static const char *constraint_name(const struct ex_open *o)
 	return "unknown";
 }
 
-static void build_oom(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel, *cons = constraint_name(o);
 	char a[32], b[32];
@@ -648,7 +658,7 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 	}
 }
 
-static void build_burst(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_burst(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	common(x, o, f, &kernel);
@@ -763,7 +773,7 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 	}
 }
 
-static void build_hung(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_hung(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	f->severity = HR_SEV_CRIT;
@@ -789,7 +799,7 @@ static void build_hung(const struct hr_explain *x, const struct ex_open *o, stru
 		    "responding, iSCSI connection errors).", o->storage);
 }
 
-void incident_build(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+void incident_build(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	memset(f, 0, sizeof(*f));
 	switch (o->kind) {
