@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "detect/incident_int.h"
+#include "snapshot/kver.h"
 
 static const char *const kind_names[HR_INC_NKINDS] = {
 	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
@@ -533,9 +534,20 @@ static const char *constraint_name(const struct ex_open *o)
 	return "unknown";
 }
 
+static const char *regime_fact(enum hr_sock_regime r)
+{
+	static const char *const name[] = {
+		[HR_SOCK_UNKNOWN] = "unknown", [HR_SOCK_NOT_ACCOUNTED] = "not_accounted",
+		[HR_SOCK_DROP_OVERCHARGE] = "drop_then_overcharge", [HR_SOCK_DROP] = "drop",
+		[HR_SOCK_OVERCHARGE] = "overcharge",
+	};
+	return name[r];
+}
+
 static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel, *cons = constraint_name(o);
+	enum hr_sock_regime regime = HR_SOCK_UNKNOWN;
 	char a[32], b[32];
 
 	f->severity = HR_SEV_CRIT;
@@ -628,11 +640,26 @@ static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr
 		finding_explain(f, " On cgroup v1 socket buffers are not charged against this limit "
 				"(only against memory.kmem.tcp when that is set), but the cgroup's "
 				"tasks stalled in reclaim before the kill, and so did their network I/O.");
-	else if (!strcmp(cons, "memcg"))
-		finding_explain(f, " On cgroup v2 socket buffers are charged to the same cgroup: up to "
-				"5.15 a receive-path charge at the limit fails and the packet is "
-				"dropped (6.1+ overcharges instead), so near the limit this cgroup was "
-				"losing packets before the kill.");
+	else if (!strcmp(cons, "memcg")) {
+		/* doc/kernel-facts.md A.1: what the charge does depends on the
+		 * release, up to the stable sublevel. */
+		enum hr_sock_regime r = kernel ? kver_memcg_sock_regime(kernel, strlen(kernel))
+					       : HR_SOCK_UNKNOWN;
+		regime = r;
+		fact_str(f, "sock_charge_regime", regime_fact(r));
+		finding_explain(f, " On cgroup v2 socket buffers are charged to the same cgroup: on "
+				"this kernel (%s) a receive-path (softirq) charge at the limit %s, ",
+				kernel ? kernel : "release not in the log", kver_sock_regime_text(r));
+		if (r == HR_SOCK_DROP || r == HR_SOCK_DROP_OVERCHARGE)
+			finding_explain(f, "so near the limit this cgroup was losing packets before "
+					"the kill.");
+		else if (r == HR_SOCK_OVERCHARGE)
+			finding_explain(f, "so packets were not dropped at the limit, but its tasks "
+					"(network daemons among them) stalled in reclaim before the kill.");
+		else
+			finding_explain(f, "so near the limit this cgroup lost packets or its tasks "
+					"stalled in reclaim before the kill.");
+	}
 	else
 		finding_explain(f, " Before an OOM kill the free reserve is exhausted, so atomic "
 				"network allocations were failing too.");
@@ -645,6 +672,9 @@ static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr
 		else
 			finding_fix(f, "Raise the cgroup's memory limit above its peak or reduce the "
 				    "workload's memory.\n");
+		if (regime == HR_SOCK_DROP)
+			finding_fix(f, "On 5.15.0-5.15.76 upgrade to 5.15.77 or later: softirq socket "
+				    "charges there are forced past the limit instead of dropping.\n");
 		finding_fix(f, "On cgroup v2 set memory.high about 10%% below memory.max so reclaim "
 			    "throttles before the OOM killer; on v1 'headroom run' reclaims the cgroup's "
 			    "cache before it reaches the limit.");
