@@ -565,6 +565,16 @@ static bool oom_lines(struct hr_explain *x, struct hr_logline *ll)
 		touch(o, ll);
 		return true;
 	}
+	/* mm/oom_kill.c out_of_memory(), 4.6+: nothing could be chosen
+	 * (all unkillable or oom_score_adj -1000); a global OOM then panics
+	 * "System is deadlocked on memory". The report ends here. */
+	if (starts(t, "Out of memory and no killable processes")) {
+		struct ex_open *o = oom_target(x, ll);
+		o->no_killable = true;
+		touch(o, ll);
+		close_inc(x, o);
+		return true;
+	}
 	if (!klog_oom_kill_parse(t, &k)) {
 		struct ex_open *o = oom_target(x, ll);
 		if (k.scope == KLOG_OOM_MEMCG)

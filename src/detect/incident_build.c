@@ -587,6 +587,8 @@ static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr
 		snprintf(f->subject, sizeof(f->subject), "%s", o->comm[0] ? o->comm : "oom");
 	common(x, o, f, &kernel);
 	fact_str(f, "constraint", cons);
+	if (o->no_killable)
+		fact_bool(f, "no_killable_process", true);
 	if (o->comm[0])
 		fact_str(f, "invoker_comm", o->comm);
 	if (o->pid >= 0)
@@ -648,6 +650,11 @@ static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr
 		finding_explain(f, "The OOM killer ran (constraint %s)", cons);
 	if (o->comm[0])
 		finding_explain(f, " while %s was allocating (order %" PRId64 ")", o->comm, o->oom_order);
+	if (o->no_killable)
+		finding_explain(f, "; no process could be killed (every candidate unkillable or at "
+				"oom_score_adj -1000), so nothing was freed%s",
+				strcmp(cons, "memcg") ? " and the kernel panics (\"System is deadlocked "
+							 "on memory\")" : "");
 	if (o->victim_pid >= 0) {
 		finding_explain(f, "; the kernel killed %s (pid %" PRId64 ")", o->victim, o->victim_pid);
 		if (o->victim_rss) {

@@ -119,6 +119,7 @@ struct ex_open {
 	uint64_t total_vm_kb, anon_kb, file_kb, shmem_kb;
 	bool victim_rss;
 	uint64_t score;
+	bool no_killable;	/* "Out of memory and no killable processes..." */
 	/* hung task */
 	uint64_t blocked_s;
 	char storage[16];

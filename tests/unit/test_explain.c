@@ -529,6 +529,9 @@ static const struct expect {
 	{ "43-negative-nbd-disconnect-3.x.log", 0, "#n", "0" },
 	{ "44-negative-xen-balloon-BUG-3.0.log", 0, "#n", "0" },
 	{ "90-negative-boot-6.18-firecracker-vm.log", 0, "#n", "0" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "#n", "1" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "#kind", "oom_kill" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "no_killable_process", "true" },
 };
 
 static void check_expects(size_t block)
