@@ -952,6 +952,36 @@ static void test_close_on_evidence(void **state)
 	free(c);
 }
 
+/* 5.x memcg OOM rows pasted as a table, newest first: each row is a
+ * self-contained incident with its own victim (SYNTHETIC rows in the 5.x
+ * format of mm/oom_kill.c __oom_kill_process). */
+static void test_oom_table_rows(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text =
+		"[ 7001.1] Memory cgroup out of memory: Killed process 3100 (java) total-vm:9000000kB, anon-rss:800000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:2000kB oom_score_adj:900\n"
+		"[ 7000.9] Memory cgroup out of memory: Killed process 3000 (java) total-vm:9000000kB, anon-rss:700000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:2000kB oom_score_adj:900\n"
+		"[ 6999.2] Memory cgroup out of memory: Killed process 2900 (python3) total-vm:900000kB, anon-rss:300000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:200kB oom_score_adj:900\n";
+	explain_feed(x, text, strlen(text));
+	explain_finish(x);
+	assert_int_equal(c->n, 3);
+	static const char *const pid[] = { "3100", "3000", "2900" };
+	char buf[64];
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(c->f[i].kind, "oom_kill");
+		const struct hr_fact *fa = finding_fact(&c->f[i], "victim_pid");
+		assert_non_null(fa);
+		fact_format(fa, buf, sizeof(buf));
+		assert_string_equal(buf, pid[i]);
+	}
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -974,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_lines),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_close_on_evidence),
+		cmocka_unit_test(test_oom_table_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
