@@ -380,6 +380,20 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 		memcpy(out->caller, rec.caller, sizeof(out->caller));
 		i = (size_t)(rec.text.p - buf);
 	}
+	/* Paste markers glued to a line: mail/forum quoting ("> ", ">> ")
+	 * and a Markdown code fence ("```[  785.5] ..."). No kernel message
+	 * starts with either. */
+	if (i == 0) {
+		size_t k = 0;
+		for (int q = 0; q < 8 && k < len && buf[k] == '>'; q++) {
+			k++;
+			while (k < len && buf[k] == ' ')
+				k++;
+		}
+		if (len - k >= 3 && !memcmp(buf + k, "```", 3))
+			k += 3;
+		i = k;
+	}
 	/* Bounded: each pass strips one prefix; a line has at most a few. */
 	for (int pass = 0; pass < 6 && i < len; pass++) {
 		const char *s = buf + i;

@@ -45,6 +45,10 @@ static void test_logline(void **state)
 		{ "[", "[", "", "", HR_TS_NONE, 0, false },
 		/* A bracketed number too large for a time: dropped as an unusable stamp. */
 		{ "[18446744073709551616.0] x", "x", "", "", HR_TS_NONE, 0, false },
+		/* paste markers: quoting and a glued code fence */
+		{ "> [  785.581198] CPU: 3 PID: 1", "CPU: 3 PID: 1", "", "", HR_TS_MONO, 785581198, false },
+		{ ">> > [ 1.5] z", "z", "", "", HR_TS_MONO, 1500000, false },
+		{ "```[ 1.5] y", "y", "", "", HR_TS_MONO, 1500000, false },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct hr_logline ll;
