@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fixcheck.py - a fix block must be safe to paste into a root shell.
 
-  fixcheck.py goldens FILE.ok...    every fix block of check output (text
+  fixcheck.py goldens FILE.ok...    every fix block of check and explain output (text
                                     and JSON) parses with bash -n, and every
                                     line is a '#' comment, a command (first
                                     word a known command or builtin, an
@@ -16,8 +16,6 @@
                                     quoted name back as exactly that name
 
 Exit 0 when all pass; prints one line per failure and a summary line.
-explain output is not checked here: its fixes are written by the explain
-engine and are checked once that engine writes shell blocks too.
 """
 import json
 import os
@@ -115,7 +113,7 @@ def goldens(files):
     problems, blocks, docs = [], 0, []
     for path in files:
         cmd = path[:-3] + ".cmd"
-        if os.path.exists(cmd) and not open(cmd).read().startswith("check"):
+        if os.path.exists(cmd) and not open(cmd).read().startswith(("check", "explain")):
             continue
         # Metrics and NPD lines carry no fix blocks (promtool checks the former).
         if os.path.exists(cmd) and re.search(r"--(format=prometheus|npd|list-metrics)\b",
@@ -123,8 +121,13 @@ def goldens(files):
             continue
         text = open(path, encoding="utf-8", errors="surrogateescape").read()
         if text.lstrip().startswith("{"):
-            doc = json.loads(text)
-            if doc.get("command") != "check":
+            try:
+                doc = json.loads(text)
+            except json.JSONDecodeError:	# explain --json-lines: incidents, then a summary
+                lines = [json.loads(l) for l in text.splitlines() if l.strip()]
+                doc = {"command": "explain",
+                       "findings": [d["incident"] for d in lines if d.get("type") == "incident"]}
+            if doc.get("command") not in ("check", "explain"):
                 continue
             fixes = [(f"{f['id']} {f['subject']}", f["fix"]) for f in doc["findings"] if f["fix"]]
             docs.append((os.path.basename(path), {f["id"] for f in doc["findings"]},

@@ -1,10 +1,15 @@
 /* explain_gen.c - writes a SYNTHETIC kernel log for bench/explain.sh.
  *
- * usage: explain_gen OUT SIZE_MB FIXTURE.log...
+ * usage: explain_gen [-u] OUT SIZE_MB FIXTURE.log...
  * Noise lines are made up here from templates of common boot/runtime
- * messages (they are synthetic and imitate nothing in particular); every
- * ~1 MiB one of the given REAL fixture excerpts is copied in verbatim, with
- * its timestamps left as they are. The result is only a speed test input.
+ * messages (they are synthetic and imitate nothing in particular), among
+ * them a WARNING with its CPU/Hardware/Call Trace lines, which look like
+ * lines of an open report; every ~1 MiB one of the given REAL fixture
+ * excerpts is copied in verbatim, with its timestamps left as they are.
+ * With -u each excerpt is cut after its first half of lines (at least
+ * two): an unfinished report, as rate limits, lost records and cut
+ * pastes leave them, which the engine must close on the evidence.
+ * The result is only a speed test input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +30,27 @@ static const char *const noise[] = {
 	"nvme nvme0: 8/0/0 default/read/poll queues",
 	"Memory: 16318152K/16676436K available (14339K kernel code, 2400K rwdata, 5016K rodata)",
 	"OOM killer enabled.",
+	"WARNING: CPU: 3 PID: 1187 at net/core/dev.c:4572 __dev_queue_xmit+0x7d5/0x8e0",
+	"CPU: 3 PID: 1187 Comm: kworker/3:2 Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1",
+	"Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014",
+	"Call Trace:",
+	" <TASK>",
+	" ? __warn+0x7d/0xc0",
+	" ? report_bug+0xe2/0x150",
+	" dev_queue_xmit+0x12/0x20",
+	" ip_finish_output2+0x2a1/0x560",
+	" </TASK>",
+	"---[ end trace 0000000000000000 ]---",
+	"6147498 pages RAM",
 };
 
 int main(int argc, char **argv)
 {
+	int cut = argc > 1 && !strcmp(argv[1], "-u");
+	argc -= cut;
+	argv += cut;
 	if (argc < 4) {
-		fprintf(stderr, "usage: explain_gen OUT SIZE_MB FIXTURE.log...\n");
+		fprintf(stderr, "usage: explain_gen [-u] OUT SIZE_MB FIXTURE.log...\n");
 		return 2;
 	}
 	FILE *out = fopen(argv[1], "w");
@@ -51,6 +71,17 @@ int main(int argc, char **argv)
 		fix[i] = malloc(1 << 20);
 		fixlen[i] = fread(fix[i], 1, (1 << 20) - 1, f);
 		fclose(f);
+		if (cut) {	/* keep the first half of the lines, at least two */
+			size_t lines = 0, keep, k = 0;
+			for (size_t j = 0; j < fixlen[i]; j++)
+				lines += fix[i][j] == '\n';
+			keep = lines / 2 < 2 ? 2 : lines / 2;
+			for (size_t j = 0; j < fixlen[i]; j++)
+				if (fix[i][j] == '\n' && ++k == keep) {
+					fixlen[i] = j + 1;
+					break;
+				}
+		}
 	}
 	unsigned long long t = 1000000, seed = 42;
 	char line[512];
@@ -76,6 +107,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
-	printf("generated %lld bytes, %d real incident excerpts\n", written, incidents);
+	printf("generated %lld bytes, %d real incident excerpts%s\n", written, incidents,
+	       cut ? " (each cut: unfinished)" : "");
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "detect/incident.h"
 #include "kernel/kmsg.h"
+#include "report/explain_summary.h"
 #include "report/report.h"
 #include "util/clock.h"
 
@@ -148,57 +149,6 @@ static void emit(void *arg, const struct hr_finding *f)
 		report_text_finding(stdout, f, c->colour, true);
 		fputc('\n', stdout);
 	}
-}
-
-/* The summary keys of --json (after "findings") and of the --json-lines
- * summary line. */
-static void summary_json(struct jsonw *w, const struct out_ctx *c, const struct hr_explain *x,
-			 const struct hr_findings *notes, int rc)
-{
-	const struct hr_explain_stats *st = &x->st;
-
-	jw_key(w, "kernel_seen");
-	jw_str(w, x->kernel_seen[0] ? x->kernel_seen : NULL);
-	jw_key(w, "worst");
-	jw_str(w, severity_name(c->worst));
-	jw_key(w, "exit_code");
-	jw_i64(w, rc);
-	jw_key(w, "counts");
-	jw_obj_begin(w);
-	for (int s = HR_SEV_OK; s <= HR_SEV_CRIT; s++) {
-		jw_key(w, severity_name((enum hr_severity)s));
-		jw_u64(w, c->sev[s]);
-	}
-	jw_obj_end(w);
-	jw_key(w, "kinds");
-	jw_obj_begin(w);
-	for (int k = 0; k < HR_INC_NKINDS; k++) {
-		jw_key(w, incident_kind_name((enum hr_incident_kind)k));
-		jw_u64(w, st->incidents[k]);
-	}
-	jw_obj_end(w);
-	jw_key(w, "input");
-	jw_obj_begin(w);
-	const struct {
-		const char *key;
-		uint64_t v;
-	} in[] = {
-		{ "bytes", st->bytes },
-		{ "kernel_lines", st->kernel_lines },
-		{ "lines_truncated", st->lines_truncated },
-		{ "lost_records", st->lost_records },
-		{ "evicted_open_reports", st->evicted },
-		{ "hung_tasks_not_netstorage", st->hung_other },
-	};
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		jw_key(w, in[i].key);
-		jw_u64(w, in[i].v);
-	}
-	jw_obj_end(w);
-	jw_key(w, "not_read");
-	report_json_notes(w, notes);
-	jw_key(w, "dropped_findings");
-	jw_u64(w, 0);
 }
 
 static void kmsg_line(void *arg, const char *line, size_t len)
@@ -437,13 +387,9 @@ int cmd_explain(int argc, char **argv)
 	rc = report_exit_code(c.worst);
 	if (failed && rc == 0)
 		rc = HR_EXIT_FAIL;
-	const struct hr_explain_stats *st = &x->st;
-	uint64_t total = 0;
-	for (int k = 0; k < HR_INC_NKINDS; k++)
-		total += st->incidents[k];
 	if (c.json) {
 		jw_arr_end(&c.w);
-		summary_json(&c.w, &c, x, &notes, rc);
+		explain_summary_json(&c.w, x, c.sev, c.worst, &notes, rc);
 		jw_obj_end(&c.w);
 		jw_finish(&c.w);
 	} else if (c.json_lines) {
@@ -453,36 +399,11 @@ int cmd_explain(int argc, char **argv)
 		jw_str(&w, "explain");
 		jw_key(&w, "version");
 		jw_str(&w, HR_VERSION);
-		summary_json(&w, &c, x, &notes, rc);
+		explain_summary_json(&w, x, c.sev, c.worst, &notes, rc);
 		jw_obj_end(&w);
 		jw_finish(&w);
 	} else {
-		for (size_t i = 0; i < notes.notes.n; i++) {
-			const struct hr_note *n = &notes.notes.items[i];
-			if (n->err == ENODATA)
-				printf("note  %s: %s\n", n->path, n->what);
-			else
-				printf("note  %s: %s: %s\n", n->path, strerror(n->err), n->what);
-		}
-		if (st->lost_records)
-			printf("note  %" PRIu64 " kernel log records were overwritten before they could be read\n",
-			       st->lost_records);
-		if (st->lines_truncated)
-			printf("note  %" PRIu64 " lines longer than %d bytes were cut\n", st->lines_truncated,
-			       EXPLAIN_LINE_MAX);
-		if (st->evicted)
-			printf("note  %" PRIu64 " reports were closed early (more than %d open at once)\n",
-			       st->evicted, EXPLAIN_OPEN_MAX);
-		printf("explain: %" PRIu64 " incident%s", total, total == 1 ? "" : "s");
-		const char *sep = " (";
-		for (int k = 0; k < HR_INC_NKINDS; k++) {
-			if (!st->incidents[k])
-				continue;
-			printf("%s%" PRIu64 " %s", sep, st->incidents[k],
-			       incident_kind_name((enum hr_incident_kind)k));
-			sep = ", ";
-		}
-		printf("%s; %zu crit, %zu warn\n", total ? ")" : "", c.sev[HR_SEV_CRIT], c.sev[HR_SEV_WARN]);
+		explain_summary_text(stdout, x, c.sev, &notes);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_err("explain", "writing the report: %s", strerror(errno));

@@ -6,16 +6,9 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *const kind_names[HR_INC_NKINDS] = {
-	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
-	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
-};
-
-const char *incident_kind_name(enum hr_incident_kind k)
-{
-	return (unsigned)k < HR_INC_NKINDS ? kind_names[k] : "unknown";
-}
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Words at least one line of every recognised message contains. Lines
  * without any of them are skipped unread while no report is open. */
@@ -76,7 +69,11 @@ static void close_inc(struct hr_explain *x, struct ex_open *o)
 		return;
 	}
 	x->st.incidents[o->kind]++;
-	incident_build(x, o, &x->scratch);
+	struct ex_ctx ctx = {
+		.wall_fn = x->wall_fn, .wall_arg = x->wall_arg, .boot_usec = x->boot_usec,
+		.kmajor = x->kmajor, .kminor = x->kminor, .kernel = x->kernel,
+	};
+	incident_build(&ctx, o, &x->scratch);
 	if (x->emit)
 		x->emit(x->emit_arg, &x->scratch);
 }
@@ -121,6 +118,7 @@ static struct ex_open *open_inc(struct hr_explain *x, enum hr_incident_kind k,
 	o->ts_kind = ll->ts_kind;
 	o->first_ts = o->last_ts = ll->ts_usec;
 	o->wall_first = o->wall_last = ll->wall;
+	o->opened_line = x->st.lines_seen;
 	if (traced(k))
 		x->ntraced++;
 	return o;
@@ -176,6 +174,14 @@ static bool starts(struct hr_span t, const char *p)
 static bool has(struct hr_span t, const char *p)
 {
 	return span_find(t, p) >= 0;
+}
+
+/* The text after `word`, found at t.p[at] (at 0: a prefix): no offsets
+ * counted by hand. */
+static struct hr_span after(struct hr_span t, long at, const char *word)
+{
+	size_t n = (size_t)at + strlen(word);
+	return n <= t.len ? (struct hr_span){ t.p + n, t.len - n } : (struct hr_span){ t.p + t.len, 0 };
 }
 
 static bool fn_is(struct hr_span f, const char *name)
@@ -310,7 +316,7 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 		return true;
 	}
 	if (starts(t, "Workqueue: ")) {
-		copy_span(o->workqueue, sizeof(o->workqueue), span_trim((struct hr_span){ t.p + 11, t.len - 11 }));
+		copy_span(o->workqueue, sizeof(o->workqueue), span_trim(after(t, 0, "Workqueue: ")));
 		return true;
 	}
 	if (starts(t, "CPU: ") || starts(t, "Pid: ") || starts(t, "Tainted: ") ||
@@ -343,12 +349,13 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 		}
 		if (starts(t, "Task in ")) {
 			/* <=4.20: "Task in /a/b killed as a result of limit of /a" */
-			long k = span_find(t, " killed as a result of limit of ");
-			if (k > 8) {
+			static const char lim[] = " killed as a result of limit of ";
+			struct hr_span task = after(t, 0, "Task in ");
+			long k = span_find(task, lim);
+			if (k > 0) {
 				copy_span(o->task_memcg, sizeof(o->task_memcg),
-					  (struct hr_span){ t.p + 8, (size_t)k - 8 });
-				struct hr_span m = { t.p + k + 32, t.len - (size_t)k - 32 };
-				copy_span(o->memcg, sizeof(o->memcg), m);
+					  (struct hr_span){ task.p, (size_t)k });
+				copy_span(o->memcg, sizeof(o->memcg), after(task, k, lim));
 				o->memcg_scope = true;
 			}
 			return true;
@@ -421,7 +428,7 @@ static bool take_line(struct hr_explain *x, struct ex_open *o, const struct hr_l
 			return true;
 		}
 		if (starts(t, "cache: ") && o->kind == HR_INC_ALLOC_FAILURE) {
-			struct hr_span r = { t.p + 7, t.len - 7 };
+			struct hr_span r = after(t, 0, "cache: ");
 			size_t k = 0;
 			while (k < r.len && r.p[k] != ',')
 				k++;
@@ -558,6 +565,16 @@ static bool oom_lines(struct hr_explain *x, struct hr_logline *ll)
 		touch(o, ll);
 		return true;
 	}
+	/* mm/oom_kill.c out_of_memory(), 4.6+: nothing could be chosen
+	 * (all unkillable or oom_score_adj -1000); a global OOM then panics
+	 * "System is deadlocked on memory". The report ends here. */
+	if (starts(t, "Out of memory and no killable processes")) {
+		struct ex_open *o = oom_target(x, ll);
+		o->no_killable = true;
+		touch(o, ll);
+		close_inc(x, o);
+		return true;
+	}
 	if (!klog_oom_kill_parse(t, &k)) {
 		struct ex_open *o = oom_target(x, ll);
 		if (k.scope == KLOG_OOM_MEMCG)
@@ -671,7 +688,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 		long ns = span_find(t, "in netns ");
 		if (ns >= 0) {
 			size_t used;
-			struct hr_span r = { t.p + ns + 9, t.len - (size_t)ns - 9 };
+			struct hr_span r = after(t, ns, "in netns ");
 			if (!parse_i64(r.p, r.len, &netns, &used))
 				snprintf(key, sizeof(key), "%lld", (long long)netns);
 		}
@@ -702,10 +719,11 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	/* 4.4+: "TCP: request_sock_TCP: Possible SYN flooding on port 8080. Sending cookies.  Check SNMP counters."
 	 * 3.x: "TCP: TCP: Possible SYN flooding on port 4646. Dropping request.  Check SNMP counters."
 	 * 2.6: "possible SYN flooding on port 80. Sending cookies." */
-	long sf = span_find(t, "ossible SYN flooding on port ");
+	static const char syn[] = "ossible SYN flooding on port ";
+	long sf = span_find(t, syn);
 	if (sf >= 0) {
 		struct ex_open *o = burst(x, HR_INC_SYN_FLOOD, ll, "");
-		struct hr_span r = { t.p + sf + 29, t.len - (size_t)sf - 29 };
+		struct hr_span r = after(t, sf, syn);
 		size_t k = 0;
 		while (k < r.len && r.p[k] >= '0' && r.p[k] <= '9' && k < 8)
 			k++;
@@ -727,7 +745,7 @@ static bool net_lines(struct hr_explain *x, struct hr_logline *ll)
 	/* fs/nfs/client.c, all versions: "nfs: server %s not responding, still trying",
 	 * "... not responding, timed out", "nfs: server %s OK". */
 	if (starts(t, "nfs: server ")) {
-		struct hr_span r = { t.p + 12, t.len - 12 };
+		struct hr_span r = after(t, 0, "nfs: server ");
 		size_t k = 0;
 		while (k < r.len && r.p[k] != ' ')
 			k++;
@@ -806,6 +824,34 @@ static void hung_header(struct hr_explain *x, struct hr_logline *ll)
 	o->blocked_s = h.seconds;
 }
 
+/* A line no report continues with: the start of another one. */
+static bool starts_report(struct hr_span t)
+{
+	return starts(t, "WARNING: ") || starts(t, "BUG: ") || starts(t, "INFO: ") ||
+	       starts(t, "------------[ cut here ]") || starts(t, "---[ end trace") ||
+	       starts(t, "Kernel panic - not syncing");
+}
+
+/* Closes the open traced reports this line shows to be over (incident.h,
+ * EXPLAIN_GAP_USEC and EXPLAIN_LINE_BUDGET). */
+static void close_on_evidence(struct hr_explain *x, const struct hr_logline *ll)
+{
+	bool other = starts_report(ll->text);
+	for (unsigned i = 0; i < EXPLAIN_OPEN_MAX; i++) {
+		struct ex_open *o = &x->open[i];
+		if (!o->used || !traced(o->kind))
+			continue;
+		bool mine = same_source(o, ll) && (!ll->caller[0] || !o->caller[0] ||
+						    !strcmp(ll->caller, o->caller));
+		bool gap = ll->ts_kind != HR_TS_NONE && ll->ts_kind == o->ts_kind &&
+			   (ll->ts_usec - o->last_ts > EXPLAIN_GAP_USEC ||
+			    o->last_ts - ll->ts_usec > EXPLAIN_GAP_USEC);
+		if ((mine && other) || gap ||
+		    x->st.lines_seen - o->opened_line > EXPLAIN_LINE_BUDGET)
+			close_inc(x, o);
+	}
+}
+
 void explain_line(struct hr_explain *x, const char *line, size_t len)
 {
 	struct hr_logline ll;
@@ -850,6 +896,9 @@ void explain_line(struct hr_explain *x, const char *line, size_t len)
 			return;
 		}
 	}
+	if (!x->ntraced)
+		return;
+	close_on_evidence(x, &ll);
 	if (!x->ntraced)
 		return;
 	/* A line of an open report? Newest first, same caller/host only. */
@@ -915,17 +964,39 @@ static void carry_flush(struct hr_explain *x)
 
 /* Lines the prefilter skips unread are still classified, so that input
  * that is no kernel log at all can be told from a quiet one.
- * p[0..n) holds whole lines, each ending in '\n'. */
+ * p[0..n) holds whole lines, each ending in '\n'. Newlines are found 16
+ * bytes at a time (a bit mask per block, no call per line): this loop and
+ * the anchor scan are all the fast path does. */
+static inline void count_line(struct hr_explain *x, const char *p, size_t l)
+{
+	if (l > EXPLAIN_LINE_MAX)
+		l = EXPLAIN_LINE_MAX;
+	if (logline_has_stamp(p, l) || logline_is_kernel(p, l))
+		x->st.kernel_lines++;
+}
+
 static void count_skipped(struct hr_explain *x, const char *p, size_t n)
 {
-	size_t pos = 0;
-	while (pos < n) {
-		const char *nl = memchr(p + pos, '\n', n - pos);
-		size_t end = nl ? (size_t)(nl - p) : n;
-		size_t l = end - pos;
-		if (logline_is_kernel(p + pos, l > EXPLAIN_LINE_MAX ? EXPLAIN_LINE_MAX : l))
-			x->st.kernel_lines++;
-		pos = end + 1;
+	size_t start = 0, i = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; i + 16 <= n; i += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, nl));
+		while (m) {
+			size_t e = i + (size_t)__builtin_ctz(m);
+			m &= m - 1;
+			count_line(x, p + start, e - start);
+			start = e + 1;
+		}
+	}
+#endif
+	while (i < n) {
+		const char *q = memchr(p + i, '\n', n - i);
+		size_t e = q ? (size_t)(q - p) : n;
+		if (e >= start)
+			count_line(x, p + start, e - start);
+		start = i = e + 1;
 	}
 }
 

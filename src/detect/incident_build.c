@@ -1,12 +1,32 @@
 /* incident_build.c - a closed incident becomes a finding: typed facts, why,
- * and the fix with numbers. Pure; see incident.h. */
+ * and the fix with numbers. Pure; see incident_int.h. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/incident.h"
+#include "detect/incident_int.h"
+#include "snapshot/kver.h"
+
+static const char *const kind_names[HR_INC_NKINDS] = {
+	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
+	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
+};
+
+const char *incident_kind_name(enum hr_incident_kind k)
+{
+	return (unsigned)k < HR_INC_NKINDS ? kind_names[k] : "unknown";
+}
 
 #define PAGE_BYTES 4096u	/* x86/arm64 default; the log does not say */
+
+/* Doubles a sysctl now and persists the new value (a fix for values the
+ * log does not give): two command lines, paste-safe, keys are constants. */
+static void fix_sysctl_double(struct hr_finding *f, const char *key)
+{
+	finding_fix_cmd(f, "sysctl -w %s=$(( $(sysctl -n %s) * 2 ))", key, key);
+	finding_fix_cmd(f, "printf '%%s\\n' \"%s = $(sysctl -n %s)\" | tee /etc/sysctl.d/60-headroom-%s.conf",
+			key, key, key);
+}
 
 static bool pre(const char *s, const char *p)
 {
@@ -111,7 +131,7 @@ static void key_frames(struct hr_finding *f, const struct ex_open *o, unsigned m
 }
 
 /* Seconds since the epoch (UTC) of w, false if the log does not say. */
-static bool wall_utc(const struct hr_explain *x, const struct hr_wall *w, int64_t *t)
+static bool wall_utc(const struct ex_ctx *x, const struct hr_wall *w, int64_t *t)
 {
 	switch (w->kind) {
 	case HR_WALL_UTC:
@@ -129,7 +149,7 @@ static bool wall_utc(const struct hr_explain *x, const struct hr_wall *w, int64_
 
 /* first_seen / last_seen (ISO 8601 UTC, null when the log has no wall
  * clock) and what they rest on (time_basis, only when known). */
-static void seen_times(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void seen_times(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	static const char *const basis_of[] = {
 		[HR_WALL_UTC] = "log_utc_offset",
@@ -165,12 +185,12 @@ static void seen_times(const struct hr_explain *x, const struct ex_open *o, stru
 	fact_str(f, "time_basis", basis);
 }
 
-static void common(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f,
+static void common(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f,
 		   const char **kernel)
 {
 	f->kind[0] = '\0';
 	snprintf(f->kind, sizeof(f->kind), "%s", incident_kind_name(o->kind));
-	*kernel = o->kernel[0] ? o->kernel : (x->kernel[0] ? x->kernel : NULL);
+	*kernel = o->kernel[0] ? o->kernel : (x->kernel && x->kernel[0] ? x->kernel : NULL);
 	if (*kernel)
 		fact_str(f, "kernel", *kernel);
 	if (o->host[0])
@@ -183,7 +203,7 @@ static void common(const struct hr_explain *x, const struct ex_open *o, struct h
 	seen_times(x, o, f);
 }
 
-static void kernel_version(const struct hr_explain *x, const struct ex_open *o,
+static void kernel_version(const struct ex_ctx *x, const struct ex_open *o,
 			   unsigned *maj, unsigned *min)
 {
 	*maj = o->kernel[0] ? o->kmajor : x->kmajor;
@@ -191,7 +211,7 @@ static void kernel_version(const struct hr_explain *x, const struct ex_open *o,
 }
 
 /* GFP decoding with the layout and the reason it was chosen. */
-static enum hr_gfp_layout gfp_facts(const struct hr_explain *x, const struct ex_open *o,
+static enum hr_gfp_layout gfp_facts(const struct ex_ctx *x, const struct ex_open *o,
 				    struct hr_finding *f)
 {
 	unsigned maj, min;
@@ -290,7 +310,7 @@ static bool core_net_frame(const char *func)
 	return false;
 }
 
-static void build_alloc(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_alloc(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	enum path path = P_OTHER;
@@ -466,46 +486,65 @@ static void build_alloc(const struct hr_explain *x, const struct ex_open *o, str
 	unsigned maj, min;
 	kernel_version(x, o, &maj, &min);
 	if (o->stall) {
-		finding_fix(f, "The allocation may sleep, so it did not fail, but it spent %" PRIu64
-			    " ms in direct reclaim/compaction. Let kswapd work ahead: raise "
-			    "vm.watermark_scale_factor (4.6+, e.g. 200) or vm.min_free_kbytes, and watch "
-			    "/proc/pressure/memory.\n", o->stall_ms);
+		finding_fix_comment(f, "the allocation may sleep, so it did not fail, but it spent %" PRIu64
+				    " ms in direct reclaim/compaction: let kswapd work ahead (4.6+)",
+				    o->stall_ms);
+		finding_fix_sysctl(f, "vm.watermark_scale_factor", "200");
+		finding_fix_cmd(f, "cat /proc/pressure/memory");
 		if (o->order >= 9)
-			finding_fix(f, "Order %" PRIu64 " is a huge page: echo defer+madvise > "
-				    "/sys/kernel/mm/transparent_hugepage/defrag keeps THP collapse out of "
-				    "direct compaction.\n", o->order);
+		{
+			finding_fix_comment(f, "order %" PRIu64 " is a huge page: keep THP collapse out of "
+					    "direct compaction", o->order);
+			finding_fix_cmd(f, "echo defer+madvise | tee /sys/kernel/mm/transparent_hugepage/defrag");
+		}
 	} else if (!strcmp(verdict, "fragmentation")) {
-		finding_fix(f, "echo 1 > /proc/sys/vm/compact_memory   # now: rebuild order-%" PRIu64
-			    " blocks\n", o->order);
+		finding_fix_comment(f, "now: rebuild order-%" PRIu64 " blocks", o->order);
+		finding_fix_cmd(f, "echo 1 | tee /proc/sys/vm/compact_memory");
 		if (!maj || maj > 5 || (maj == 5 && min >= 9))
-			finding_fix(f, "sysctl -w vm.compaction_proactiveness=40   # 5.9+, default 20\n");
+		{
+			finding_fix_comment(f, "5.9+, default 20: compact in the background");
+			finding_fix_sysctl(f, "vm.compaction_proactiveness", "40");
+		}
 		if (want)
-			finding_fix(f, "sysctl -w vm.min_free_kbytes=%" PRIu64
-				    "   # about twice the current sum of zone min watermarks (%" PRIu64
-				    " kB); a larger reserve keeps high orders free\n", want, sum_min);
+		{
+			finding_fix_comment(f, "about twice the current sum of zone min watermarks (%" PRIu64
+					    " kB): a larger reserve keeps high orders free", sum_min);
+			finding_fix_sysctl(f, "vm.min_free_kbytes", "%" PRIu64, want);
+		}
 		if (network && o->order > 0)
-			finding_fix(f, "Avoid order-%" PRIu64 " allocations on this path: an MTU of 1500 "
-				    "instead of jumbo frames, or scatter-gather on (ethtool -K DEV sg on) so "
-				    "the driver uses order-0 pages.\n", o->order);
+		{
+			finding_fix_comment(f, "avoid order-%" PRIu64 " allocations on this path: an MTU of "
+					    "1500 instead of jumbo frames, or scatter-gather on so the "
+					    "driver uses order-0 pages (DEV: the interface):", o->order);
+			finding_fix_comment(f, "  ethtool -K DEV sg on");
+		}
 	} else if (!strcmp(verdict, "exhaustion") || !strcmp(verdict, "transient")) {
 		if (want)
-			finding_fix(f, "sysctl -w vm.min_free_kbytes=%" PRIu64
-				    "   # twice the current sum of zone min watermarks (%" PRIu64
-				    " kB): more reserve for allocations that cannot sleep\n", want, sum_min);
+		{
+			finding_fix_comment(f, "twice the current sum of zone min watermarks (%" PRIu64
+					    " kB): more reserve for allocations that cannot sleep", sum_min);
+			finding_fix_sysctl(f, "vm.min_free_kbytes", "%" PRIu64, want);
+		}
 		else
-			finding_fix(f, "Raise vm.min_free_kbytes (double the current value) so allocations "
-				    "that cannot sleep have more reserve.\n");
+		{
+			finding_fix_comment(f, "double vm.min_free_kbytes: more reserve for allocations "
+					    "that cannot sleep");
+			fix_sysctl_double(f, "vm.min_free_kbytes");
+		}
 		if (!maj || maj > 4 || (maj == 4 && min >= 6))
-			finding_fix(f, "sysctl -w vm.watermark_scale_factor=200   # 4.6+, default 10: "
-				    "kswapd starts reclaiming earlier\n");
+		{
+			finding_fix_comment(f, "4.6+, default 10: kswapd starts reclaiming earlier");
+			finding_fix_sysctl(f, "vm.watermark_scale_factor", "200");
+		}
 	} else {
-		finding_fix(f, "Capture the whole report (with the Mem-Info dump) to tell exhaustion "
-			    "from fragmentation; meanwhile raise vm.min_free_kbytes (double it).\n");
+		finding_fix_comment(f, "capture the whole report (with the Mem-Info dump) to tell "
+				    "exhaustion from fragmentation; meanwhile double vm.min_free_kbytes");
+		fix_sysctl_double(f, "vm.min_free_kbytes");
 	}
 	if (maj && (maj < 4 || (maj == 4 && min < 4)))
-		finding_fix(f, "Kernel %u.%u predates the high-order atomic reserve (4.4) and watermark "
-			    "boosting (5.0); a current kernel avoids most of these failures.\n", maj, min);
-	finding_fix(f, "Persist sysctls in /etc/sysctl.d/90-headroom.conf.");
+		finding_fix_comment(f, "kernel %u.%u predates the high-order atomic reserve (4.4) and "
+				    "watermark boosting (5.0): a current kernel avoids most of these "
+				    "failures", maj, min);
 }
 
 static const char *constraint_name(const struct ex_open *o)
@@ -523,9 +562,20 @@ static const char *constraint_name(const struct ex_open *o)
 	return "unknown";
 }
 
-static void build_oom(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static const char *regime_fact(enum hr_sock_regime r)
+{
+	static const char *const name[] = {
+		[HR_SOCK_UNKNOWN] = "unknown", [HR_SOCK_NOT_ACCOUNTED] = "not_accounted",
+		[HR_SOCK_DROP_OVERCHARGE] = "drop_then_overcharge", [HR_SOCK_DROP] = "drop",
+		[HR_SOCK_OVERCHARGE] = "overcharge",
+	};
+	return name[r];
+}
+
+static void build_oom(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel, *cons = constraint_name(o);
+	enum hr_sock_regime regime = HR_SOCK_UNKNOWN;
 	char a[32], b[32];
 
 	f->severity = HR_SEV_CRIT;
@@ -537,6 +587,8 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		snprintf(f->subject, sizeof(f->subject), "%s", o->comm[0] ? o->comm : "oom");
 	common(x, o, f, &kernel);
 	fact_str(f, "constraint", cons);
+	if (o->no_killable)
+		fact_bool(f, "no_killable_process", true);
 	if (o->comm[0])
 		fact_str(f, "invoker_comm", o->comm);
 	if (o->pid >= 0)
@@ -598,6 +650,11 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		finding_explain(f, "The OOM killer ran (constraint %s)", cons);
 	if (o->comm[0])
 		finding_explain(f, " while %s was allocating (order %" PRId64 ")", o->comm, o->oom_order);
+	if (o->no_killable)
+		finding_explain(f, "; no process could be killed (every candidate unkillable or at "
+				"oom_score_adj -1000), so nothing was freed%s",
+				strcmp(cons, "memcg") ? " and the kernel panics (\"System is deadlocked "
+							 "on memory\")" : "");
 	if (o->victim_pid >= 0) {
 		finding_explain(f, "; the kernel killed %s (pid %" PRId64 ")", o->victim, o->victim_pid);
 		if (o->victim_rss) {
@@ -618,37 +675,59 @@ static void build_oom(const struct hr_explain *x, const struct ex_open *o, struc
 		finding_explain(f, " On cgroup v1 socket buffers are not charged against this limit "
 				"(only against memory.kmem.tcp when that is set), but the cgroup's "
 				"tasks stalled in reclaim before the kill, and so did their network I/O.");
-	else if (!strcmp(cons, "memcg"))
-		finding_explain(f, " On cgroup v2 socket buffers are charged to the same cgroup: up to "
-				"5.15 a receive-path charge at the limit fails and the packet is "
-				"dropped (6.1+ overcharges instead), so near the limit this cgroup was "
-				"losing packets before the kill.");
+	else if (!strcmp(cons, "memcg")) {
+		/* doc/kernel-facts.md A.1: what the charge does depends on the
+		 * release, up to the stable sublevel. */
+		enum hr_sock_regime r = kernel ? kver_memcg_sock_regime(kernel, strlen(kernel))
+					       : HR_SOCK_UNKNOWN;
+		regime = r;
+		fact_str(f, "sock_charge_regime", regime_fact(r));
+		finding_explain(f, " On cgroup v2 socket buffers are charged to the same cgroup: on "
+				"this kernel (%s) a receive-path (softirq) charge at the limit %s, ",
+				kernel ? kernel : "release not in the log", kver_sock_regime_text(r));
+		if (r == HR_SOCK_DROP || r == HR_SOCK_DROP_OVERCHARGE)
+			finding_explain(f, "so near the limit this cgroup was losing packets before "
+					"the kill.");
+		else if (r == HR_SOCK_OVERCHARGE)
+			finding_explain(f, "so packets were not dropped at the limit, but its tasks "
+					"(network daemons among them) stalled in reclaim before the kill.");
+		else
+			finding_explain(f, "so near the limit this cgroup lost packets or its tasks "
+					"stalled in reclaim before the kill.");
+	}
 	else
 		finding_explain(f, " Before an OOM kill the free reserve is exhausted, so atomic "
 				"network allocations were failing too.");
 
 	if (!strcmp(cons, "memcg")) {
 		if (o->limit_kb != HR_UNSET && o->limit_kb)
-			finding_fix(f, "Raise the limit of %s above its peak, e.g. to %" PRIu64
-				    " bytes (+25%%), or reduce the workload's memory.\n",
-				    o->memcg[0] ? o->memcg : "the cgroup", sat_mul(o->limit_kb, 1280));
+			finding_fix_comment(f, "raise the limit of %s above its peak, e.g. to %" PRIu64
+					    " bytes (+25%%), or reduce the workload's memory",
+					    o->memcg[0] ? o->memcg : "the cgroup", sat_mul(o->limit_kb, 1280));
 		else
-			finding_fix(f, "Raise the cgroup's memory limit above its peak or reduce the "
-				    "workload's memory.\n");
-		finding_fix(f, "On cgroup v2 set memory.high about 10%% below memory.max so reclaim "
-			    "throttles before the OOM killer; on v1 'headroom run' reclaims the cgroup's "
-			    "cache before it reaches the limit.");
+			finding_fix_comment(f, "raise the cgroup's memory limit above its peak or reduce "
+					    "the workload's memory");
+		if (regime == HR_SOCK_DROP)
+			finding_fix_comment(f, "on 5.15.0-5.15.76 upgrade to 5.15.77 or later: softirq "
+					    "socket charges there are forced past the limit instead of "
+					    "dropping the packet");
+		finding_fix_comment(f, "on cgroup v2 set memory.high about 10%% below memory.max so "
+				    "reclaim throttles before the OOM killer; on v1 the headroom agent "
+				    "reclaims the cgroup's cache before it reaches the limit:");
+		finding_fix_comment(f, "  systemctl enable --now headroom");
 	} else {
-		finding_fix(f, "Add memory or swap, or reduce the largest consumers");
 		if (top)
-			finding_fix(f, " (largest: %s, %" PRIu64 " bytes)", o->top[0].comm,
-				    sat_mul(o->top[0].rss_pages, PAGE_BYTES));
-		finding_fix(f, ".\nProtect the network path's daemons with oom_score_adj=-1000 and put "
-			    "batch work in a memory cgroup with a limit.");
+			finding_fix_comment(f, "add memory or swap, or reduce the largest consumers "
+					    "(largest: %s, %" PRIu64 " bytes)", o->top[0].comm,
+					    sat_mul(o->top[0].rss_pages, PAGE_BYTES));
+		else
+			finding_fix_comment(f, "add memory or swap, or reduce the largest consumers");
+		finding_fix_comment(f, "protect the network path's daemons with oom_score_adj=-1000 "
+				    "and put batch work in a memory cgroup with a limit");
 	}
 }
 
-static void build_burst(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_burst(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	common(x, o, f, &kernel);
@@ -683,17 +762,20 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 			finding_explain(f, " within %.3g s", dur);
 		finding_explain(f, "; the real number is higher, the log is rate limited (5 s, burst 10). "
 				"The limit is global but counted per network namespace.");
-		if (!strcmp(o->form, "ip_conntrack:"))
-			finding_fix(f, "sysctl -w net.ipv4.netfilter.ip_conntrack_max=<2 x current>\n");
-		else
-			finding_fix(f, "sysctl -w net.netfilter.nf_conntrack_max=<2 x current>   # "
-				    "'headroom check' shows the count and max\n"
-				    "echo <max/4> > /sys/module/nf_conntrack/parameters/hashsize   # keep "
-				    "chains short\n");
-		finding_fix(f, "sysctl -w net.netfilter.nf_conntrack_tcp_timeout_established=86400   "
-			    "# default 432000 (5 days)\n"
-			    "Exempt high-volume flows that need no NAT/state: iptables -t raw -A PREROUTING "
-			    "... -j CT --notrack");
+		finding_fix_comment(f, "double the table ('headroom check' shows the count and max)");
+		if (!strcmp(o->form, "ip_conntrack:")) {
+			fix_sysctl_double(f, "net.ipv4.netfilter.ip_conntrack_max");
+		} else {
+			fix_sysctl_double(f, "net.netfilter.nf_conntrack_max");
+			finding_fix_comment(f, "keep chains short: buckets = max / 4");
+			finding_fix_cmd(f, "echo $(( $(sysctl -n net.netfilter.nf_conntrack_max) / 4 )) | "
+					"tee /sys/module/nf_conntrack/parameters/hashsize");
+		}
+		finding_fix_comment(f, "default 432000 (5 days)");
+		finding_fix_sysctl(f, "net.netfilter.nf_conntrack_tcp_timeout_established", "86400");
+		finding_fix_comment(f, "exempt high-volume flows that need no NAT/state (fill in the "
+				    "match):");
+		finding_fix_comment(f, "  iptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack");
 		break;
 	}
 	case HR_INC_SOCKET_MEMORY:
@@ -712,13 +794,17 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 				"reset or killed connections instead of queueing them. %" PRIu64
 				" lines were logged (+%" PRIu64 " suppressed).",
 				(o->subkind & 4) ? " or too many orphaned sockets" : "", o->lines, o->suppressed);
-		finding_fix(f, "Compare 'grep TCP /proc/net/sockstat' (mem, in pages) with "
-			    "/proc/sys/net/ipv4/tcp_mem; raise tcp_mem (all three values, pages) e.g. to "
-			    "twice the current values if RAM allows.\n"
-			    "Find sockets with large unread queues: ss -tmn | sort -k2 -n | tail.");
-		if (o->subkind & 4)
-			finding_fix(f, "\nOrphans: sysctl -w net.ipv4.tcp_max_orphans=<2 x current> and "
-				    "net.ipv4.tcp_fin_timeout=30.");
+		finding_fix_comment(f, "compare TCP mem (pages) with tcp_mem; raise all three values, "
+				    "e.g. to twice the current ones if RAM allows");
+		finding_fix_cmd(f, "grep TCP /proc/net/sockstat");
+		finding_fix_cmd(f, "cat /proc/sys/net/ipv4/tcp_mem");
+		finding_fix_comment(f, "sockets with large unread queues:");
+		finding_fix_cmd(f, "ss -tmn");
+		if (o->subkind & 4) {
+			finding_fix_comment(f, "orphans:");
+			fix_sysctl_double(f, "net.ipv4.tcp_max_orphans");
+			finding_fix_sysctl(f, "net.ipv4.tcp_fin_timeout", "30");
+		}
 		break;
 	case HR_INC_SYN_FLOOD:
 		f->severity = o->dropping ? HR_SEV_CRIT : HR_SEV_WARN;
@@ -732,12 +818,14 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 				o->dropping ? "SYN cookies were off, so connection attempts were dropped."
 					    : "The kernel answered with SYN cookies: connections still work, "
 					      "but without TCP options such as window scaling.");
-		finding_fix(f, "sysctl -w net.ipv4.tcp_max_syn_backlog=8192 net.core.somaxconn=4096 and "
-			    "a larger listen() backlog in the service\n");
+		finding_fix_comment(f, "larger SYN and accept queues (and a larger listen() backlog in "
+				    "the service)");
+		finding_fix_sysctl(f, "net.ipv4.tcp_max_syn_backlog", "8192");
+		finding_fix_sysctl(f, "net.core.somaxconn", "4096");
 		if (o->dropping)
-			finding_fix(f, "sysctl -w net.ipv4.tcp_syncookies=1\n");
-		finding_fix(f, "Watch nstat -az TcpExtListenOverflows TcpExtListenDrops; if it is an "
-			    "attack, rate-limit SYNs upstream.");
+			finding_fix_sysctl(f, "net.ipv4.tcp_syncookies", "1");
+		finding_fix_comment(f, "watch the overflows; if it is an attack, rate-limit SYNs upstream");
+		finding_fix_cmd(f, "nstat -az TcpExtListenOverflows TcpExtListenDrops");
 		break;
 	case HR_INC_NFS_NOT_RESPONDING:
 		f->severity = o->recovered && !o->dropping ? HR_SEV_WARN : HR_SEV_CRIT;
@@ -753,17 +841,20 @@ static void build_burst(const struct hr_explain *x, const struct ex_open *o, str
 				"dirty NFS pages cannot be freed until the server answers, and the replies "
 				"need memory to be received.", o->key, o->lines, o->lines == 1 ? "" : "s",
 				o->recovered ? " and later recovered" : " and did not recover in this log");
-		finding_fix(f, "Check the path to the server (ping, nstat, drops on the NIC) and the "
-			    "server itself.\nBound dirty data so writeback never needs a large burst: "
-			    "sysctl -w vm.dirty_background_bytes=67108864 vm.dirty_bytes=268435456\n"
-			    "Keep memory in reserve for the network: raise vm.min_free_kbytes.");
+		finding_fix_comment(f, "check the path to the server (ping, nstat, drops on the NIC) "
+				    "and the server itself");
+		finding_fix_comment(f, "bound dirty data so writeback never needs a large burst");
+		finding_fix_sysctl(f, "vm.dirty_background_bytes", "67108864");
+		finding_fix_sysctl(f, "vm.dirty_bytes", "268435456");
+		finding_fix_comment(f, "keep memory in reserve for the network");
+		fix_sysctl_double(f, "vm.min_free_kbytes");
 		break;
 	default:
 		break;
 	}
 }
 
-static void build_hung(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+static void build_hung(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
 	f->severity = HR_SEV_CRIT;
@@ -780,16 +871,19 @@ static void build_hung(const struct hr_explain *x, const struct ex_open *o, stru
 			"network-storage deadlock: the pages that would free memory are dirty and can "
 			"only be written over the network, and sending them and receiving the "
 			"acknowledgement needs memory too.", o->comm, o->pid, o->blocked_s, o->storage);
-	finding_fix(f, "Bound dirty data: sysctl -w vm.dirty_background_bytes=67108864 "
-		    "vm.dirty_bytes=268435456\n"
-		    "Keep a reserve for the network: raise vm.min_free_kbytes (e.g. double it).\n"
-		    "Never swap to %s; the transports that mark their sockets SOCK_MEMALLOC (sunrpc "
-		    "with NFS swap, nbd, iscsi_tcp, nvme-tcp) can use the emergency reserve, others "
-		    "cannot.\nCheck the storage server and the network path (nfs: server ... not "
-		    "responding, iSCSI connection errors).", o->storage);
+	finding_fix_comment(f, "bound dirty data");
+	finding_fix_sysctl(f, "vm.dirty_background_bytes", "67108864");
+	finding_fix_sysctl(f, "vm.dirty_bytes", "268435456");
+	finding_fix_comment(f, "keep a reserve for the network");
+	fix_sysctl_double(f, "vm.min_free_kbytes");
+	finding_fix_comment(f, "never swap to %s; the transports that mark their sockets "
+			    "SOCK_MEMALLOC (sunrpc with NFS swap, nbd, iscsi_tcp, nvme-tcp) can use the "
+			    "emergency reserve, others cannot", o->storage);
+	finding_fix_comment(f, "check the storage server and the network path (nfs: server ... "
+			    "not responding, iSCSI connection errors)");
 }
 
-void incident_build(const struct hr_explain *x, const struct ex_open *o, struct hr_finding *f)
+void incident_build(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	memset(f, 0, sizeof(*f));
 	switch (o->kind) {

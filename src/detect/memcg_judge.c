@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "detect/memcg_judge.h"
+#include "snapshot/kver.h"
 #include "snapshot/memcg_tree.h"
 #include "util/shquote.h"
 
@@ -293,8 +294,31 @@ static void judge_near_limit(struct judge *j, size_t i)
 	}
 }
 
+/* What a softirq socket charge does at this limit, by kernel release
+ * (snapshot/kver.h, doc/kernel-facts.md A.1): a fact and a clause. */
+static const char *sock_clause(const struct judge *j, struct hr_finding *f, char *buf, size_t cap)
+{
+	static const char *const fact[] = {
+		[HR_SOCK_UNKNOWN] = "unknown", [HR_SOCK_NOT_ACCOUNTED] = "not_accounted",
+		[HR_SOCK_DROP_OVERCHARGE] = "drop_then_overcharge", [HR_SOCK_DROP] = "drop",
+		[HR_SOCK_OVERCHARGE] = "overcharge",
+	};
+	if (j->t->version == 1) {
+		fact_str(f, "sock_charge_regime", "v1_separate");
+		return "cgroup v1 never charges socket buffers to this limit (memory.kmem.tcp.* "
+		       "is a separate counter)";
+	}
+	const char *rel = j->t->release;
+	enum hr_sock_regime r = kver_memcg_sock_regime(rel, strlen(rel));
+	fact_str(f, "sock_charge_regime", fact[r]);
+	snprintf(buf, cap, "on this kernel (%s) a socket charge made in softirq at the limit %s",
+		 rel[0] ? rel : "release unknown", kver_sock_regime_text(r));
+	return buf;
+}
+
 static void judge_limit_hits(struct judge *j, size_t i)
 {
+	char buf[320];
 	const struct memcg_node *n = &j->t->nodes[i];
 	const struct memcg_node *b = before_of(j, i);
 	const char *lf;
@@ -338,9 +362,9 @@ static void judge_limit_hits(struct judge *j, size_t i)
 		fact_u64(f, "limit_bytes", limit);
 		finding_explain(f, "Charges are failing at this cgroup's limit right now (%.1f/s over "
 				"%.1f s)%s. Each failure is a direct reclaim in the task that "
-				"allocated; a socket charge that fails in softirq drops the packet "
-				"(Linux <= 5.15) or overcharges past the limit (6.1+).",
-				fr > 0 ? fr : hr, j->secs, orate > 0 ? ", and the OOM killer ran" : "");
+				"allocated; %s.",
+				fr > 0 ? fr : hr, j->secs, orate > 0 ? ", and the OOM killer ran" : "",
+				sock_clause(j, f, buf, sizeof(buf)));
 	} else {
 		bool hit = (set(fails) && fails > 0) || (set(highs) && highs > 0) ||
 			   (set(ooms) && ooms > 0);
@@ -356,13 +380,14 @@ static void judge_limit_hits(struct judge *j, size_t i)
 		fact_u64(f, "limit_bytes", limit);
 		finding_explain(f, "This cgroup has hit its limit %llu times since it was created "
 				"(%s)%s. Each hit is a charge that had to reclaim in the allocating "
-				"task or failed; run `headroom check --area memcg --interval 10` to "
-				"see whether it is happening now.",
+				"task or failed; %s. Run `headroom check --area memcg --interval 10` "
+				"to see whether it is happening now.",
 				(unsigned long long)or0(fails),
 				j->t->version == 1 ? "memory.failcnt counts failed charges per folio"
 				: n->events_local ? "memory.events.local max, this cgroup's own limit"
 						  : "memory.events max, which also counts limited descendants",
-				set(ooms) && ooms > 0 ? ", and the OOM killer ran in it" : "");
+				set(ooms) && ooms > 0 ? ", and the OOM killer ran in it" : "",
+				sock_clause(j, f, buf, sizeof(buf)));
 	}
 	fix_background_reclaim(j, f, n, limit, lf);
 }

@@ -392,6 +392,18 @@ static void read_host(struct walk *w)
 	len = root_read(w->root, "proc/cgroups", w->buf, FILE_BUF);
 	if (len >= 0 && proc_cgroups_parse(w->buf, (size_t)len, "memory", &row) == 0)
 		w->t->proc_num_cgroups = row.num_cgroups;
+	/* The release decides what a socket charge does at the limit
+	 * (snapshot/kver.h); without it the finding says both. */
+	w->t->release[0] = '\0';
+	len = root_read(w->root, "proc/sys/kernel/osrelease", w->buf, FILE_BUF);
+	if (len > 0) {
+		size_t n = 0;
+		while (n < (size_t)len && n + 1 < sizeof(w->t->release) && w->buf[n] > ' ' &&
+		       w->buf[n] < 0x7f)
+			n++;
+		memcpy(w->t->release, w->buf, n);
+		w->t->release[n] = '\0';
+	}
 }
 
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,

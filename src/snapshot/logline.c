@@ -380,6 +380,20 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 		memcpy(out->caller, rec.caller, sizeof(out->caller));
 		i = (size_t)(rec.text.p - buf);
 	}
+	/* Paste markers glued to a line: mail/forum quoting ("> ", ">> ")
+	 * and a Markdown code fence ("```[  785.5] ..."). No kernel message
+	 * starts with either. */
+	if (i == 0) {
+		size_t k = 0;
+		for (int q = 0; q < 8 && k < len && buf[k] == '>'; q++) {
+			k++;
+			while (k < len && buf[k] == ' ')
+				k++;
+		}
+		if (len - k >= 3 && !memcmp(buf + k, "```", 3))
+			k += 3;
+		i = k;
+	}
 	/* Bounded: each pass strips one prefix; a line has at most a few. */
 	for (int pass = 0; pass < 6 && i < len; pass++) {
 		const char *s = buf + i;
@@ -538,24 +552,10 @@ int logline_btime_parse(const char *buf, size_t len, int64_t *sec)
 
 bool logline_is_kernel(const char *buf, size_t len)
 {
-	/* "[  785.581198] ": digits, one '.', digits, ']' within the first
-	 * 32 bytes is a stamp whatever follows; anything else takes the full
-	 * parse (a small share of lines in dmesg output). */
-	if (len > 3 && buf[0] == '[') {
-		size_t i = 1, lim = len < 32 ? len : 32;
-		while (i < lim && buf[i] == ' ')
-			i++;
-		size_t d0 = i;
-		while (i < lim && is_digit(buf[i]))
-			i++;
-		if (i > d0 && i < lim && buf[i] == '.') {
-			size_t f0 = ++i;
-			while (i < lim && is_digit(buf[i]))
-				i++;
-			if (i > f0 && i < lim && buf[i] == ']')
-				return true;
-		}
-	}
+	/* Anything but a plain stamp takes the full parse (a small share of
+	 * lines in dmesg output). */
+	if (logline_has_stamp(buf, len))
+		return true;
 	struct hr_logline ll;
 	logline_parse(buf, len, &ll);
 	return ll.kernel;

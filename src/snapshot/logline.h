@@ -76,6 +76,28 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out);
  * "[  785.581198] " form: what `explain` calls on lines it otherwise skips. */
 bool logline_is_kernel(const char *buf, size_t len);
 
+/* True if buf starts with a "[  785.581198]" stamp (digits, one '.',
+ * digits, ']' within the first 32 bytes): such a line is a kernel line
+ * whatever follows. Inline: it runs once per skipped line. False says
+ * nothing (logline_is_kernel decides). */
+static inline bool logline_has_stamp(const char *buf, size_t len)
+{
+	if (len <= 3 || buf[0] != '[')
+		return false;
+	size_t i = 1, lim = len < 32 ? len : 32;
+	while (i < lim && buf[i] == ' ')
+		i++;
+	size_t d0 = i;
+	while (i < lim && (unsigned)(buf[i] - '0') < 10)
+		i++;
+	if (i == d0 || i >= lim || buf[i] != '.')
+		return false;
+	size_t f0 = ++i;
+	while (i < lim && (unsigned)(buf[i] - '0') < 10)
+		i++;
+	return i > f0 && i < lim && buf[i] == ']';
+}
+
 /* One record read from /dev/kmsg (Documentation/ABI/testing/dev-kmsg):
  *   "6,1234,5678901,-;text\n KEY=VAL\n"   (prio,seq,usec,flags[,more];text)
  * Fields after flags are ignored (the ABI reserves them); continuation

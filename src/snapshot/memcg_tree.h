@@ -58,6 +58,7 @@ struct memcg_tree {
 	size_t unreadable;	/* other read errors, each also noted */
 	uint64_t proc_num_cgroups;	/* /proc/cgroups memory num_cgroups */
 	uint64_t mem_total_bytes;	/* /proc/meminfo MemTotal */
+	char release[64];		/* /proc/sys/kernel/osrelease, "" if unread */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "detect/incident.h"
+#include "snapshot/kver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int64_t btime;
 	logline_btime_parse(s, size, &btime);
+	/* A release string as the log or osrelease gives it. */
+	n += strlen(kver_sock_regime_text(kver_memcg_sock_regime(s, size)));
 	size_t pos = 0;
 	struct hr_span line;
 	while (span_next_line(s, size, &pos, &line)) {

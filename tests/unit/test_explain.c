@@ -45,6 +45,10 @@ static void test_logline(void **state)
 		{ "[", "[", "", "", HR_TS_NONE, 0, false },
 		/* A bracketed number too large for a time: dropped as an unusable stamp. */
 		{ "[18446744073709551616.0] x", "x", "", "", HR_TS_NONE, 0, false },
+		/* paste markers: quoting and a glued code fence */
+		{ "> [  785.581198] CPU: 3 PID: 1", "CPU: 3 PID: 1", "", "", HR_TS_MONO, 785581198, false },
+		{ ">> > [ 1.5] z", "z", "", "", HR_TS_MONO, 1500000, false },
+		{ "```[ 1.5] y", "y", "", "", HR_TS_MONO, 1500000, false },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct hr_logline ll;
@@ -529,6 +533,9 @@ static const struct expect {
 	{ "43-negative-nbd-disconnect-3.x.log", 0, "#n", "0" },
 	{ "44-negative-xen-balloon-BUG-3.0.log", 0, "#n", "0" },
 	{ "90-negative-boot-6.18-firecracker-vm.log", 0, "#n", "0" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "#n", "1" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "#kind", "oom_kill" },
+	{ "46-oom-no-killable-panic-5.10.log", 0, "no_killable_process", "true" },
 };
 
 static void check_expects(size_t block)
@@ -904,6 +911,81 @@ static void test_idle(void **state)
 	free(c);
 }
 
+/* An unfinished report closes on evidence (incident.h): a gap in its
+ * timestamps, a line starting another report, the line budget; after that
+ * the fast path resumes (ntraced 0) even though later lines look like
+ * lines of a report (frames, CPU lines). */
+static void test_close_on_evidence(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *gap =
+		"[ 5.0] swapper/0: page allocation failure: order:4, mode:0x20\n"
+		"[ 5.0] Call Trace:\n"
+		"[ 6.0]  ? __warn+0x7d/0xc0\n";
+	explain_feed(x, gap, strlen(gap));
+	assert_int_equal(x->ntraced, 1);
+	const char *later = "[ 16.1]  ? __warn+0x7d/0xc0\n";	/* 10.1 s later */
+	explain_feed(x, later, strlen(later));
+	assert_int_equal(x->ntraced, 0);
+	assert_int_equal(c->n, 1);
+	assert_int_equal(c->f[0].nfacts > 0, 1);
+
+	const char *other =
+		"[ 20.0] INFO: task nfsd:99 blocked for more than 120 seconds.\n"
+		"[ 20.0] Call Trace:\n"
+		"[ 20.1] WARNING: CPU: 3 PID: 1 at net/core/dev.c:1 f+0x1/0x2\n";
+	explain_feed(x, other, strlen(other));
+	assert_int_equal(x->ntraced, 0);
+
+	/* No timestamps: only the line budget ends it. */
+	const char *hdr = "swapper/0: page allocation failure: order:4, mode:0x20\n";
+	explain_feed(x, hdr, strlen(hdr));
+	assert_int_equal(x->ntraced, 1);
+	const char *frame = " ? __warn+0x7d/0xc0\n";
+	for (unsigned i = 0; i < EXPLAIN_LINE_BUDGET && x->ntraced; i++)
+		explain_feed(x, frame, strlen(frame));
+	assert_int_equal(x->ntraced, 1);
+	explain_feed(x, frame, strlen(frame));
+	assert_int_equal(x->ntraced, 0);
+	explain_finish(x);
+	free(x);
+	free(c);
+}
+
+/* 5.x memcg OOM rows pasted as a table, newest first: each row is a
+ * self-contained incident with its own victim (SYNTHETIC rows in the 5.x
+ * format of mm/oom_kill.c __oom_kill_process). */
+static void test_oom_table_rows(void **state)
+{
+	(void)state;
+	struct collect *c = calloc(1, sizeof(*c));
+	struct hr_explain *x = calloc(1, sizeof(*x));
+	assert_true(c && x);
+	explain_init(x, collect, c);
+	const char *text =
+		"[ 7001.1] Memory cgroup out of memory: Killed process 3100 (java) total-vm:9000000kB, anon-rss:800000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:2000kB oom_score_adj:900\n"
+		"[ 7000.9] Memory cgroup out of memory: Killed process 3000 (java) total-vm:9000000kB, anon-rss:700000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:2000kB oom_score_adj:900\n"
+		"[ 6999.2] Memory cgroup out of memory: Killed process 2900 (python3) total-vm:900000kB, anon-rss:300000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:200kB oom_score_adj:900\n";
+	explain_feed(x, text, strlen(text));
+	explain_finish(x);
+	assert_int_equal(c->n, 3);
+	static const char *const pid[] = { "3100", "3000", "2900" };
+	char buf[64];
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(c->f[i].kind, "oom_kill");
+		const struct hr_fact *fa = finding_fact(&c->f[i], "victim_pid");
+		assert_non_null(fa);
+		fact_format(fa, buf, sizeof(buf));
+		assert_string_equal(buf, pid[i]);
+	}
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -925,6 +1007,8 @@ int main(void)
 		cmocka_unit_test(test_seen_times),
 		cmocka_unit_test(test_kernel_lines),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_close_on_evidence),
+		cmocka_unit_test(test_oom_table_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

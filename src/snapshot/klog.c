@@ -1,5 +1,5 @@
 /* klog.c - see klog.h. Parsers read only inside the span they are given. */
-#include "detect/klog.h"
+#include "snapshot/klog.h"
 
 #include <errno.h>
 #include <string.h>

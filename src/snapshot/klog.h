@@ -6,8 +6,8 @@
  * into the input. No I/O, no allocation, no logging. The formats and the
  * kernels that print them are quoted above each parser in klog.c.
  */
-#ifndef HR_DETECT_KLOG_H
-#define HR_DETECT_KLOG_H
+#ifndef HR_SNAPSHOT_KLOG_H
+#define HR_SNAPSHOT_KLOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
