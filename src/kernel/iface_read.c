@@ -94,20 +94,7 @@ int iface_list_sysfs(const struct hr_root *r, struct net_dev *nd, struct hr_note
 
 static int read_stat(const struct hr_root *r, const char *rel, uint64_t *out, struct hr_notes *notes)
 {
-	static const char what[] = "interface drop split not read";
-	char buf[64];
-	long n = root_read(r, rel, buf, sizeof(buf));
-	int rc;
-
-	if (n < 0) {
-		if (n != -ENOENT)
-			note_add(notes, rel, (int)n, "%s", what);
-		return (int)n;
-	}
-	rc = parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
-	if (rc)
-		note_add(notes, rel, rc, "%s (not a number)", what);
-	return rc;
+	return vmread_u64_noted(r, rel, out, notes, "interface drop split not read");
 }
 
 void iface_read_drop_split(const struct hr_root *r, struct net_dev *nd, struct hr_notes *notes)

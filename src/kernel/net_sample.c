@@ -54,22 +54,7 @@ void net_ns_read(const struct hr_root *root, struct net_ns *ns)
 static int read_u64(const struct hr_root *root, const char *rel, uint64_t *out,
 		    struct hr_notes *notes, const char *what)
 {
-	char buf[64];
-	long n = root_read(root, rel, buf, sizeof(buf));
-	int rc;
-
-	*out = HR_UNSET;
-	if (n < 0) {
-		if (n != -ENOENT)
-			note_add(notes, rel, (int)n, "%s", what);
-		return (int)n;
-	}
-	rc = parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
-	if (rc) {
-		*out = HR_UNSET;
-		note_add(notes, rel, rc, "%s (not a number)", what);
-	}
-	return rc;
+	return vmread_u64_noted(root, rel, out, notes, what);
 }
 
 static uint64_t read_mem_total(const struct hr_root *root, char *buf, struct hr_notes *notes)

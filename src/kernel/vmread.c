@@ -21,6 +21,27 @@ int vmread_u64(const struct hr_root *r, const char *rel, uint64_t *out)
 	return parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
 }
 
+int vmread_u64_noted(const struct hr_root *r, const char *rel, uint64_t *out, struct hr_notes *notes,
+		     const char *what)
+{
+	char buf[64];
+	long n = root_read(r, rel, buf, sizeof(buf));
+	int rc;
+
+	*out = HR_UNSET;
+	if (n < 0) {
+		if (n != -ENOENT)
+			note_add(notes, rel, (int)n, "%s", what);
+		return (int)n;
+	}
+	rc = parse_u64_field((struct hr_span){ buf, (size_t)n }, out);
+	if (rc) {
+		*out = HR_UNSET;
+		note_add(notes, rel, rc, "%s (not a number)", what);
+	}
+	return rc;
+}
+
 void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_notes *notes)
 {
 	static const struct {

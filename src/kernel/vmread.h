@@ -15,6 +15,11 @@
  * (-EINVAL when it is not a single unsigned number). */
 int vmread_u64(const struct hr_root *r, const char *rel, uint64_t *out);
 
+/* vmread_u64, and a note saying `what` when the file exists but cannot be
+ * read or parsed (absent, -ENOENT, is silent). *out is HR_UNSET on error. */
+int vmread_u64_noted(const struct hr_root *r, const char *rel, uint64_t *out, struct hr_notes *notes,
+		     const char *what);
+
 /* Fills every /proc/sys/vm value of *sc; absent files stay HR_UNSET. A
  * file that exists but cannot be parsed is noted. */
 void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_notes *notes);
