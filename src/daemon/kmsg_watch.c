@@ -50,16 +50,9 @@ static void one_record(struct hr_ctx *c, const char *p, size_t len)
 		return;
 	}
 	n->kmsg_records++;
-	int h = snprintf(n->kline, sizeof(n->kline), "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ",
-			 rec.usec / 1000000, rec.usec % 1000000, rec.caller[0] ? "[" : "", rec.caller,
-			 rec.caller[0] ? "]" : "");
-	if (h < 0 || (size_t)h >= sizeof(n->kline))
-		return;
-	size_t tl = rec.text.len;
-	if (tl > sizeof(n->kline) - (size_t)h)
-		tl = sizeof(n->kline) - (size_t)h;
-	memcpy(n->kline + h, rec.text.p, tl);
-	explain_line(n->x, n->kline, (size_t)h + tl);
+	int ln = kmsg_record_line(&rec, n->kline, sizeof(n->kline));
+	if (ln >= 0)
+		explain_line(n->x, n->kline, (size_t)ln);
 }
 
 void kmsg_watch_read(struct hr_ctx *c)
@@ -116,7 +109,6 @@ static void on_kmsg_tick(struct loop *l, int fd, void *data, uint32_t events)
 int kmsg_watch_init(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
-	struct stat st;
 
 	if (!c->cfg.kmsg)
 		return 0;
@@ -129,21 +121,19 @@ int kmsg_watch_init(struct hr_ctx *c)
 	int64_t boot;
 	if (!kmsg_boot_usec(&c->root, &boot))	/* at init: below a root it reads proc/stat */
 		n->x->boot_usec = boot;
-	int fd = root_openat(&c->root, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = kmsg_open_live(&c->root);
+	if (fd == -ENODEV) {
+		/* A fixture's regular file cannot be watched with epoll. */
+		hr_log(c, 4, "kmsg: %s/dev/kmsg is not a character device; kernel incidents are not watched",
+		       c->root.path);
+		return fd;
+	}
 	if (fd < 0) {
 		hr_log(c, 4, "kmsg: %s/dev/kmsg: %s%s; kernel incidents are not watched",
 		       c->root.is_host ? "" : c->root.path, strerror(-fd),
 		       fd == -EPERM || fd == -EACCES ? " (needs CAP_SYSLOG with kernel.dmesg_restrict=1)" : "");
 		return fd;
 	}
-	if (fstat(fd, &st) || !S_ISCHR(st.st_mode)) {
-		/* A fixture's regular file cannot be watched with epoll. */
-		hr_log(c, 4, "kmsg: %s/dev/kmsg is not a character device; kernel incidents are not watched",
-		       c->root.path);
-		close(fd);
-		return -ENODEV;
-	}
-	lseek(fd, 0, SEEK_END);
 	n->kmsg_fd = fd;
 	n->kmsg_id = loop_add(&c->loop, fd, LOOP_IN, on_kmsg, NULL);
 	n->kmsg_tick_id = loop_timer_add(&c->loop, on_kmsg_tick, NULL);

@@ -1,4 +1,5 @@
 /* kmsg.c - see kmsg.h. */
+#define _GNU_SOURCE
 #include "kernel/kmsg.h"
 
 #include <errno.h>
@@ -28,6 +29,18 @@ struct drain_ctx {
 	long passed;
 };
 
+int kmsg_record_line(const struct hr_kmsg_rec *rec, char *out, size_t cap)
+{
+	int h = snprintf(out, cap, "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ", rec->usec / 1000000,
+			 rec->usec % 1000000, rec->caller[0] ? "[" : "", rec->caller,
+			 rec->caller[0] ? "]" : "");
+	if (h < 0 || (size_t)h >= cap)
+		return -1;
+	size_t tl = rec->text.len < cap - (size_t)h ? rec->text.len : cap - (size_t)h;
+	memcpy(out + h, rec->text.p, tl);
+	return h + (int)tl;
+}
+
 /* A kernel record as "[sec.usec][Tnnn] text" to the line callback. */
 static void one_record(void *arg, const char *p, size_t n)
 {
@@ -37,15 +50,26 @@ static void one_record(void *arg, const char *p, size_t n)
 
 	if (kmsg_record_parse(p, n, &rec) || rec.facility != 0)
 		return;
-	int h = snprintf(out, sizeof(out), "[%5" PRIu64 ".%06" PRIu64 "]%s%s%s ",
-			 rec.usec / 1000000, rec.usec % 1000000, rec.caller[0] ? "[" : "",
-			 rec.caller, rec.caller[0] ? "]" : "");
-	if (h < 0 || (size_t)h >= sizeof(out))
+	int len = kmsg_record_line(&rec, out, sizeof(out));
+	if (len < 0)
 		return;
-	size_t tl = rec.text.len < sizeof(out) - (size_t)h ? rec.text.len : sizeof(out) - (size_t)h;
-	memcpy(out + h, rec.text.p, tl);
-	d->line(d->arg, out, (size_t)h + tl);
+	d->line(d->arg, out, (size_t)len);
 	d->passed++;
+}
+
+int kmsg_open_live(const struct hr_root *r)
+{
+	struct stat st;
+	int fd = root_openat(r, "dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode)) {
+		close(fd);
+		return -ENODEV;
+	}
+	lseek(fd, 0, SEEK_END);	/* /dev/kmsg: SEEK_END = after the newest record */
+	return fd;
 }
 
 long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost)

@@ -30,6 +30,18 @@ long kmsg_records(const struct hr_root *r, hr_kmsg_line_fn rec, void *arg, uint6
  * EAGAIN/EPIPE/EINTR. *lost counts EPIPE. */
 long kmsg_drain(const struct hr_root *r, hr_kmsg_line_fn line, void *arg, uint64_t *lost);
 
+/* For a live reader that keeps its fd (the agent's loop): opens dev/kmsg
+ * below the root O_RDONLY|O_NONBLOCK|O_CLOEXEC, at its end (only records
+ * logged from now on). Returns the fd, -ENODEV when it is not a character
+ * device (a fixture's regular file cannot be polled), or open's -errno. */
+int kmsg_open_live(const struct hr_root *r);
+
+struct hr_kmsg_rec;
+/* A parsed record as the line kmsg_drain passes on ("[sec.usec][Tnnn]
+ * text"), into out[0..cap), the text cut to fit. Returns its length, or -1
+ * when not even the prefix fits. */
+int kmsg_record_line(const struct hr_kmsg_rec *rec, char *out, size_t cap);
+
 /* Wall-clock time of boot, usec since the epoch, for turning record stamps
  * into dates. On the live host CLOCK_REALTIME - CLOCK_BOOTTIME (usec
  * precision); below another root the "btime" of its proc/stat (whole
