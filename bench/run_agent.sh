@@ -22,24 +22,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 HR=${HEADROOM:-$PWD/headroom}
-note() { echo "bench run_agent: $*"; }
-[ "$(id -u)" = 0 ] || { note "skipped: needs root"; exit 0; }
-ME=$(awk -F: '$2=="memory"{print $3}' /proc/self/cgroup)
-M=/sys/fs/cgroup/memory$ME
-[ -f "$M/memory.limit_in_bytes" ] || { note "skipped: no cgroup v1 memory controller"; exit 0; }
+NAME=run_agent
 PFX=hr-run-$$
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-bench-XXXXXX")
-AGENT=
-cleanup() {
-	[ -n "$AGENT" ] && kill "$AGENT" 2>/dev/null && wait "$AGENT" 2>/dev/null
-	for cg in "$M/$PFX"-*; do
-		[ -d "$cg" ] || continue
-		echo 0 >"$cg/memory.force_empty" 2>/dev/null
-		rmdir "$cg" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+. bench/lib_v1.bash
 cc -O2 -o "$WORK/hr_load" tests/integration/hr_load.c || { note "cannot build hr_load"; exit 1; }
 run_in() { local cg=$1; shift; ( echo $BASHPID >"$cg/cgroup.procs" && exec "$@" ); }
 LIMIT=$((256 << 20))
