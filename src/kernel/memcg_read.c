@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
 enum opt_file { OPT_WMARK, OPT_TCP, OPT_EVENTS_LOCAL, OPT_N };
@@ -31,7 +30,8 @@ struct walk {
 	const struct hr_root *root;
 	struct memcg_tree *t;
 	struct hr_notes *notes;
-	char *buf;		/* FILE_BUF, reused for every file */
+	struct hr_arena *scratch;
+	char *buf;		/* MEMCG_FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
 	int dfd;		/* the current node's directory, -1: read by path */
 	char dir[REL_MAX];	/* its root-relative path */
@@ -40,8 +40,10 @@ struct walk {
 
 void memcg_tree_fini(struct memcg_tree *t)
 {
-	free(t->nodes);
+	if (t->nodes_owned)
+		free(t->nodes);
 	t->nodes = NULL;
+	t->nodes_owned = false;
 	t->n = t->cap = 0;
 }
 
@@ -76,11 +78,11 @@ static long read_file(struct walk *w, const struct memcg_node *n, const char *fi
 	/* Relative to the node's directory fd: one lookup, not a walk of the
 	 * whole path (kernfs: the walk is a good part of an open's cost). */
 	if (w->dfd >= 0)
-		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, FILE_BUF);
+		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, MEMCG_FILE_BUF);
 	rc = rel_path(w->t, n, file, rel, sizeof(rel));
 	if (rc)
 		return rc;
-	return root_read(w->root, rel, w->buf, FILE_BUF);
+	return root_read(w->root, rel, w->buf, MEMCG_FILE_BUF);
 }
 
 static void note_error(struct walk *w, struct memcg_node *n, const char *file, long err)
@@ -283,9 +285,37 @@ static void read_node(struct walk *w, struct memcg_node *n)
 		read_v2(w, n);
 }
 
-static int cmp_path(const void *a, const void *b)
+/* Heapsort of nodes[0..n) by path, in place: glibc's qsort mallocs a copy
+ * of an array over 1 KiB (msort), and a node is ~1 KiB. */
+static void sift(struct memcg_node *v, size_t i, size_t n, struct memcg_node *tmp)
 {
-	return strcmp(((const struct memcg_node *)a)->path, ((const struct memcg_node *)b)->path);
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && strcmp(v[c].path, v[c + 1].path) < 0)
+			c++;
+		if (strcmp(v[i].path, v[c].path) >= 0)
+			return;
+		*tmp = v[i];
+		v[i] = v[c];
+		v[c] = *tmp;
+		i = c;
+	}
+}
+
+static void sort_by_path(struct memcg_node *v, size_t n)
+{
+	struct memcg_node tmp;
+
+	for (size_t i = n / 2; i-- > 0;)
+		sift(v, i, n, &tmp);
+	for (size_t k = n; k-- > 1;) {
+		tmp = v[0];
+		v[0] = v[k];
+		v[k] = tmp;
+		sift(v, 0, k, &tmp);
+	}
 }
 
 /* Appends the child directories of nodes[i]. Leaves (kernfs and ext4 both
@@ -296,8 +326,9 @@ static void list_children(struct walk *w, uint32_t i)
 	struct memcg_node *n = &t->nodes[i];
 	char rel[REL_MAX];
 	struct stat st;
-	DIR *d = NULL;
-	struct dirent *de;
+	struct root_dir d;
+	const char *name;
+	unsigned char type;
 	bool complete = true;
 	int rc;
 
@@ -319,23 +350,13 @@ static void list_children(struct walk *w, uint32_t i)
 			t->depth_capped += st.st_nlink - 2;
 		return;
 	}
-	if (w->dfd >= 0) {
-		int fd = fcntl(w->dfd, F_DUPFD_CLOEXEC, 0);
-		d = fd >= 0 ? fdopendir(fd) : NULL;
-		rc = d ? 0 : -errno;
-		if (fd >= 0 && !d)
-			close(fd);
-		if (!rc && w->root->record)
-			w->root->record(w->root->record_arg, HR_REC_DIR, rel);
-	} else {
-		rc = root_opendir(w->root, rel, &d);
-	}
+	rc = w->dfd >= 0 ? root_dir_open_fd(w->root, w->dfd, rel, &d) : root_dir_open(w->root, rel, &d);
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
 	}
-	while ((de = readdir(d))) {
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+	while ((name = root_dir_next(&d, &type))) {
+		if (type != DT_DIR)
 			continue;
 		if (t->n >= t->cap) {
 			t->dropped++;
@@ -344,7 +365,8 @@ static void list_children(struct walk *w, uint32_t i)
 		}
 		struct memcg_node *c = &t->nodes[t->n];
 		const char *sep = strcmp(n->path, "/") ? "/" : "";
-		int k = snprintf(c->path, sizeof(c->path), "%s%s%s", n->path, sep, de->d_name);
+		memset(c, 0, sizeof(*c));
+		int k = snprintf(c->path, sizeof(c->path), "%s%s%s", n->path, sep, name);
 		if (k < 0 || (size_t)k >= sizeof(c->path)) {
 			memset(c->path, 0, sizeof(c->path));
 			t->dropped++;
@@ -356,18 +378,22 @@ static void list_children(struct walk *w, uint32_t i)
 		t->n++;
 		n->nchildren++;
 	}
-	closedir(d);
+	if (d.err < 0) {
+		node_failed(w, n, NULL, d.err);
+		complete = false;
+	}
+	root_dir_close(&d);
 	/* Fixture trees list in their filesystem's hash order; sort so reports
 	 * are reproducible. kernfs order is already stable, so the host skips it. */
 	if (!w->root->is_host && n->nchildren > 1)
-		qsort(&t->nodes[n->first_child], n->nchildren, sizeof(*t->nodes), cmp_path);
+		sort_by_path(&t->nodes[n->first_child], n->nchildren);
 	n->children_complete = complete;
 }
 
 static int find_hierarchy(struct walk *w)
 {
 	struct memcg_hier h;
-	int rc = memcg_hier_find(w->root, &h, w->notes);
+	int rc = memcg_hier_find_in(w->root, &h, w->scratch, w->notes);
 
 	if (rc)
 		return rc;
@@ -384,18 +410,18 @@ static void read_host(struct walk *w)
 
 	w->t->mem_total_bytes = HR_UNSET;
 	w->t->proc_num_cgroups = HR_UNSET;
-	len = root_read(w->root, "proc/meminfo", w->buf, FILE_BUF);
+	len = root_read(w->root, "proc/meminfo", w->buf, MEMCG_FILE_BUF);
 	if (len >= 0)
 		kv_parse(w->buf, (size_t)len, memtotal, 1, &w->t->mem_total_bytes, true);
 	else
 		note_add(w->notes, "proc/meminfo", (int)len, "host-relative memcg thresholds not applied");
-	len = root_read(w->root, "proc/cgroups", w->buf, FILE_BUF);
+	len = root_read(w->root, "proc/cgroups", w->buf, MEMCG_FILE_BUF);
 	if (len >= 0 && proc_cgroups_parse(w->buf, (size_t)len, "memory", &row) == 0)
 		w->t->proc_num_cgroups = row.num_cgroups;
 	/* The release decides what a socket charge does at the limit
 	 * (snapshot/kver.h); without it the finding says both. */
 	w->t->release[0] = '\0';
-	len = root_read(w->root, "proc/sys/kernel/osrelease", w->buf, FILE_BUF);
+	len = root_read(w->root, "proc/sys/kernel/osrelease", w->buf, MEMCG_FILE_BUF);
 	if (len > 0) {
 		size_t n = 0;
 		while (n < (size_t)len && n + 1 < sizeof(w->t->release) && w->buf[n] > ' ' &&
@@ -406,29 +432,27 @@ static void read_host(struct walk *w)
 	}
 }
 
-int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
-		    struct hr_notes *notes)
+int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
+		       size_t cap, struct hr_arena *scratch, struct hr_notes *notes)
 {
-	struct walk w = { .root = root, .t = t, .notes = notes, .dfd = -1 };
+	struct walk w = { .root = root, .t = t, .notes = notes, .scratch = scratch, .dfd = -1 };
+	size_t mark = arena_mark(scratch);
 	int rc;
 
-	if (cap == 0)
-		return -EINVAL;
-	w.buf = malloc(FILE_BUF);
+	if (cap == 0 || !nodes)
+		return cap ? -ENOMEM : -EINVAL;
+	w.buf = arena_alloc(scratch, MEMCG_FILE_BUF);
 	if (!w.buf)
 		return -ENOMEM;
 	rc = find_hierarchy(&w);
 	if (rc)
 		goto out;
-	t->nodes = calloc(cap, sizeof(*t->nodes));
-	if (!t->nodes) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	t->nodes = nodes;
 	t->cap = cap;
 	read_host(&w);
 
 	t->n = 1;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
 	snprintf(t->nodes[0].path, sizeof(t->nodes[0].path), "/");
 	t->nodes[0].parent = MEMCG_NONE;
 	/* Breadth-first with the node array as the queue: children are
@@ -455,15 +479,38 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 			close(w.dfd);
 	}
 out:
-	free(w.buf);
-	if (rc)
-		memcg_tree_fini(t);
+	arena_release(scratch, mark);
+	if (rc) {
+		t->nodes = NULL;
+		t->n = t->cap = 0;
+	}
 	return rc;
 }
 
-int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
+		    struct hr_notes *notes)
 {
-	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
+	struct hr_arena a;
+	void *mem = malloc(MEMCG_READ_SCRATCH);
+	struct memcg_node *nodes = cap ? calloc(cap, sizeof(*nodes)) : NULL;
+	int rc;
+
+	arena_init(&a, mem, MEMCG_READ_SCRATCH);
+	rc = memcg_tree_read_in(root, t, nodes, cap, &a, notes);
+	free(mem);
+	if (rc) {
+		free(nodes);
+		return rc;
+	}
+	t->nodes_owned = true;
+	return 0;
+}
+
+int memcg_area_sample(const struct hr_root *root, void *state, struct hr_arena *keep, size_t cap,
+		      struct hr_arena *scratch, struct hr_notes *notes)
+{
+	struct memcg_node *nodes = cap ? arena_alloc(keep, cap * sizeof(*nodes)) : NULL;
+	int rc = memcg_tree_read_in(root, state, nodes, cap, scratch, notes);
 
 	if (rc == -ENODEV)
 		note_add(notes, "proc/self/mounts", ENODEV,
@@ -471,7 +518,7 @@ int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *
 	return rc;
 }
 
-void memcg_area_fini(void *state)
+size_t memcg_area_keep_bytes(size_t cap)
 {
-	memcg_tree_fini(state);
+	return ARENA_PIECE(cap * sizeof(struct memcg_node));
 }

@@ -11,24 +11,39 @@
 #include "snapshot/note.h"
 #include "kernel/root.h"
 #include "snapshot/memcg_tree.h"
+#include "kernel/memcg_hier.h"
+#include "util/arena.h"
 
-/* Fills *t (zeroed by the caller) with up to `cap` cgroups, allocating the
- * node array (calloc, released by memcg_tree_fini()). A cgroup removed while
- * it is read (ENOENT, ENODEV) is skipped and counted in t->vanished; other
- * read errors are counted and recorded with note_add(). Cgroups beyond
- * cap are counted in t->dropped. Never logs.
- * Returns 0; -ENODEV if no memory controller is mounted; -ENOMEM; or the
- * -errno of reading proc/self/mounts or the hierarchy root. */
+/* Fills *t (zeroed by the caller) with up to `cap` cgroups, into the
+ * caller's nodes[cap], with MEMCG_READ_SCRATCH bytes of scratch (taken
+ * back before return). Allocates nothing (no opendir, no qsort). A cgroup
+ * removed while it is read (ENOENT, ENODEV) is skipped and counted in
+ * t->vanished; other read errors are counted and recorded with note_add().
+ * Cgroups beyond cap are counted in t->dropped. Never logs.
+ * Returns 0; -ENODEV if no memory controller is mounted; -ENOMEM (scratch
+ * too small, nodes NULL); or the -errno of reading proc/self/mounts or the
+ * hierarchy root. On error t->nodes is NULL. */
+#define MEMCG_FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
+#define MEMCG_READ_SCRATCH (ARENA_PIECE(MEMCG_FILE_BUF) + MEMCG_HIER_SCRATCH)
+int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
+		       size_t cap, struct hr_arena *scratch, struct hr_notes *notes);
+
+/* The same for one-shot callers: allocates the node array (calloc) and
+ * the scratch; memcg_tree_fini() frees the array. */
 int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
 		    struct hr_notes *notes);
 
-/* Frees the node array; t may be zeroed or filled. */
+/* Frees the node array memcg_tree_read() allocated (not a caller's);
+ * t may be zeroed or filled. */
 void memcg_tree_fini(struct memcg_tree *t);
 
-/* The `check` area sampler: state is a zeroed struct memcg_tree, read with
- * cap MEMCG_TREE_CAP. Returns memcg_tree_read()'s result; -ENODEV (no memory
- * controller) is also noted so the report says why memcg was skipped. */
-int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *notes);
-void memcg_area_fini(void *state);
+/* The memcg area's sampler (check/areas.c): state is a zeroed struct
+ * memcg_tree, its nodes (cap of them) taken from keep
+ * (memcg_area_keep_bytes(cap)). Returns memcg_tree_read_in()'s result;
+ * -ENODEV (no memory controller) is also noted so the report says why
+ * memcg was skipped. */
+int memcg_area_sample(const struct hr_root *root, void *state, struct hr_arena *keep, size_t cap,
+		      struct hr_arena *scratch, struct hr_notes *notes);
+size_t memcg_area_keep_bytes(size_t cap);
 
 #endif
