@@ -134,13 +134,13 @@ int conntrack_sample(const struct hr_root *root, void *state, bool ct_dump,
 static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_src src,
 		      struct netloss_snap *s, char *buf, struct hr_notes *notes)
 {
-	struct hr_kv_key keys[NL_COUNT];
-	uint64_t vals[NL_COUNT];
+	struct hr_kv_key keys[NL_EXPORTED];
+	uint64_t vals[NL_EXPORTED];
 	size_t nk = 0;
 	long n = root_read(root, rel, buf, NET_BUF);
 	int rc;
 
-	for (size_t i = 0; i < NL_COUNT; i++)
+	for (size_t i = 0; i < NL_EXPORTED; i++)
 		if (netloss_ctrs[i].src == src)
 			keys[nk++] = (struct hr_kv_key){ netloss_ctrs[i].key, i };
 	if (n < 0) {
@@ -200,7 +200,7 @@ int netloss_sample(const struct hr_root *root, void *state, struct hr_arena *scr
 
 	if (!buf)
 		return -ENOMEM;
-	for (size_t i = 0; i < NL_COUNT; i++)
+	for (size_t i = 0; i < NL_EXPORTED; i++)
 		s->c[i] = HR_UNSET;
 	net_ns_read(root, &s->ns);
 	s->have_snmp = read_snmp(root, "proc/net/snmp", NL_SRC_SNMP, s, buf, notes);
