@@ -19,7 +19,8 @@
  * check/); these adapt them to struct area_ctx. */
 static int memcg_sample(const struct area_ctx *ac, void *state)
 {
-	return memcg_area_sample(ac->root, state, ac->keep, ac->memcg_cap, ac->scratch, ac->notes);
+	return memcg_area_sample(ac->root, state, ac->keep, ac->memcg_cap, ac->scratch, ac->memcg_fds,
+				 ac->notes);
 }
 
 static size_t memcg_scratch(size_t cap)

@@ -33,6 +33,8 @@
 #include "snapshot/note.h"
 #include "util/arena.h"
 
+struct memcg_fdcache;
+
 /* What a sampler gets besides its state. */
 struct area_ctx {
 	const struct hr_root *root;
@@ -40,6 +42,7 @@ struct area_ctx {
 	struct hr_arena *keep;		/* the pass's: lives until it is sampled again */
 	struct hr_arena *scratch;	/* nothing in it outlives the call */
 	size_t memcg_cap;		/* memory cgroups the memcg walk records */
+	struct memcg_fdcache *memcg_fds;	/* files kept open between passes, or NULL */
 	bool no_ct_dump;		/* no ctnetlink dump (it allocates per entry) */
 };
 

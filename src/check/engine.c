@@ -119,6 +119,7 @@ unsigned engine_sample(const struct hr_root *root, unsigned mask, struct engine_
 	struct area_ctx ac = {
 		.root = root, .notes = &fs->notes, .keep = &p->keep, .scratch = &p->scratch,
 		.memcg_cap = p->memcg_cap, .no_ct_dump = p->flags & ENGINE_NO_CT_DUMP,
+		.memcg_fds = p->memcg_fds,
 	};
 
 	engine_pass_fini(p);

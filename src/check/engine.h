@@ -48,6 +48,10 @@ struct engine_pass {
 	struct hr_arena scratch;	/* the samplers' and judges' buffers */
 	size_t memcg_cap;
 	unsigned flags;
+	/* Optional, set by the caller after init: the memcg walk's open files
+	 * (kernel/memcg_read.h), kept between passes; both passes of a
+	 * periodic caller share one. NULL: files opened per read. */
+	struct memcg_fdcache *memcg_fds;
 };
 
 /* Number of areas in hr_areas. */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +48,20 @@ static void on_judge(struct loop *l, int fd, void *data, uint32_t events)
 	start_pass(c);
 }
 
+static size_t fd_budget(const struct hr_ctx *c)
+{
+	struct rlimit rl;
+	uint64_t agent = (uint64_t)c->cfg.max_cgroups * 8 + 64 + 64, most = (uint64_t)c->cfg.max_cgroups * 6;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return (size_t)most;
+	if (rl.rlim_cur <= agent)
+		return 0;
+	return (size_t)(rl.rlim_cur - agent < most ? rl.rlim_cur - agent : most);
+}
+
 int judge_init(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
@@ -65,6 +80,15 @@ int judge_init(struct hr_ctx *c)
 		return -ENOMEM;
 	engine_pass_init_cap(&n->pass[0], n->mem[0], c->cfg.max_cgroups, ENGINE_NO_CT_DUMP);
 	engine_pass_init_cap(&n->pass[1], n->mem[1], c->cfg.max_cgroups, ENGINE_NO_CT_DUMP);
+	/* The walk keeps its cgroup files open between passes (pread ~2 us
+	 * a file on kernfs, open+read+close ~12), with the fds the agent's
+	 * own worst case leaves (daemon.c check_nofile: 8 per cgroup + 64),
+	 * at most 6 per cgroup; without any, files are opened per read. */
+	n->fdc_ents = calloc(c->cfg.max_cgroups, sizeof(*n->fdc_ents));
+	if (!n->fdc_ents)
+		return -ENOMEM;
+	memcg_fdcache_init(&n->fdc, n->fdc_ents, c->cfg.max_cgroups, fd_budget(c));
+	n->pass[0].memcg_fds = n->pass[1].memcg_fds = &n->fdc;
 	hr_findings_init(&n->fs, n->items, NODE_FINDINGS_MAX);
 	if (!c->cfg.judge_interval_ms)
 		return 0;
@@ -227,6 +251,10 @@ void judge_fini(struct hr_ctx *c)
 		engine_pass_fini(&n->pass[0]);
 	if (n->mem[1])
 		engine_pass_fini(&n->pass[1]);
+	if (n->fdc_ents)
+		memcg_fdcache_fini(&n->fdc);
+	free(n->fdc_ents);
+	n->fdc_ents = NULL;
 	free(n->mem[0]);
 	free(n->mem[1]);
 	free(n->items);

@@ -35,6 +35,8 @@ struct walk {
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
 	int dfd;		/* the current node's directory, -1: read by path */
 	char dir[REL_MAX];	/* its root-relative path */
+	struct memcg_fdcache *fdc;	/* NULL: no files kept open */
+	struct memcg_fdc_entry *ent;	/* the current node's, or NULL */
 	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
@@ -70,11 +72,112 @@ static int rel_path(const struct memcg_tree *t, const struct memcg_node *n,
 	return k < 0 || (size_t)k >= cap ? -ENAMETOOLONG : 0;
 }
 
+/* The files an fd cache entry keeps, by slot. */
+static const char *const fdc_names[MEMCG_FDC_FILES] = {
+	"memory.stat", "memory.limit_in_bytes", "memory.usage_in_bytes", "memory.failcnt",
+	"memory.wmark_ratio", "memory.kmem.tcp.limit_in_bytes", "memory.kmem.tcp.usage_in_bytes",
+	"memory.kmem.tcp.failcnt", "memory.max", "memory.high", "memory.current",
+	"memory.events.local", "memory.events", "cgroup.stat",
+};
+
+void memcg_fdcache_init(struct memcg_fdcache *c, struct memcg_fdc_entry *e, size_t cap,
+			size_t budget)
+{
+	memset(c, 0, sizeof(*c));
+	c->e = e;
+	c->cap = e ? cap : 0;
+	c->budget = budget;
+	for (size_t i = 0; i < c->cap; i++) {
+		e[i].dfd = -1;
+		for (int k = 0; k < MEMCG_FDC_FILES; k++)
+			e[i].fd[k] = -1;
+		e[i].path[0] = '\0';
+	}
+}
+
+static void fdc_close(struct memcg_fdcache *c, struct memcg_fdc_entry *e)
+{
+	for (int k = 0; k < MEMCG_FDC_FILES; k++) {
+		if (e->fd[k] >= 0) {
+			close(e->fd[k]);
+			c->nfds--;
+		}
+		e->fd[k] = -1;
+	}
+	if (e->dfd >= 0) {
+		close(e->dfd);
+		c->nfds--;
+	}
+	e->dfd = -1;
+	e->path[0] = '\0';
+}
+
+void memcg_fdcache_fini(struct memcg_fdcache *c)
+{
+	for (size_t i = 0; i < c->used; i++)
+		fdc_close(c, &c->e[i]);
+	c->used = 0;
+}
+
+/* One pread: a cgroup file is one seq_file record, and seq_read_iter
+ * returns all of it that fits the reader's buffer in the first read, so a
+ * read shorter than the buffer is the whole file (a second pread only to
+ * see 0 would cost ~0.5 us more per file). */
+static long fdc_read(struct walk *w, int slot, const char *file)
+{
+	struct memcg_fdc_entry *e = w->ent;
+	int fd = e->fd[slot];
+	ssize_t k;
+
+	if (fd < 0) {
+		if (w->fdc->nfds >= w->fdc->budget)
+			return root_read_at(w->root, w->dfd, w->dir, file, w->buf, MEMCG_FILE_BUF);
+		fd = openat(w->dfd, file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+		if (fd < 0)
+			return -errno;
+		struct stat st;
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return -EINVAL;
+		}
+		e->fd[slot] = fd;
+		w->fdc->nfds++;
+	}
+	do
+		k = pread(fd, w->buf, MEMCG_FILE_BUF - 1, 0);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		long err = -errno;
+		/* Gone (ENODEV) or broken: not kept. */
+		close(fd);
+		e->fd[slot] = -1;
+		w->fdc->nfds--;
+		return err;
+	}
+	if ((size_t)k == MEMCG_FILE_BUF - 1)
+		return -E2BIG;
+	w->buf[k] = '\0';
+	return (long)k;
+}
+
+static int fdc_slot(const char *file)
+{
+	for (int k = 0; k < MEMCG_FDC_FILES; k++)
+		if (!strcmp(fdc_names[k], file))
+			return k;
+	return -1;
+}
+
 static long read_file(struct walk *w, const struct memcg_node *n, const char *file)
 {
 	char rel[REL_MAX];
 	int rc;
 
+	if (w->ent && w->dfd >= 0) {
+		int slot = fdc_slot(file);
+		if (slot >= 0)
+			return fdc_read(w, slot, file);
+	}
 	/* Relative to the node's directory fd: one lookup, not a walk of the
 	 * whole path (kernfs: the walk is a good part of an open's cost). */
 	if (w->dfd >= 0)
@@ -432,10 +535,60 @@ static void read_host(struct walk *w)
 	}
 }
 
-int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
-		       size_t cap, struct hr_arena *scratch, struct hr_notes *notes)
+/* The node's directory fd: kept in its cache entry (the same path at the
+ * same index as last walk), or opened for this visit; -1 on failure (the
+ * reads then go by path and say which file failed). */
+static int open_dir(struct walk *w, size_t i, const struct memcg_node *n)
 {
-	struct walk w = { .root = root, .t = t, .notes = notes, .scratch = scratch, .dfd = -1 };
+	struct memcg_fdcache *c = w->fdc;
+	int fd;
+
+	if (c && i < c->cap) {
+		struct memcg_fdc_entry *e = &c->e[i];
+		if (i >= c->used)
+			c->used = i + 1;
+		if (e->dfd >= 0 && !strcmp(e->path, n->path)) {
+			w->ent = e;
+			return e->dfd;
+		}
+		fdc_close(c, e);
+		if (c->nfds < c->budget) {
+			fd = root_openat(w->root, w->dir, O_RDONLY | O_DIRECTORY);
+			if (fd < 0)
+				return -1;
+			e->dfd = fd;
+			memcpy(e->path, n->path, sizeof(e->path));
+			c->nfds++;
+			c->reopened++;
+			w->ent = e;
+			return fd;
+		}
+	}
+	fd = root_openat(w->root, w->dir, O_RDONLY | O_DIRECTORY);
+	return fd < 0 ? -1 : fd;
+}
+
+/* After the node's visit: its own fd closed, a kept one closed if the
+ * cgroup went (it would pin the removed directory). */
+static void done_dir(struct walk *w, const struct memcg_node *n)
+{
+	if (w->ent) {
+		if (n->gone)
+			fdc_close(w->fdc, w->ent);
+	} else if (w->dfd >= 0) {
+		close(w->dfd);
+	}
+	w->dfd = -1;
+	w->ent = NULL;
+}
+
+int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
+		       size_t cap, struct hr_arena *scratch, struct memcg_fdcache *fdc,
+		       struct hr_notes *notes)
+{
+	/* A recorder (headroom snapshot) must see every file read. */
+	struct walk w = { .root = root, .t = t, .notes = notes, .scratch = scratch, .dfd = -1,
+			  .fdc = root->record ? NULL : fdc };
 	size_t mark = arena_mark(scratch);
 	int rc;
 
@@ -462,21 +615,26 @@ int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct 
 		/* The node's directory once; a failure to open it falls back to
 		 * path reads, which say which file failed. */
 		w.dfd = -1;
+		w.ent = NULL;
 		if (!rel_path(t, n, NULL, w.dir, sizeof(w.dir)))
-			w.dfd = root_openat(root, w.dir, O_RDONLY | O_DIRECTORY);
-		if (w.dfd < 0)
-			w.dfd = -1;
+			w.dfd = open_dir(&w, i, n);
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
-			if (w.dfd >= 0)
-				close(w.dfd);
+			done_dir(&w, n);
 			goto out;
 		}
 		if (!n->gone)
 			list_children(&w, (uint32_t)i);
-		if (w.dfd >= 0)
-			close(w.dfd);
+		done_dir(&w, n);
+	}
+	/* Entries past the walk's end name cgroups no longer at an index
+	 * (removed, or cut by cap): their fds would pin removed cgroups. */
+	if (w.fdc) {
+		for (size_t k = t->n; k < w.fdc->used; k++)
+			fdc_close(w.fdc, &w.fdc->e[k]);
+		if (w.fdc->used > t->n)
+			w.fdc->used = t->n;
 	}
 out:
 	arena_release(scratch, mark);
@@ -496,7 +654,7 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 	int rc;
 
 	arena_init(&a, mem, MEMCG_READ_SCRATCH);
-	rc = memcg_tree_read_in(root, t, nodes, cap, &a, notes);
+	rc = memcg_tree_read_in(root, t, nodes, cap, &a, NULL, notes);
 	free(mem);
 	if (rc) {
 		free(nodes);
@@ -507,10 +665,10 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 }
 
 int memcg_area_sample(const struct hr_root *root, void *state, struct hr_arena *keep, size_t cap,
-		      struct hr_arena *scratch, struct hr_notes *notes)
+		      struct hr_arena *scratch, struct memcg_fdcache *fdc, struct hr_notes *notes)
 {
 	struct memcg_node *nodes = cap ? arena_alloc(keep, cap * sizeof(*nodes)) : NULL;
-	int rc = memcg_tree_read_in(root, state, nodes, cap, scratch, notes);
+	int rc = memcg_tree_read_in(root, state, nodes, cap, scratch, fdc, notes);
 
 	if (rc == -ENODEV)
 		note_add(notes, "proc/self/mounts", ENODEV,

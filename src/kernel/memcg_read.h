@@ -14,6 +14,31 @@
 #include "kernel/memcg_hier.h"
 #include "util/arena.h"
 
+/* Open files kept between walks (the agent's judgement pass): per node
+ * index, the cgroup's directory and the files read there, re-read with
+ * one pread each instead of open/read/close (kernfs: ~2 us instead of
+ * ~12). An entry whose path is not the node's at that index any more (a
+ * cgroup came or went before it) is closed and opened anew; entries past
+ * the walk's end are closed. At most `budget` fds are held; beyond, files
+ * are opened per read as without a cache. Not with a recorder (snapshot). */
+#define MEMCG_FDC_FILES 14
+struct memcg_fdc_entry {
+	int dfd;			/* -1: unused */
+	int fd[MEMCG_FDC_FILES];	/* -1: not open */
+	char path[MEMCG_NODE_PATH_MAX];
+};
+struct memcg_fdcache {
+	struct memcg_fdc_entry *e;	/* [cap], the caller's */
+	size_t cap, used;		/* entries [0, used) may hold fds */
+	size_t nfds, budget;
+	uint64_t reopened;		/* entries opened (anew) */
+};
+/* Over the caller's e[cap]; holds no fd yet. */
+void memcg_fdcache_init(struct memcg_fdcache *c, struct memcg_fdc_entry *e, size_t cap,
+			size_t budget);
+/* Closes every fd held; c stays usable. */
+void memcg_fdcache_fini(struct memcg_fdcache *c);
+
 /* Fills *t (zeroed by the caller) with up to `cap` cgroups, into the
  * caller's nodes[cap], with MEMCG_READ_SCRATCH bytes of scratch (taken
  * back before return). Allocates nothing (no opendir, no qsort). A cgroup
@@ -26,7 +51,8 @@
 #define MEMCG_FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define MEMCG_READ_SCRATCH (ARENA_PIECE(MEMCG_FILE_BUF) + MEMCG_HIER_SCRATCH)
 int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
-		       size_t cap, struct hr_arena *scratch, struct hr_notes *notes);
+		       size_t cap, struct hr_arena *scratch, struct memcg_fdcache *fdc,
+		       struct hr_notes *notes);
 
 /* The same for one-shot callers: allocates the node array (calloc) and
  * the scratch; memcg_tree_fini() frees the array. */
@@ -39,11 +65,11 @@ void memcg_tree_fini(struct memcg_tree *t);
 
 /* The memcg area's sampler (check/areas.c): state is a zeroed struct
  * memcg_tree, its nodes (cap of them) taken from keep
- * (memcg_area_keep_bytes(cap)). Returns memcg_tree_read_in()'s result;
+ * (memcg_area_keep_bytes(cap)); fdc may be NULL. Returns memcg_tree_read_in()'s result;
  * -ENODEV (no memory controller) is also noted so the report says why
  * memcg was skipped. */
 int memcg_area_sample(const struct hr_root *root, void *state, struct hr_arena *keep, size_t cap,
-		      struct hr_arena *scratch, struct hr_notes *notes);
+		      struct hr_arena *scratch, struct memcg_fdcache *fdc, struct hr_notes *notes);
 size_t memcg_area_keep_bytes(size_t cap);
 
 #endif
