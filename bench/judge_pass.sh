@@ -58,12 +58,17 @@ grep -q "ready:" "$WORK/agent.log" || { note "agent did not start"; cat "$WORK/a
 sleep 2
 hz=$(getconf CLK_TCK)
 p0=$(curl -s --max-time 3 "http://127.0.0.1:$MPORT/metrics" | awk '/^headroom_agent_passes_total /{print $2}')
+# The judgement thread is named hr-judge (daemon/judge_pass.c).
+jt() { for t in /proc/$AGENT/task/*; do [ "$(cat "$t/comm")" = hr-judge ] && awk '{ print $14 + $15 }' "$t/stat"; done; }
 t0=$(awk '{ print $14 + $15 }' /proc/$AGENT/stat)
+j0=$(jt)
 sleep 60
 t1=$(awk '{ print $14 + $15 }' /proc/$AGENT/stat)
+j1=$(jt)
 m=$(curl -s --max-time 3 "http://127.0.0.1:$MPORT/metrics")
 p1=$(awk '/^headroom_agent_passes_total /{print $2}' <<<"$m")
 wall=$(awk '/^headroom_agent_pass_duration_seconds /{printf "%.2f", $2 * 1000}' <<<"$m")
 rss=$(awk '/^VmRSS/ { print $2 }' /proc/$AGENT/status)
 cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN { printf "%.3f", 100 * (b - a) / hz / 60 }')
-echo "agent idle with $N limited memcgs, judge_interval 10 s, kmsg and metrics on: CPU $cpu% of one core over 60 s ($((t1 - t0)) ticks of 1/$hz s, $((${p1%.*} - ${p0%.*})) passes, last pass ${wall} ms wall) (target < 0.5%; ratio $(awk -v c="$cpu" 'BEGIN{printf "%.3f", c/0.5}')), RSS $rss KiB (target < 8192 KiB; ratio $(awk -v r="$rss" 'BEGIN{printf "%.3f", r/8192}'))"
+jcpu=$(awk -v a="${j0:-0}" -v b="${j1:-0}" -v hz="$hz" 'BEGIN { printf "%.3f", 100 * (b - a) / hz / 60 }')
+echo "agent idle with $N limited memcgs, judge_interval 10 s, kmsg and metrics on: CPU $cpu% of one core over 60 s ($((t1 - t0)) ticks of 1/$hz s; the judgement thread $jcpu%, $((${p1%.*} - ${p0%.*})) passes, last pass ${wall} ms wall) (target < 0.5%; ratio $(awk -v c="$cpu" 'BEGIN{printf "%.3f", c/0.5}')), RSS $rss KiB (target < 8192 KiB; ratio $(awk -v r="$rss" 'BEGIN{printf "%.3f", r/8192}'))"

@@ -215,6 +215,7 @@ static int thread_start(struct hr_ctx *c)
 		pthread_mutex_destroy(&n->mu);
 		return -rc;
 	}
+	pthread_setname_np(n->thread, "hr-judge");	/* top -H, bench/judge_pass.sh */
 	n->thread_on = true;
 	return 0;
 }

@@ -91,8 +91,20 @@ void memcg_fdcache_init(struct memcg_fdcache *c, struct memcg_fdc_entry *e, size
 		e[i].dfd = -1;
 		for (int k = 0; k < MEMCG_FDC_FILES; k++)
 			e[i].fd[k] = -1;
-		e[i].path[0] = '\0';
+		e[i].path_hash = 0;
+		e[i].path_len = 0;
 	}
+}
+
+static uint64_t fnv1a(const char *p, size_t *len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t n = 0;
+
+	for (; p[n]; n++)
+		h = (h ^ (unsigned char)p[n]) * 1099511628211ull;
+	*len = n;
+	return h;
 }
 
 static void fdc_close(struct memcg_fdcache *c, struct memcg_fdc_entry *e)
@@ -109,7 +121,8 @@ static void fdc_close(struct memcg_fdcache *c, struct memcg_fdc_entry *e)
 		c->nfds--;
 	}
 	e->dfd = -1;
-	e->path[0] = '\0';
+	e->path_hash = 0;
+	e->path_len = 0;
 }
 
 void memcg_fdcache_fini(struct memcg_fdcache *c)
@@ -545,9 +558,11 @@ static int open_dir(struct walk *w, size_t i, const struct memcg_node *n)
 
 	if (c && i < c->cap) {
 		struct memcg_fdc_entry *e = &c->e[i];
+		size_t len;
+		uint64_t h = fnv1a(n->path, &len);
 		if (i >= c->used)
 			c->used = i + 1;
-		if (e->dfd >= 0 && !strcmp(e->path, n->path)) {
+		if (e->dfd >= 0 && e->path_hash == h && e->path_len == len) {
 			w->ent = e;
 			return e->dfd;
 		}
@@ -557,7 +572,8 @@ static int open_dir(struct walk *w, size_t i, const struct memcg_node *n)
 			if (fd < 0)
 				return -1;
 			e->dfd = fd;
-			memcpy(e->path, n->path, sizeof(e->path));
+			e->path_hash = h;
+			e->path_len = len;
 			c->nfds++;
 			c->reopened++;
 			w->ent = e;

@@ -25,7 +25,11 @@
 struct memcg_fdc_entry {
 	int dfd;			/* -1: unused */
 	int fd[MEMCG_FDC_FILES];	/* -1: not open */
-	char path[MEMCG_NODE_PATH_MAX];
+	/* The cgroup's path as a 64-bit FNV-1a hash and its length, not the
+	 * path (512 bytes a cgroup of resident memory): two paths alike in
+	 * both at the same index in consecutive walks are ~2^-64 apart. */
+	uint64_t path_hash;
+	size_t path_len;
 };
 struct memcg_fdcache {
 	struct memcg_fdc_entry *e;	/* [cap], the caller's */
