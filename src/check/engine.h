@@ -17,7 +17,8 @@
  *
  * An area mask has bit i set for hr_areas[i] (ENGINE_ALL: every area).
  * Nothing in a pass allocates (the samplers' libc calls included: no
- * opendir, no qsort) and nothing logs: area states, what they point to
+ * opendir, no qsort; the ctnetlink dump aside, which ENGINE_NO_CT_DUMP
+ * leaves out) and nothing logs: area states, what they point to
  * (the memcg node array) and every buffer a sampler or judge needs live in
  * the caller's storage, findings and notes in the caller's hr_findings.
  * The storage is sized for memcg_cap memory cgroups; more are cut and
