@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "check/engine.h"
+#include "kernel/memcg_read.h"
 #include "daemon/ctx.h"
 #include "detect/incident.h"
 #include "report/http_srv.h"
@@ -46,6 +47,8 @@ struct hr_node {
 	/* judge_pass.c */
 	struct engine_pass pass[2];
 	void *mem[2];
+	struct memcg_fdcache fdc;	/* the memcg walk's open files, both passes */
+	struct memcg_fdc_entry *fdc_ents;
 	size_t mem_len;
 	int cur, have;
 	unsigned prev_ok;

@@ -52,7 +52,7 @@
 	X(VM_CSUCC, "headroom_vm_compact_success_total", "counter", "Direct compactions that succeeded (vmstat compact_success).") \
 	X(VM_MINFREE, "headroom_vm_min_free_bytes", "gauge", "vm.min_free_kbytes, in bytes.") \
 	X(VM_MINFREE_REC, "headroom_vm_min_free_recommended_bytes", "gauge", "What headroom recommends for vm.min_free_kbytes (kernel default, NIC rx rings, THP), in bytes.") \
-	X(NET_LOSS, "headroom_net_loss_total", "counter", "Packet and socket loss counters that memory causes, by kernel counter name (/proc/net/snmp, netstat, snmp6).") \
+	X(NET_LOSS, "headroom_net_loss_total", "counter", "Packet and socket loss counters that memory causes, and TcpExt:TCPRcvCollapsed (receive queues collapsed to fit their buffer, the step before pruning; no loss), by kernel counter name (/proc/net/snmp, netstat, snmp6).") \
 	X(SN_DROP, "headroom_softnet_dropped_total", "counter", "Packets dropped because a CPU's input backlog was full (softnet_stat, all CPUs).") \
 	X(SN_SQUEEZE, "headroom_softnet_time_squeeze_total", "counter", "NET_RX runs that ran out of budget or time (softnet_stat, all CPUs).") \
 	X(SOCK_MEM, "headroom_socket_memory_bytes", "gauge", "Socket buffer memory by protocol, system-wide (sockstat mem).") \
@@ -692,7 +692,7 @@ static void render_net(struct prom_out *o, const struct netloss_snap *s)
 	char ns[32];
 	netns_label(&s->ns, ns, sizeof(ns));
 	fam(o, PF_NET_LOSS);
-	for (size_t i = 0; i < NL_COUNT; i++) {
+	for (size_t i = 0; i < NL_EXPORTED; i++) {
 		const char *kv[] = { "netns", ns, "counter", netloss_ctrs[i].key };
 		smp(o, PF_NET_LOSS, kv, 2, s->c[i]);
 	}
