@@ -581,6 +581,7 @@ static const struct expect {
 	{ "61-hung-fuse-blobfuse-cp-3.10.log", 0, "storage", "fuse" },
 	{ "61-hung-fuse-blobfuse-cp-3.10.log", 0, "storage_frame", "__fuse_request_send [fuse]" },
 	{ "23-hung-nbd-qemu-nbd-5.18.log", 0, "#kind", "hung_task_netstorage" },
+	{ "62-hung-not-netstorage-glusterfsd-mutex-syslog.log", 0, "#n", "0" },
 };
 
 static void check_expects(size_t block)
@@ -806,6 +807,34 @@ static void test_klog_slab_netblk(void **state)
 	assert_string_equal(b.storage, "");
 	assert_false(b.swap_write);
 	assert_int_equal(klog_netblk_parse(sp("Write-error on swap-device (x)"), &b), -EINVAL);
+}
+
+/* Which frames name network storage (hung_task_netstorage is decided by
+ * the stack alone). */
+static void test_storage_of(void **state)
+{
+	(void)state;
+	static const struct { const char *func, *mod, *want; } c[] = {
+		{ "rpc_wait_bit_killable", "sunrpc", "nfs" }, { "xprt_reserve", "", "nfs" },
+		{ "nfs4_do_open", "nfsv4", "nfs" }, { "ceph_mdsc_do_request", "ceph", "ceph" },
+		{ "ceph_osdc_wait_request", "libceph", "ceph" }, { "rbd_queue_workfn", "rbd", "rbd" },
+		{ "__fuse_request_send", "fuse", "fuse" }, { "p9_client_rpc", "9pnet", "9p" },
+		{ "smb3_simple_fallocate_range", "cifs", "cifs" }, { "smb2_reconnect", "", "cifs" },
+		{ "iscsit_stop_session", "iscsi_target_mod", "iscsi" }, { "nbd_add_socket", "nbd", "nbd" },
+		{ "nvme_tcp_queue_rq", "nvme_tcp", "nvme_tcp" },
+		{ "mutex_lock", "", NULL }, { "ext4_file_write_iter", "ext4", NULL },
+		{ "rpcrdma_xxx", "", NULL },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ex_frame fr;
+		memset(&fr, 0, sizeof(fr));
+		snprintf(fr.func, sizeof(fr.func), "%s", c[i].func);
+		snprintf(fr.module, sizeof(fr.module), "%s", c[i].mod);
+		const char *got = incident_storage_of(&fr);
+		if (!c[i].want ? got != NULL : (!got || strcmp(got, c[i].want)))
+			fail_msg("%s [%s]: %s, want %s", c[i].func, c[i].mod, got ? got : "NULL",
+				 c[i].want ? c[i].want : "NULL");
+	}
 }
 
 /* Rate-limit summaries join the report they belong to, never make one. */
@@ -1231,6 +1260,7 @@ int main(void)
 		cmocka_unit_test(test_gfp_eras),
 		cmocka_unit_test(test_klog_slab_netblk),
 		cmocka_unit_test(test_ratelimit_attribution),
+		cmocka_unit_test(test_storage_of),
 		cmocka_unit_test(test_klog_alloc),
 		cmocka_unit_test(test_klog_oom),
 		cmocka_unit_test(test_klog_tables),
