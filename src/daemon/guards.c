@@ -24,6 +24,7 @@
 #include "snapshot/net_snap.h"
 #include "snapshot/vmsnap.h"
 #include "util/clock.h"
+#include "util/page.h"
 #include "util/parse.h"
 
 #define CT_MAX "proc/sys/net/netfilter/nf_conntrack_max"
@@ -60,6 +61,8 @@ struct hr_guards {
 	bool busy_logged;
 	struct prom_guards prom;
 };
+
+static void release(struct hr_ctx *c, int id, bool lock, const char *when);
 
 static bool dry(const struct hr_ctx *c, int g)
 {
@@ -470,7 +473,9 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 			.parent_usage_bytes = usage, .parent_file_bytes = file_bytes(t, n),
 		};
 		struct deadcharge_guard_decision dd;
-		if (deadcharge_guard_decide(&gc->dc, &in, &dd) || dd.action == DEADCHARGE_HOLD)
+		struct deadcharge_guard_cfg dcfg = gc->dc;
+		dcfg.page_bytes = page_size();
+		if (deadcharge_guard_decide(&dcfg, &in, &dd) || dd.action == DEADCHARGE_HOLD)
 			continue;
 		decision = dd.action == DEADCHARGE_RECLAIM_V2 ? "reclaim_v2" : "squeeze_v1";
 		slot->last_ns = now;
@@ -506,16 +511,24 @@ void guards_after_pass(struct hr_ctx *c)
 
 	if (!n || !n->guards)
 		return;
+	/* A reload may have switched a guard to observe: what it holds goes
+	 * back now (an observing guard holds nothing). */
+	for (int i = 0; i < HR_GUARD_N; i++) {
+		n->guards->prom.g[i].mode = dry(c, i) ? "observe" : "act";
+		if (dry(c, i))
+			release(c, i, false, "now observing");
+	}
 	prom_pass_input(&n->pass[n->cur], &n->fs, &in);
 	guard_conntrack(c, in.conntrack);
 	guard_watermark(c, in.zones, &n->fs);
 	guard_deadcharge(c, in.memcg, &n->fs);
 }
 
-void guards_stop(struct hr_ctx *c)
+/* Gives back the knobs of guard id (-1: every guard); why says when. */
+static void release(struct hr_ctx *c, int id, bool lock, const char *when)
 {
-	struct hr_guards *g = c->node ? c->node->guards : NULL;
-	struct knob *ks[] = { g ? &g->ct_knob : NULL, g ? &g->wm_knob[0] : NULL, g ? &g->wm_knob[1] : NULL };
+	struct hr_guards *g = c->node->guards;
+	struct knob *ks[] = { &g->ct_knob, &g->wm_knob[0], &g->wm_knob[1] };
 	static const int owner[] = { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_WATERMARK };
 	static const char *const what[] = {
 		[JOURNAL_RESTORED] = "restored", [JOURNAL_ALREADY] = "already back",
@@ -524,24 +537,36 @@ void guards_stop(struct hr_ctx *c)
 		[JOURNAL_REFUSED] = "refused",
 	};
 
-	if (!g || c->journal.fd < 0)
+	if (c->journal.fd < 0)
 		return;
 	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
-		if (!knob_held(ks[i]))
+		if (!knob_held(ks[i]) || (id >= 0 && owner[i] != id))
 			continue;
 		enum journal_outcome o;
 		const char *why;
 		uint64_t orig = ks[i]->orig, wrote = ks[i]->wrote;
-		if (c->worker.inited)
-			pthread_mutex_lock(&c->worker.journal_mu);	/* stopping: the worker is done */
+		if (lock && c->worker.inited)
+			pthread_mutex_lock(&c->worker.journal_mu);
+		else if (!lock && !journal_take(c))
+			return;	/* the next pass */
 		int rc = knob_release(&c->journal, &c->root, ks[i], &o, &why);
 		if (c->worker.inited)
 			pthread_mutex_unlock(&c->worker.journal_mu);
-		hr_log(c, o == JOURNAL_FAILED ? 3 : 5, "guard %s: stop: /%s %" PRIu64 " -> %" PRIu64 ": %s%s%s",
-		       config_guard_name((enum hr_guard_id)owner[i]), ks[i]->path, wrote, orig, what[o],
+		hr_log(c, o == JOURNAL_FAILED ? 3 : 5, "guard %s: %s: /%s %" PRIu64 " -> %" PRIu64 ": %s%s%s",
+		       config_guard_name((enum hr_guard_id)owner[i]), when, ks[i]->path, wrote, orig, what[o],
 		       rc ? ": " : "", rc ? strerror(-rc) : "");
+		if (owner[i] == HR_GUARD_CONNTRACK)
+			memset(&g->ct, 0, sizeof(g->ct));
+		else
+			memset(&g->wm, 0, sizeof(g->wm));
 	}
 	c->journal_open = c->journal.open_entries;
+}
+
+void guards_stop(struct hr_ctx *c)
+{
+	if (c->node && c->node->guards)
+		release(c, -1, true, "stop");	/* stopping: the worker is done */
 }
 
 void guards_fini(struct hr_ctx *c)

@@ -158,6 +158,52 @@ static void test_conntrack_raise_lower_stop(void **state)
 	cleanup();
 }
 
+/* A reload that switches the guard to observe gives back what it holds. */
+static void test_conntrack_to_observe(void **state)
+{
+	(void)state;
+	tree();
+	struct hr_ctx *c = start(ACT_CT);
+	assert_true(get(CT "nf_conntrack_max") == 1500);
+	c->cfg.guard.act[HR_GUARD_CONNTRACK] = false;
+	judge_pass_run(c);
+	assert_true(get(CT "nf_conntrack_max") == 1000);
+	assert_int_equal(c->journal.open_entries, 0);
+	assert_string_equal(guards_prom(c)->g[HR_GUARD_CONNTRACK].mode, "observe");
+	judge_pass_run(c);	/* observing: decides, writes nothing */
+	assert_true(get(CT "nf_conntrack_max") == 1000);
+	stop(c);
+	cleanup();
+}
+
+/* A fragmented Normal zone (no free block above order 2, free memory well
+ * above low: the 6.18.44 capture's zoneinfo with a synthetic buddyinfo):
+ * compaction of its node is triggered once, then rate-bounded. */
+static void test_compaction_trigger(void **state)
+{
+	(void)state;
+	tree();
+	put("proc/buddyinfo", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
+			      "Node 0, zone    DMA32   9000   4000    100      0      0      0      0      0      0      0      0 \n"
+			      "Node 0, zone   Normal  90000  40000   1000      0      0      0      0      0      0      0      0 \n");
+	const char *d[] = { "sys/devices", "sys/devices/system", "sys/devices/system/node", "sys/devices/system/node/node0" };
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		mk(d[i]);
+	put("sys/devices/system/node/node0/compact", "");
+	struct hr_ctx *c = start("[guard watermark]\nmode = act\ncompact_interval = 3600\n");
+	const struct prom_guards *pg = guards_prom(c);
+	char b[8] = { 0 };
+	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 1);
+	assert_true(pg->g[HR_GUARD_WATERMARK].actions[2] == 1);
+	put("sys/devices/system/node/node0/compact", "");
+	judge_pass_run(c);	/* within the interval: not again */
+	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 0);
+	assert_true(pg->g[HR_GUARD_WATERMARK].actions[2] == 1);
+	assert_int_equal(c->journal.open_entries, 0);	/* a trigger is not journaled */
+	stop(c);
+	cleanup();
+}
+
 /* Someone else's value while raised is theirs: never restored over. */
 static void test_conntrack_taken(void **state)
 {
@@ -339,6 +385,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conntrack_raise_lower_stop),
 		cmocka_unit_test(test_conntrack_taken),
+		cmocka_unit_test(test_conntrack_to_observe),
+		cmocka_unit_test(test_compaction_trigger),
 		cmocka_unit_test(test_conntrack_kill9),
 		cmocka_unit_test(test_observe_writes_nothing),
 		cmocka_unit_test(test_watermark_boost_decay),
