@@ -59,6 +59,7 @@ struct hr_guards {
 	struct dc_parent dc[DC_PARENTS];
 	struct guard_log would[HR_GUARD_N];
 	bool busy_logged;
+	int last_err[HR_GUARD_N];	/* logged once until it changes (a non-root agent: EACCES each pass) */
 	struct prom_guards prom;
 };
 
@@ -147,10 +148,14 @@ static int knob_act(struct hr_ctx *c, int id, struct knob *k, uint64_t v, int ac
 		journal_give(c);
 	if (rc) {
 		c->st.errors++;
-		hr_log(c, 3, "guard %s: cannot write /%s = %" PRIu64 ": %s%s", p->name, k->path, v, strerror(-rc),
-		       rc == -ENOSPC ? " (journal full)" : "");
+		if (rc != g->last_err[id])
+			hr_log(c, 3, "guard %s: cannot write /%s = %" PRIu64 ": %s%s", p->name, k->path, v,
+			       strerror(-rc), rc == -ENOSPC ? " (journal full)" : rc == -EACCES || rc == -EPERM ?
+			       " (run as root, or mode = observe)" : "");
+		g->last_err[id] = rc;
 		return rc;
 	}
+	g->last_err[id] = 0;
 	switch (out) {
 	case KNOB_WOULD:
 		p->actions[action]++;
