@@ -381,7 +381,10 @@ static int dc_round(struct hr_ctx *c, const char *dir, int version, const struct
 	struct reclaim_files f = { .cgroup = dir, .usage_fd = -1, .ctl_fd = -1 };
 	struct reclaim_plan plan = { .target_bytes = usage - d->amount_bytes, .want_bytes = d->amount_bytes,
 				     .budget_bytes = d->amount_bytes };
-	struct reclaim_opts o = { .chunk_bytes = 32u << 20, .max_chunks = 64 };
+	/* One write of the round's amount: memory.reclaim loops in the kernel,
+	 * and a v1 limit is in place only from the write's return to the
+	 * restore, whatever the amount; a dry run then names that write. */
+	struct reclaim_opts o = { .chunk_bytes = d->amount_bytes, .max_chunks = 4 };
 	struct stat st;
 	uint64_t limit;
 	int dfd, rc;
@@ -490,7 +493,8 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 				hr_log(c, 5, "guard deadcharge: would write /%s/%s = %" PRIu64 " (%s; dead estimate "
 				       "%" PRIu64 " bytes, usage %" PRIu64 "; mode observe)", dir,
 				       t->version == 2 ? "memory.reclaim" : "memory.limit_in_bytes",
-				       t->version == 2 ? dd.amount_bytes : dd.v1_limit_bytes, dd.reason, x->v.u, usage);
+				       t->version == 2 ? dd.amount_bytes : usage - dd.amount_bytes, dd.reason, x->v.u,
+				       usage);
 			continue;
 		}
 		struct reclaim_res res;

@@ -331,6 +331,43 @@ static void test_watermark_boost_decay(void **state)
 	cleanup();
 }
 
+/* cgroup v2: the synthetic host (tests/fixtures/synthetic-memcg-v2-host:
+ * 300 MiB of dead charges below /system.slice, 240 dying), copied so the
+ * agent may write it. observe writes nothing; act writes max_step to
+ * memory.reclaim of /system.slice (the fixture's usage does not fall, so the
+ * round's budget ends it), once per interval; a parent
+ * the glob does not match is left alone. */
+static void test_deadcharge_v2(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(dir, sizeof(dir), "/tmp/hr-test-guards-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/synthetic-memcg-v2-host/. %s/ && mkdir %s/run", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	put("sys/fs/cgroup/system.slice/memory.reclaim", "");
+	put("sys/fs/cgroup/batch.slice/memory.reclaim", "");
+	char b[64];
+	struct hr_ctx *c = start("[guard deadcharge]\nmatch = /system.slice\nmax_step = 64M\n");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	const struct prom_guards *pg = guards_prom(c);
+	assert_string_equal(pg->g[HR_GUARD_DEADCHARGE].decision, "reclaim_v2");
+	assert_true(pg->g[HR_GUARD_DEADCHARGE].value == 314572800);
+	stop(c);
+	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\ninterval = 3600\n");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) > 0);
+	assert_string_equal(b, "67108864");
+	assert_true(guards_prom(c)->g[HR_GUARD_DEADCHARGE].actions[0] == 1);
+	put("sys/fs/cgroup/system.slice/memory.reclaim", "");
+	judge_pass_run(c);	/* within the interval: no second round */
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	assert_true(guards_prom(c)->g[HR_GUARD_DEADCHARGE].actions[0] == 1);
+	assert_true(root_read(&c->root, "sys/fs/cgroup/batch.slice/memory.reclaim", b, sizeof(b)) == 0);
+	assert_int_equal(c->journal.open_entries, 0);	/* memory.reclaim: nothing to undo */
+	stop(c);
+	cleanup();
+}
+
 static void test_config(void **state)
 {
 	(void)state;
@@ -390,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_kill9),
 		cmocka_unit_test(test_observe_writes_nothing),
 		cmocka_unit_test(test_watermark_boost_decay),
+		cmocka_unit_test(test_deadcharge_v2),
 		cmocka_unit_test(test_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
