@@ -59,6 +59,7 @@ struct hr_guards {
 	struct dc_parent dc[DC_PARENTS];
 	struct guard_log would[HR_GUARD_N];
 	bool busy_logged;
+	bool would_logged;		/* the last knob_act logged its "would" line */
 	int last_err[HR_GUARD_N];	/* logged once until it changes (a non-root agent: EACCES each pass) */
 	struct prom_guards prom;
 };
@@ -156,10 +157,11 @@ static int knob_act(struct hr_ctx *c, int id, struct knob *k, uint64_t v, int ac
 		return rc;
 	}
 	g->last_err[id] = 0;
+	g->would_logged = false;
 	switch (out) {
 	case KNOB_WOULD:
 		p->actions[action]++;
-		if (would_new(g, id, action, v))
+		if ((g->would_logged = would_new(g, id, action, v)))
 			hr_log(c, 5, "guard %s: would write /%s = %" PRIu64 " (now %" PRIu64 "; %s; mode observe)",
 			       p->name, k->path, v, old, reason);
 		break;
@@ -185,6 +187,33 @@ static void set_decision(struct hr_guards *g, int id, const char *d)
 }
 
 /* conntrack ---------------------------------------------------------------- */
+
+/* Who fills the table (the pass's bounded ctnetlink dump, live host only):
+ * one line beside each action, so the fix can name a flow class. */
+static void ct_who(struct hr_ctx *c, const struct ct_breakdown *b)
+{
+	char top[160];
+	size_t idx[3], n, len = 0;
+	int st = 0;
+
+	if (!b->present || !b->counted)
+		return;
+	for (int s = 1; s < CT_TCP_STATES; s++)
+		if (b->tcp_state[s] > b->tcp_state[st])
+			st = s;
+	n = ct_breakdown_top_cls(b, idx, 3);
+	top[0] = 0;
+	for (size_t i = 0; i < n && len < sizeof(top); i++) {
+		const struct ct_class *k = &b->cls[idx[i]];
+		int w = snprintf(top + len, sizeof(top) - len, "%s%s/%u %" PRIu64 " (%" PRIu64 " TIME_WAIT)",
+				 i ? ", " : "", ct_proto_name(ct_proto_of(k->l4proto)), k->dport, k->n, k->time_wait);
+		len += w > 0 ? (size_t)w : 0;
+	}
+	hr_log(c, 5, "guard conntrack: who fills it: %" PRIu64 " entries read (%" PRIu64 " not), tcp %" PRIu64
+	       ", udp %" PRIu64 ", most in TCP state %s (%" PRIu64 "); top flow classes: %s",
+	       b->counted, b->not_counted, b->proto[CT_P_TCP], b->proto[CT_P_UDP], ct_tcp_state_name(st),
+	       b->tcp_state[st], top[0] ? top : "none");
+}
 
 static void guard_conntrack(struct hr_ctx *c, const struct conntrack_snap *ct)
 {
@@ -217,6 +246,8 @@ static void guard_conntrack(struct hr_ctx *c, const struct conntrack_snap *ct)
 		memset(&g->ct, 0, sizeof(g->ct));	/* the new value is the original now */
 	else if (rc == KNOB_WROTE || rc == KNOB_RESTORED)
 		p->value = d.new_max;
+	if (rc == KNOB_WROTE || rc == KNOB_RESTORED || (rc == KNOB_WOULD && g->would_logged))
+		ct_who(c, &ct->breakdown);
 	if (d.want_hashsize && rc == KNOB_WROTE)
 		hr_log(c, 5, "guard conntrack: memory allows more with %" PRIu64 " buckets; resizing "
 		       "nf_conntrack_buckets rehashes the table, so it is left to you", d.want_buckets);
