@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -385,14 +386,15 @@ static struct dc_parent *dc_slot(struct hr_guards *g, const char *dir)
 	return oldest;
 }
 
-/* A table entry the reclaim path manages: its rounds would race ours. */
+/* A limited table entry: its reclaim policy (ours, or another agent's
+ * that holds its lock) manages it, and two writers would race. */
 static bool managed(const struct hr_ctx *c, const char *dir)
 {
 	char d[HR_CG_REL_MAX];
 
 	for (uint32_t i = 0; i < c->ncg; i++) {
 		const struct hr_cg *e = &c->cg[i];
-		if (e->used && e->limited && e->owned && !strcmp(cg_dir(c, e, d), dir))
+		if (e->used && e->limited && !strcmp(cg_dir(c, e, d), dir))
 			return true;
 	}
 	return false;
@@ -422,18 +424,27 @@ static int dc_round(struct hr_ctx *c, const char *dir, int version, const struct
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	dfd = root_openat_strict(c->root.fd, dir, O_PATH | O_DIRECTORY);
+	/* The directory locked for the round, as every agent locks a cgroup it
+	 * writes (ctx.h): another agent's cgroup is not ours to squeeze. */
+	dfd = root_openat_strict(c->root.fd, dir, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return dfd;
-	rc = fstat(dfd, &st) ? -errno : 0;
-	close(dfd);
-	if (rc)
+	if (flock(dfd, LOCK_EX | LOCK_NB)) {
+		close(dfd);
+		return -ENOLCK;	/* held by another agent (EAGAIN is the busy journal) */
+	}
+	if (fstat(dfd, &st)) {
+		rc = -errno;
+		close(dfd);
 		return rc;
+	}
 	f.dev = (uint64_t)st.st_dev;
 	f.ino = (uint64_t)st.st_ino;
 	f.usage_fd = memcg_file_open(c->root.fd, dir, version, MEMCG_F_USAGE, O_RDONLY);
-	if (f.usage_fd < 0)
+	if (f.usage_fd < 0) {
+		close(dfd);
 		return f.usage_fd;
+	}
 	if (version == 2) {
 		f.ctl_fd = memcg_file_open(c->root.fd, dir, 2, MEMCG_F_RECLAIM, O_WRONLY);
 		rc = f.ctl_fd < 0 ? f.ctl_fd : 0;
@@ -458,6 +469,7 @@ static int dc_round(struct hr_ctx *c, const char *dir, int version, const struct
 	if (f.ctl_fd >= 0)
 		close(f.ctl_fd);
 	close(f.usage_fd);
+	close(dfd);	/* drops the lock */
 	return rc;
 }
 
@@ -530,6 +542,10 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 		}
 		struct reclaim_res res;
 		int rc = dc_round(c, dir, t->version, &dd, usage, &res);
+		if (rc == -ENOLCK) {
+			hr_log(c, 5, "guard deadcharge: /%s is locked by another headroom agent: left to it", dir);
+			continue;
+		}
 		if (rc && rc != -EBUSY && rc != -EAGAIN) {
 			c->st.errors++;
 			hr_log(c, 3, "guard deadcharge: /%s: %s", dir, strerror(-rc));

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -354,6 +355,15 @@ static void test_deadcharge_v2(void **state)
 	assert_string_equal(pg->g[HR_GUARD_DEADCHARGE].decision, "reclaim_v2");
 	assert_true(pg->g[HR_GUARD_DEADCHARGE].value == 314572800);
 	stop(c);
+	/* Locked by another agent (its flock on the directory): left to it. */
+	snprintf(cmd, sizeof(cmd), "%s/sys/fs/cgroup/system.slice", dir);
+	int lk = open(cmd, O_RDONLY | O_DIRECTORY);
+	assert_true(lk >= 0);
+	assert_int_equal(flock(lk, LOCK_EX | LOCK_NB), 0);
+	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\n");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	stop(c);
+	close(lk);
 	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\ninterval = 3600\n");
 	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) > 0);
 	assert_string_equal(b, "67108864");
