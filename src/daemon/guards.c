@@ -32,13 +32,14 @@
 #define WSF "proc/sys/vm/watermark_scale_factor"
 #define MIN_FREE "proc/sys/vm/min_free_kbytes"
 #define COMPACT "proc/sys/vm/compact_memory"
+#define PROACTIVE "proc/sys/vm/compaction_proactiveness"
 /* The order the starved-zone test asks for: PAGE_ALLOC_COSTLY_ORDER, the
  * largest the kernel tries hard for (and zones_judge's warning order). */
 #define STARVED_ORDER 3
 #define DC_PARENTS 16	/* parents whose last round time is kept */
 
 enum { CT_A_RAISE, CT_A_LOWER };
-enum { WM_A_BOOST, WM_A_DECAY, WM_A_COMPACT };
+enum { WM_A_BOOST, WM_A_DECAY, WM_A_COMPACT, WM_A_PROACTIVE };
 enum { DC_A_RECLAIM };
 
 struct dc_parent {
@@ -57,6 +58,8 @@ struct hr_guards {
 	struct wmark_guard_state wm;
 	struct knob wm_knob[2];		/* [WMARK_KNOB_WSF], [WMARK_KNOB_MIN_FREE] */
 	uint64_t compact_last_ns;
+	struct knob pro_knob;		/* vm.compaction_proactiveness while fragmented */
+	unsigned pro_left;		/* passes it stays raised */
 	struct dc_parent dc[DC_PARENTS];
 	struct guard_log would[HR_GUARD_N];
 	bool busy_logged;
@@ -81,8 +84,9 @@ int guards_init(struct hr_ctx *c)
 	knob_init(&g->ct_knob, CT_MAX);
 	knob_init(&g->wm_knob[WMARK_KNOB_WSF], WSF);
 	knob_init(&g->wm_knob[WMARK_KNOB_MIN_FREE], MIN_FREE);
+	knob_init(&g->pro_knob, PROACTIVE);
 	static const char *const acts[HR_GUARD_N][PROM_GUARD_ACTIONS] = {
-		{ "raise", "lower" }, { "boost", "decay", "compact" }, { "reclaim" },
+		{ "raise", "lower" }, { "boost", "decay", "compact", "proactive" }, { "reclaim" },
 	};
 	static const char *const knob[HR_GUARD_N] = { "nf_conntrack_max", "watermark_scale_factor",
 						      "dead_charge_bytes" };
@@ -278,7 +282,7 @@ static bool zone_starved(const struct zones_snap *z)
 
 /* A zones.fragmentation finding: compaction per node where the kernel has
  * the node file, else the whole system; at most once per interval. */
-static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
+static bool maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 {
 	struct hr_guards *g = c->node->guards;
 	struct prom_guard *p = &g->prom.g[HR_GUARD_WATERMARK];
@@ -286,12 +290,12 @@ static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 	unsigned node;
 	struct stat st;
 
-	if (!c->cfg.guard.wm_compact)
-		return;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct hr_finding *f = &fs->items[i];
 		if (strcmp(f->id, "zones.fragmentation"))
 			continue;
+		if (!c->cfg.guard.wm_compact)
+			return true;
 		const char *s = strstr(f->subject, " node ");
 		if (s && sscanf(s, " node %u", &node) == 1)
 			snprintf(path, sizeof(path), "sys/devices/system/node/node%u/compact", node);
@@ -302,17 +306,45 @@ static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 				      (uint64_t)c->cfg.guard.wm_compact_interval_s * HR_NSEC_PER_SEC,
 				      &g->compact_last_ns);
 		if (rc == -EAGAIN)
-			return;	/* rate bound: the last trigger was recent */
+			return true;	/* rate bound: the last trigger was recent */
 		if (rc) {
 			c->st.errors++;
 			hr_log(c, 3, "guard watermark: cannot trigger compaction (/%s): %s", path, strerror(-rc));
-			return;
+			return true;
 		}
 		p->actions[WM_A_COMPACT]++;
 		hr_log(c, 5, "guard watermark: %s /%s = 1 (%s: %s; at most once per %u s)",
 		       d ? "would write" : "compaction:", path, f->id, f->subject,
 		       c->cfg.guard.wm_compact_interval_s);
-		return;	/* one trigger per pass */
+		return true;	/* one trigger per pass */
+	}
+	return false;
+}
+
+/* vm.compaction_proactiveness (5.9+) raised while zones are fragmented
+ * and for proactive_hold passes after, then given back: the kernel then
+ * compacts in the background instead of one trigger at a time. */
+static void proactive(struct hr_ctx *c, const struct zones_snap *z, bool frag)
+{
+	struct hr_guards *g = c->node->guards;
+	const struct hr_guard_config *gc = &c->cfg.guard;
+	uint64_t cur = z->sc.compaction_proactiveness;
+	char why[128];
+
+	if (!gc->wm_proactiveness || cur == HR_UNSET)
+		return;
+	if (frag)
+		g->pro_left = gc->wm_proactive_hold;
+	else if (g->pro_left)
+		g->pro_left--;
+	if (g->pro_left && !knob_held(&g->pro_knob) && cur < gc->wm_proactiveness) {
+		snprintf(why, sizeof(why), "zones fragmented: raised for %u passes after the last fragmentation",
+			 gc->wm_proactive_hold);
+		knob_act(c, HR_GUARD_WATERMARK, &g->pro_knob, gc->wm_proactiveness, WM_A_PROACTIVE, why);
+	} else if (!g->pro_left && knob_held(&g->pro_knob)) {
+		snprintf(why, sizeof(why), "no fragmentation for %u passes: back to the original",
+			 gc->wm_proactive_hold);
+		knob_act(c, HR_GUARD_WATERMARK, &g->pro_knob, g->pro_knob.orig, WM_A_PROACTIVE, why);
 	}
 }
 
@@ -351,7 +383,7 @@ static void guard_watermark(struct hr_ctx *c, const struct zones_snap *z, const 
 		else if (rc == KNOB_WROTE || rc == KNOB_RESTORED)
 			p->value = d.value;
 	}
-	maybe_compact(c, fs);
+	proactive(c, z, maybe_compact(c, fs));
 }
 
 /* deadcharge --------------------------------------------------------------- */
@@ -584,8 +616,9 @@ void guards_after_pass(struct hr_ctx *c)
 static void release(struct hr_ctx *c, int id, bool lock, const char *when)
 {
 	struct hr_guards *g = c->node->guards;
-	struct knob *ks[] = { &g->ct_knob, &g->wm_knob[0], &g->wm_knob[1] };
-	static const int owner[] = { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_WATERMARK };
+	struct knob *ks[] = { &g->ct_knob, &g->wm_knob[0], &g->wm_knob[1], &g->pro_knob };
+	static const int owner[] = { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_WATERMARK,
+				     HR_GUARD_WATERMARK };
 	static const char *const what[] = {
 		[JOURNAL_RESTORED] = "restored", [JOURNAL_ALREADY] = "already back",
 		[JOURNAL_CHANGED] = "changed by someone else since, left alone", [JOURNAL_GONE] = "gone",
@@ -613,6 +646,8 @@ static void release(struct hr_ctx *c, int id, bool lock, const char *when)
 		       rc ? ": " : "", rc ? strerror(-rc) : "");
 		if (owner[i] == HR_GUARD_CONNTRACK)
 			memset(&g->ct, 0, sizeof(g->ct));
+		else if (ks[i] == &g->pro_knob)
+			g->pro_left = 0;
 		else
 			memset(&g->wm, 0, sizeof(g->wm));
 	}

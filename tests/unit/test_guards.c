@@ -191,7 +191,9 @@ static void test_compaction_trigger(void **state)
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		mk(d[i]);
 	put("sys/devices/system/node/node0/compact", "");
-	struct hr_ctx *c = start("[guard watermark]\nmode = act\ncompact_interval = 3600\n");
+	put(VM "compaction_proactiveness", "20\n");
+	struct hr_ctx *c = start("[guard watermark]\nmode = act\ncompact_interval = 3600\nproactiveness = 60\n"
+				 "proactive_hold = 2\n");
 	const struct prom_guards *pg = guards_prom(c);
 	char b[8] = { 0 };
 	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 1);
@@ -200,7 +202,19 @@ static void test_compaction_trigger(void **state)
 	judge_pass_run(c);	/* within the interval: not again */
 	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 0);
 	assert_true(pg->g[HR_GUARD_WATERMARK].actions[2] == 1);
-	assert_int_equal(c->journal.open_entries, 0);	/* a trigger is not journaled */
+	/* compaction_proactiveness raised while fragmented (journaled), given
+	 * back proactive_hold passes after the fragmentation is gone. */
+	assert_true(get(VM "compaction_proactiveness") == 60);
+	assert_int_equal(c->journal.open_entries, 1);	/* the knob; a trigger is not journaled */
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "cp tests/fixtures/6.18.44-vm-x86_64/proc/buddyinfo %s/proc/", dir);
+	assert_int_equal(system(cmd), 0);
+	judge_pass_run(c);
+	assert_true(get(VM "compaction_proactiveness") == 60);
+	judge_pass_run(c);
+	assert_true(get(VM "compaction_proactiveness") == 20);
+	assert_int_equal(c->journal.open_entries, 0);
+	assert_true(pg->g[HR_GUARD_WATERMARK].actions[3] == 2);
 	stop(c);
 	cleanup();
 }
