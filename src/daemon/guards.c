@@ -64,6 +64,7 @@ struct hr_guards {
 	struct guard_log would[HR_GUARD_N];
 	bool busy_logged;
 	bool would_logged;		/* the last knob_act logged its "would" line */
+	bool ct_hot;			/* the last pass saw the table at the high mark */
 	int last_err[HR_GUARD_N];	/* logged once until it changes (a non-root agent: EACCES each pass) */
 	struct prom_guards prom;
 };
@@ -227,10 +228,12 @@ static void guard_conntrack(struct hr_ctx *c, const struct conntrack_snap *ct)
 	static const char *const names[] = { "hold", "raise", "lower", "at_ceiling" };
 	struct ct_guard_decision d;
 
+	g->ct_hot = false;
 	if (!ct || !ct->loaded || ct->max == HR_UNSET || ct->count == HR_UNSET || !ct->max) {
 		set_decision(g, HR_GUARD_CONNTRACK, "unavailable");	/* not loaded, or no limit */
 		return;
 	}
+	g->ct_hot = ct->count * 100 >= ct->max * c->cfg.guard.ct.high_pct;
 	struct ct_guard_input in = { .count = ct->count, .max = ct->max, .buckets = ct->buckets,
 				     .mem_total_bytes = ct->mem_total_bytes };
 	if (ct_guard_decide(&c->cfg.guard.ct, &g->ct, &in, &d)) {
@@ -590,6 +593,11 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 	}
 	p->value = total;
 	set_decision(g, HR_GUARD_DEADCHARGE, decision);
+}
+
+bool guards_want_ct_dump(const struct hr_ctx *c)
+{
+	return c->node && c->node->guards && c->node->guards->ct_hot;
 }
 
 void guards_after_pass(struct hr_ctx *c)

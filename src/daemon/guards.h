@@ -36,12 +36,19 @@
 #ifndef HR_DAEMON_GUARDS_H
 #define HR_DAEMON_GUARDS_H
 
+#include <stdbool.h>
+
 #include "daemon/ctx.h"
 #include "report/prom.h"
 
 int guards_init(struct hr_ctx *c);
 /* One round of every guard over the current pass (c->node). */
 void guards_after_pass(struct hr_ctx *c);
+/* Whether the next pass should read the ctnetlink breakdown: the last one
+ * saw the conntrack table at the guard's high mark, so an action and its
+ * "who fills it" line may follow. The dump allocates (libnetfilter_conntrack,
+ * per entry), so only such passes make it. Loop thread. */
+bool guards_want_ct_dump(const struct hr_ctx *c);
 /* Gives back every knob still held (logged); call before the journal
  * closes. */
 void guards_stop(struct hr_ctx *c);

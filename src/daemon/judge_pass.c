@@ -71,8 +71,8 @@ int judge_init(struct hr_ctx *c)
 	/* Everything a pass needs, for max_cgroups memory cgroups (more are
 	 * cut and counted: memcg.dropped): ~1 KiB a cgroup plus ~4.3 MiB of
 	 * scratch per pass, in fresh zero mappings of which a pass touches
-	 * what it uses. No ctnetlink dump: libnetfilter_conntrack allocates
-	 * per entry. */
+	 * what it uses. No ctnetlink dump unless the conntrack guard wants
+	 * one (start_pass): libnetfilter_conntrack allocates per entry. */
 	n->mem_len = engine_storage_bytes_cap(c->cfg.max_cgroups);
 	n->mem[0] = calloc(1, n->mem_len);
 	n->mem[1] = calloc(1, n->mem_len);
@@ -183,6 +183,12 @@ static void on_pass_done(struct loop *l, int fd, void *data, uint32_t events)
 static void start_pass(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
+
+	/* The exception to "a pass allocates nothing": the ctnetlink dump,
+	 * made only when the conntrack guard may act (bounded by ct_dump's
+	 * entry and time caps, off the reaction path on the judgement
+	 * thread). Set here, before the post, so the thread sees it. */
+	n->pass[!n->cur].flags = guards_want_ct_dump(c) ? 0 : ENGINE_NO_CT_DUMP;
 
 	if (!n->thread_on) {
 		judge_pass_run(c);
