@@ -208,9 +208,13 @@ int logjoin_shape(const char *t, size_t n)
 		return graded(contains(t, n, "dropping packet"), t, n);
 	if (starts(t, n, "nfs: server "))
 		return graded(contains(t, n, " not responding") || contains(t, n, " OK"), t, n);
-	if (contains(t, n, "SYN flooding on port"))
-		return graded(contains(t, n, "Sending cookies") || contains(t, n, "Dropping request"),
-			      t, n);
+	if (contains(t, n, "SYN flooding on port")) {
+		struct hr_span r = { t, n };
+		long at = span_find(r, "flooding on port ");
+		bool port = at >= 0 && (size_t)at + 17 < n && t[at + 17] >= '0' && t[at + 17] <= '9';
+		return graded(port && (contains(t, n, "Sending cookies") ||
+				       contains(t, n, "Dropping request")), t, n);
+	}
 	if (starts(t, n, "TCP: out of memory") || starts(t, n, "TCP: TCP: out of memory"))
 		return graded(contains(t, n, "tcp_mem"), t, n);
 	if (starts(t, n, "CPU: ") || starts(t, n, "Pid: ") || starts(t, n, "Linux version ")) {
@@ -261,8 +265,16 @@ static bool message_like(const char *t, size_t n, size_t indent)
 	size_t i = 0;
 	for (int tok = 0; tok < 3 && i < n; tok++) {
 		size_t s0 = i;
-		while (i < n && !is_blank(t[i]))
+		bool field = false;	/* "state:D", "order:0": a key:value field */
+		while (i < n && !is_blank(t[i])) {
+			if ((t[i] == ':' || t[i] == '=') && i + 1 < n &&
+			    ((t[i + 1] >= 'A' && t[i + 1] <= 'Z') || (t[i + 1] >= 'a' && t[i + 1] <= 'z') ||
+			     t[i] == '='))
+				field = true;
 			i++;
+		}
+		if (field)
+			break;
 		if (i > s0 + 1 && t[i - 1] == ':' && (i == n || is_blank(t[i])) && i - s0 <= 32)
 			return true;
 		while (i < n && is_blank(t[i]))
@@ -412,7 +424,8 @@ static bool try_join(struct hr_logjoin *j, const char *b, size_t blen, const str
 		 * only a token longer than a line (a path, a hex mask). */
 		sep = !j->cut_mode && token <= j->width / 2;
 	int s = sj[sep];
-	bool strong = s == 2 && sa < 2 && sb < 2;
+	/* the join is a better-known line than either piece */
+	bool strong = s > sa && s > sb;
 	/* frame + its module on the next line: "tcp_collapse+0x1a/0x200" "[tg3]" */
 	if (!strong && sa == 2 && lb->text.p[0] == '[' && lb->text.p[lb->text.len - 1] == ']' &&
 	    !memchr(lb->text.p, ' ', lb->text.len)) {
@@ -421,18 +434,23 @@ static bool try_join(struct hr_logjoin *j, const char *b, size_t blen, const str
 		strong = !klog_frame_parse(sat, &f) && !f.module.len;
 		sep = 1;
 	}
-	/* an address without its function: "[<ffffffff811f34c8>] ?" "try_get_mem..." */
-	if (!strong && an >= 4 && at[0] == '[' && at[1] == '<' && !memchr(at, '+', an) && sb == 2 &&
-	    (at[an - 1] == ']' || at[an - 1] == '?')) {
+	/* a frame without its function: "[<ffffffff811f34c8>] ?" or "?", then
+	 * "try_get_mem_cgroup_from_mm+0x28/0x60" */
+	if (!strong && sb == 2 && ((an == 1 && at[0] == '?') ||
+				   (an >= 4 && at[0] == '[' && at[1] == '<' && !memchr(at, '+', an) &&
+				    (at[an - 1] == ']' || at[an - 1] == '?')))) {
 		strong = true;
 		sep = 1;
 	}
+	/* broken inside a run of blanks (a table row, "Tainted: G      OE"):
+	 * the blanks that start b are the rest of the run, not an indent */
+	size_t indent = an && is_blank(at[an - 1]) ? 0 : lb->indent;
 	bool midfield = sa == 1 && mid_field(at, an) && sb == 0 && s >= 1 &&
-			!message_like(lb->text.p, lb->text.len, lb->indent);
+			!message_like(lb->text.p, lb->text.len, indent);
 	/* cut inside a token at the full width */
 	bool midtoken = full && !blank && sep == 0 && (j->cut_mode || token > j->width / 2);
 	bool wrapped = j->held_prefixed && sb == 0 && j->width >= 40 &&
-		       !message_like(lb->text.p, lb->text.len, lb->indent) &&
+		       !message_like(lb->text.p, lb->text.len, indent) &&
 		       j->last_phys_len + 1 + first_word(lb->text.p, lb->text.len) > j->width;
 	if (j->cut_mode && full && sb < 2)
 		wrapped = true;	/* a terminal's cut: whatever the next line holds */
