@@ -43,6 +43,8 @@ static bool strict_stamp(const char *s, size_t len)
 		return false;
 	while (i < len && i < 12 && s[i] == ' ')
 		i++;
+	if (i < len && s[i] == '+')
+		i++;	/* dmesg -H: "[  +0.000004]" */
 	size_t d0 = i;
 	while (i < len && i - d0 < 12 && s[i] >= '0' && s[i] <= '9')
 		i++;
@@ -89,7 +91,12 @@ size_t logjoin_glue_at(const char *line, size_t len)
 				if (!(line[p + 1] >= 'A' && line[p + 1] <= 'Z'))
 					continue;
 				logline_parse(line + p, len - p, &in);
-				if (!(in.kernel && in.ts_kind == HR_TS_WALL && in.wall.kind != HR_WALL_NONE))
+				static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+				bool minute = false;	/* dmesg -H "[May 7 20:30]" */
+				for (size_t m = 0; m < 36 && len - p > 12; m += 3)
+					minute |= !memcmp(line + p + 1, mon + m, 3) && line[p + 4] == ' ';
+				if (!(in.kernel && ((in.ts_kind == HR_TS_WALL && in.wall.kind != HR_WALL_NONE) ||
+						    minute)))
 					continue;
 			} else {
 				logline_parse(line + p, len - p, &in);
@@ -374,6 +381,25 @@ static size_t last_word(const char *t, size_t n)
 	return k;
 }
 
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+}
+
+/* A break that no word wrap makes: next to a '_' of an identifier
+ * ("GFP" "_ATOMIC"), or inside a hex word ("ffff" "ffffab7c19e0"). */
+static bool ident_cut(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (!an || !bn)
+		return false;
+	if ((a[an - 1] == '_' && is_alnum(b[0])) || (b[0] == '_' && is_alnum(a[an - 1])))
+		return true;
+	size_t k = 0;
+	while (k < an && is_hex(a[an - 1 - k]))
+		k++;
+	return k >= 4 && (k == an || is_blank(a[an - 1 - k])) && is_hex(b[0]);
+}
+
 /* Tries to append the physical line b (no prefix of its own; c0 is where
  * its content starts after quote markers) to the held line. */
 static bool try_join(struct hr_logjoin *j, const char *b, size_t blen, const struct hr_logline *lb)
@@ -422,7 +448,7 @@ static bool try_join(struct hr_logjoin *j, const char *b, size_t blen, const str
 	else
 		/* At the full width: a terminal cuts anywhere; a word wrap cuts
 		 * only a token longer than a line (a path, a hex mask). */
-		sep = !j->cut_mode && token <= j->width / 2;
+		sep = !j->cut_mode && token <= j->width / 2 && !ident_cut(at, an, c, cn);
 	int s = sj[sep];
 	/* the join is a better-known line than either piece */
 	bool strong = s > sa && s > sb;
@@ -533,6 +559,19 @@ void logjoin_line(struct hr_logjoin *j, const char *line, size_t len)
 		hold(j, line, 0);
 }
 
+static bool next_has_prefix(const char *p, size_t len)
+{
+	const char *nl = memchr(p, '\n', len);
+	size_t n = nl ? (size_t)(nl - p) : len;
+	if (n > LOGJOIN_LINE_MAX)
+		n = LOGJOIN_LINE_MAX;
+	if (logline_has_stamp(p, n))
+		return true;
+	struct hr_logline ll;
+	logline_parse(p, n, &ll);
+	return has_prefix(&ll);
+}
+
 /* The wrap width is learnt from a whole block before any line of it is
  * judged, so that the first wrap is judged against it too. */
 static void learn_width(struct hr_logjoin *j, const char *buf, size_t len)
@@ -549,10 +588,12 @@ static void learn_width(struct hr_logjoin *j, const char *buf, size_t len)
 				n--;
 			if (round == 0 && n <= 512 && n > j->width)
 				j->width = n;
-			if (round == 1 && j->width >= 40) {
+			if (round == 1 && j->width >= 40 && n + 12 >= j->width && n <= j->width &&
+			    !next_has_prefix(nl + 1, len - (size_t)(nl + 1 - buf))) {
+				/* only lines a continuation follows were broken */
 				if (n == j->width)
 					j->n_full++;
-				else if (n + 12 >= j->width && n < j->width)
+				else
 					j->n_near++;
 			}
 			pos = (size_t)(nl - buf) + 1;

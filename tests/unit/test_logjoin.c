@@ -100,6 +100,11 @@ static void test_glued(void **state)
 	    "Jul  8 10:00:01 centos6 kernel: nf_conntrack: table full, dropping packet.\n", &o, true);
 	assert_int_equal(o.lines, 2);
 	assert_non_null(strstr(o.text, "packet\nJul  8 10:00:01 centos6"));
+	/* dmesg -H: relative and minute stamps (tests/fixtures/kmsg/24, glued) */
+	const char *h = "[  +0.000004]       Not tainted 5.7.0-rc2+ #2[  +0.000001] \"echo 0\"";
+	assert_int_equal(logjoin_glue_at(h, strlen(h)), strlen("[  +0.000004]       Not tainted 5.7.0-rc2+ #2"));
+	const char *mh = "[May 7 20:30] iSCSI Login timeout on 102.1.1.6:3260[May 7 20:33] kworker/dying";
+	assert_int_equal(logjoin_glue_at(mh, strlen(mh)), strlen("[May 7 20:30] iSCSI Login timeout on 102.1.1.6:3260"));
 	/* a doubled prefix is one record */
 	const char *d = "[  123.456789] [  123.456789] text";
 	assert_int_equal(logjoin_glue_at(d, strlen(d)), 0);
