@@ -30,6 +30,21 @@ run_unit() {
 	done
 }
 
+# The paste-damage mutation test (tests/tools/kmsg_mutate.py): the kmsg
+# fixtures wrapped, glued, quoted and re-prefixed must give the incidents
+# of the originals; with --no-join (the joiner off) they must not.
+run_mutate() {
+	local hr=$1 out mode
+	for mode in test control; do
+		if out=$(python3 tests/tools/kmsg_mutate.py "$hr" $([ $mode = control ] && echo --control) 2>&1); then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1)); failures+=("mutate $mode")
+		fi
+		printf '%s\n' "$out" | grep -v '^mutate known' | tail -40
+	done
+}
+
 run_golden() {
 	local hr=$1 cmd name want_rc out rc
 	for cmd in tests/golden/*.cmd; do
@@ -51,6 +66,7 @@ run_golden() {
 		rm -f "$name.diff.tmp" "$name.stderr.tmp"
 	done
 	echo "golden: done"
+	run_mutate "$hr"
 	run_fixcheck "$hr"
 	run_promtool "$hr"
 }

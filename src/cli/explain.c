@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "detect/incident.h"
 #include "kernel/kmsg.h"
+#include "snapshot/logjoin.h"
 #include "report/explain_summary.h"
 #include "report/report.h"
 #include "util/clock.h"
@@ -51,7 +52,9 @@ static void help(FILE *out)
 	      "                syslog); default TZ, else this machine's zone\n"
 	      "  --year YYYY   year of classic syslog dates (\"Mar  5 10:11:12\"); default:\n"
 	      "                the year that is not after the file's modification time\n"
-	      "  --no-color    no ANSI colour even on a terminal\n\n"
+	      "  --no-color    no ANSI colour even on a terminal\n"
+	      "  --no-join     take each line as it is: do not rejoin lines that a mail\n"
+	      "                client or forum wrapped, nor split records glued together\n\n"
 	      "exit: 0 nothing found, 1 worst incident warn, 2 crit, 3 nothing explained\n"
 	      "      (an input could not be read, or no line of it looked like a kernel\n"
 	      "      log) and nothing found in the rest, 4 usage error\n", out);
@@ -151,6 +154,12 @@ static void emit(void *arg, const struct hr_finding *f)
 	}
 }
 
+/* A logical line from the joiner (snapshot/logjoin.h) into the engine. */
+static void joined_line(void *arg, const char *line, size_t len)
+{
+	explain_line(arg, line, len);
+}
+
 static void kmsg_line(void *arg, const char *line, size_t len)
 {
 	struct hr_explain *x = arg;
@@ -190,13 +199,36 @@ static bool not_kernel_log(struct hr_findings *notes, const char *path, uint64_t
  * this long with neither data nor a writer that came and went, give up. */
 #define EXPLAIN_FIFO_WAIT_USEC (10 * 1000000LL)
 
+/* Pasted text goes through the joiner, line by line; machine-written logs
+ * (no damage in their first block, logjoin_needed) keep the engine's fast
+ * path, which skips lines without an anchor word unread. */
+struct feed_join {
+	struct hr_logjoin *j;	/* NULL: --no-join */
+	bool decided, on;
+};
+
+static void feed_block(struct hr_explain *x, struct feed_join *fj, const char *buf, size_t n)
+{
+	if (!fj->decided) {
+		fj->decided = true;
+		fj->on = fj->j && logjoin_needed(buf, n);
+	}
+	if (fj->on) {
+		x->st.bytes += n;
+		logjoin_feed(fj->j, buf, n);
+	} else {
+		explain_feed(x, buf, n);
+	}
+}
+
 /* Reads fd to EOF through the engine. A regular file is read straight;
  * anything else (pipe, FIFO, terminal, socket) is polled, so that when a
  * live source goes quiet, reports it finished are emitted and flushed
  * after EXPLAIN_IDLE_USEC (explain_idle) instead of being held until the
  * next line arrives. fd may be O_NONBLOCK. Returns 0 or -errno
  * (-ETIMEDOUT: a FIFO without a writer). */
-static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool fifo)
+static int feed_fd(struct hr_explain *x, struct feed_join *fj, int fd, char *buf, bool regular,
+		   bool fifo)
 {
 	int64_t start = (int64_t)clock_mono_usec(), last = start;
 	bool woke = !fifo;	/* a FIFO: has a writer shown up yet? */
@@ -211,6 +243,8 @@ static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool f
 				int64_t now = (int64_t)clock_mono_usec();
 				if (!woke && now - start > EXPLAIN_FIFO_WAIT_USEC)
 					return -ETIMEDOUT;
+				if (fj->on && now - last >= EXPLAIN_IDLE_USEC)
+					logjoin_flush(fj->j, false);
 				explain_idle(x, now - last);
 				fflush(stdout);
 				continue;
@@ -230,7 +264,7 @@ static int feed_fd(struct hr_explain *x, int fd, char *buf, bool regular, bool f
 		if (n == 0)
 			return 0;
 		last = (int64_t)clock_mono_usec();
-		explain_feed(x, buf, (size_t)n);
+		feed_block(x, fj, buf, (size_t)n);
 	}
 }
 
@@ -243,6 +277,7 @@ int cmd_explain(int argc, char **argv)
 		{ "no-color", no_argument, 0, 'C' },
 		{ "tz", required_argument, 0, 'z' },
 		{ "year", required_argument, 0, 'y' },
+		{ "no-join", no_argument, 0, 'J' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -251,7 +286,7 @@ int cmd_explain(int argc, char **argv)
 	hr_findings_init(&notes, NULL, 0);
 	const char *root_path = NULL;
 	int opt, rc = 0;
-	bool failed = false;
+	bool failed = false, join = true;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
@@ -260,6 +295,7 @@ int cmd_explain(int argc, char **argv)
 		case 'L': c.json_lines = true; break;
 		case 'r': root_path = optarg; break;
 		case 'C': c.colour = false; break;
+		case 'J': join = false; break;
 		case 'z':
 			if (!tz_known(optarg)) {
 				cli_err("explain", "--tz '%s': no such time zone (want e.g. UTC, Europe/Berlin or EST5EDT)",
@@ -293,14 +329,17 @@ int cmd_explain(int argc, char **argv)
 	c.colour = c.colour && cli_want_colour(stdout);
 
 	struct hr_explain *x = calloc(1, sizeof(*x));
+	struct hr_logjoin *lj = calloc(1, sizeof(*lj));
 	char *buf = malloc(EXPLAIN_BLOCK);
-	if (!x || !buf) {
+	if (!x || !buf || !lj) {
 		cli_err("explain", "out of memory");
 		free(x);
+		free(lj);
 		free(buf);
 		return HR_EXIT_FAIL;
 	}
 	explain_init(x, emit, &c);
+	logjoin_init(lj, joined_line, x, true);
 	tzset();
 	x->wall_fn = wall_to_utc;
 	x->wall_arg = &c;
@@ -364,7 +403,10 @@ int cmd_explain(int argc, char **argv)
 				x->boot_usec = boot;
 		}
 		uint64_t kl0 = kernel_evidence(x), b0 = x->st.bytes;
-		int e = feed_fd(x, fd, buf, regular, strcmp(path, "-") && S_ISFIFO(st.st_mode));
+		struct feed_join fj = { .j = join ? lj : NULL };
+		int e = feed_fd(x, &fj, fd, buf, regular, strcmp(path, "-") && S_ISFIFO(st.st_mode));
+		if (fj.on)
+			logjoin_flush(lj, true);
 		if (e == -ETIMEDOUT) {
 			findings_note(&notes, path, e, "not explained (a FIFO no writer opened within %lld s)",
 				      EXPLAIN_FIFO_WAIT_USEC / 1000000);
@@ -410,6 +452,7 @@ int cmd_explain(int argc, char **argv)
 		rc = HR_EXIT_FAIL;
 	}
 	free(buf);
+	free(lj);
 	free(x);
 	return rc;
 }
