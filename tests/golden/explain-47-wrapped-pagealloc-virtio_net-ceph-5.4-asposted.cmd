@@ -1,1 +1,0 @@
-explain --tz UTC --year 2024 --json tests/fixtures/kmsg/47-wrapped-pagealloc-virtio_net-ceph-5.4-asposted.log

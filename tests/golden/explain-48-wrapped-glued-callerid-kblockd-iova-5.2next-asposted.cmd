@@ -1,1 +1,0 @@
-explain --tz UTC --year 2024 --json tests/fixtures/kmsg/48-wrapped-glued-callerid-kblockd-iova-5.2next-asposted.log
