@@ -154,7 +154,8 @@ C
 cc -O2 -Wall -Werror -o "$work/payload/ctflows" "$work/ctflows.c" -lnetfilter_conntrack ||
 	fail "cannot build ctflows"
 envs=()
-for v in GG_PHASES GG_KILLS GG_SEED GG_CT_MAX GG_CT_BURST GG_CT_RATE GG_CT_TOTAL GG_CT_SECS; do
+for v in GG_PHASES GG_KILLS GG_SEED GG_CT_MAX GG_CT_BURST GG_CT_RATE GG_CT_TOTAL GG_CT_SECS \
+	GG_DEAD_MANUAL GG_DEAD_MB GG_LIVE_MB GG_WM_SHOTS GG_WM_GAP; do
 	[ -z "${!v:-}" ] || envs+=(-e "$v=${!v}")
 done
 t0=$(date +%s)
@@ -209,6 +210,48 @@ if 'ct_kill9' in gg:
           "kill -9: %s kills (%s while raised), original back on restart %s, after stop %s" %
           (k['kills'], k['raised_at_kill'], k['restored_on_restart'], k['original_after_stop']))
     check(num('ct_kill9', 'raised_at_kill') >= 1, "at least one kill hit a raised max")
+MiB = 1 << 20
+if 'dead_before' in gg:
+    b, a = gg['dead_before'], gg['dead_after']
+    check(num('dead_before', 'dying') >= 1 and num('dead_before', 'dead') >= 32 * MiB,
+          "setup: %s dying, dead charge %.1f MiB" % (b['dying'], num('dead_before', 'dead') / MiB))
+    check(num('dead_idle', 'dead') >= 32 * MiB, "without the guard the dead charge stays (%.1f MiB after 5 s)" % (num('dead_idle', 'dead') / MiB))
+    if 'dead_guard' in gg:
+        check(False, "agent with [guard deadcharge] mode = act started")
+    else:
+        check(num('dead_after', 'dead') <= 2 * MiB, "dead charge after: %.1f MiB (<= 2 MiB)" % (num('dead_after', 'dead') / MiB))
+        check(num('dead_after', 'dying') == 0, "dying descendants after: %s" % a['dying'])
+        check(num('dead_after', 'l_file') >= num('dead_after', 'l_file_before') * 9 // 10,
+              "live child keeps its cache: %.1f of %.1f MiB" % (num('dead_after', 'l_file') / MiB, num('dead_after', 'l_file_before') / MiB))
+if 'wmark' in gg:
+    w = gg['wmark']
+    check('agent_failed' not in w, "agent with [guard watermark] mode = act started")
+    if 'agent_failed' not in w:
+        ser = [(float(m.group(1)), int(m.group(2)), int(m.group(3))) for l in lines
+               for m in [re.match(r'series wmark t=(\S+) wsf=(\d+) min_free_kbytes=\d+ failures=(\d+)', l)] if m]
+        vals = [v for _, v, _ in ser]
+        comp = [vals[0]] + [v for i, v in enumerate(vals[1:]) if v != vals[i]] if vals else []
+        print("measured: watermark_scale_factor series (changes): %s" % ' '.join(map(str, comp)))
+        o = num('wmark', 'original')
+        check(num('wmark', 'failures') >= num('wmark', 'shots'), "%s real failures from %s shots" % (w['failures'], w['shots']))
+        check(num('wmark', 'peak') > o and max(vals or [0]) > o, "boosted: peak %d over original %d" % (max(vals or [0]), o))
+        ups = [b - a for a, b in zip(comp, comp[1:]) if b > a]
+        check(len(ups) >= 2, "boost in steps: %s" % ups)
+        top = comp.index(max(comp)) if comp else 0
+        check(any(v < max(comp) for v in comp[top:]) and num('wmark', 'after_decay') == o,
+              "decayed back to the original %d (after decay %s)" % (o, w['after_decay']))
+        check(num('wmark', 'after_stop') == o and num('wmark', 'min_free_after_stop') == num('wmark', 'min_free_orig'),
+              "after stop: wsf %s, min_free_kbytes %s (originals %d, %s)" % (w['after_stop'], w['min_free_after_stop'], o, w['min_free_orig']))
+if 'wmark_stop' in gg:
+    s = gg['wmark_stop']
+    check(num('wmark_stop', 'boosted') > num('wmark_stop', 'original') and s['after_stop'] == s['original'],
+          "SIGTERM inside the boost (%s): original %s back" % (s['boosted'], s['original']))
+if 'wmark_kill9' in gg:
+    k = gg['wmark_kill9']
+    check(num('wmark_kill9', 'kills') >= 1 and k['restored_on_restart'] == k['kills'] and k['original_after_stop'] == k['kills'],
+          "wmark kill -9: %s kills (%s while boosted), original back on restart %s, after stop %s" %
+          (k['kills'], k['raised_at_kill'], k['restored_on_restart'], k['original_after_stop']))
+    check(num('wmark_kill9', 'raised_at_kill') >= 1, "at least one kill hit a boosted knob")
 sys.exit(1 if bad else 0)
 PY
 echo pass

@@ -95,11 +95,11 @@ ct_empty() { # flush, and wait until the count is below 10 (5 s)
 	i=0
 	while [ "$(cat $NF/nf_conntrack_count)" -ge 10 ] && [ $i -lt 50 ]; do msleep 100; i=$((i + 1)); done
 }
-ct_max_series() { # every 500 ms while $1 runs: "series ct t=.. max=.. count=.."
-	t=0
+up() { cut -d' ' -f1 /proc/uptime; }	# seconds since boot, 10 ms resolution
+ct_max_series() { # about every 500 ms while $1 runs: "series NAME t=.. max=.. count=.. drop=.."
 	while kill -0 "$1" 2>/dev/null; do
-		echo "series $2 t=$t max=$(cat $NF/nf_conntrack_max) count=$(cat $NF/nf_conntrack_count) drop=$(ct_stat drop)"
-		msleep 500; t=$((t + 500))
+		echo "series $2 t=$(up) max=$(cat $NF/nf_conntrack_max) count=$(cat $NF/nf_conntrack_count) drop=$(ct_stat drop)"
+		msleep 500
 	done
 }
 # One load profile for both runs: CT_BURST connections at once (below the
@@ -176,5 +176,140 @@ CONF
 	dump_log ct
 	[ -f $S/ctk.log ] && tail -n 40 $S/ctk.log | sed 's/^/ctk: /'
 	ct_empty
+fi
+
+# ---- dead: page cache charged to a deleted child ---------------------------
+mstat() { awk -v k="$2" '$1 == k { print $2 }' $1/memory.stat; }
+dying() { awk '$1 == "nr_dying_descendants" { print $2 }' $1/cgroup.stat; }
+if has_phase dead; then
+	P=$CG/hrP
+	mkdir $P $P/C $P/L || exit 20
+	echo +memory >$P/cgroup.subtree_control || exit 21
+	dd if=/dev/zero of=$S/dead.dat bs=1M count=${GG_DEAD_MB:-64} 2>/dev/null
+	dd if=/dev/zero of=$S/live.dat bs=1M count=${GG_LIVE_MB:-32} 2>/dev/null
+	sync
+	echo 3 >/proc/sys/vm/drop_caches	# the guest's own: the files start cold
+	sh -c "echo \$\$ >$P/C/cgroup.procs && exec cat $S/dead.dat >/dev/null" || exit 22
+	sh -c "echo \$\$ >$P/L/cgroup.procs && exec cat $S/live.dat >/dev/null" || exit 23
+	c_file=$(mstat $P/C file)
+	rmdir $P/C || exit 24
+	dead_series() { # NAME SECONDS: until no dying descendant, or SECONDS
+		i=0
+		while [ $i -le $(($2 * 2)) ]; do
+			pf=$(mstat $P file); lf=$(mstat $P/L file)
+			echo "series $1 t=$(up) dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf))"
+			[ "$(dying $P)" = 0 ] && break
+			msleep 500; i=$((i + 1))
+		done
+	}
+	pf=$(mstat $P file); lf=$(mstat $P/L file); lf0=$lf
+	say dead_before c_file=$c_file dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf))
+	# No agent for 5 s: without pressure the kernel keeps the dead charge.
+	dead_series dead_idle 5
+	pf=$(mstat $P file); lf=$(mstat $P/L file)
+	say dead_idle dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf))
+	{ conf_head; cat <<CONF
+[guard deadcharge]
+mode = act
+match = /hrP
+min_dead = 4M
+CONF
+	cat ${GG_DEAD_CONF:-/dev/null}; } >$S/dead.conf
+	if [ -n "${GG_DEAD_MANUAL:-}" ]; then
+		# Reference only (no agent): what the guard's write does
+		# (GG_DEAD_MANUAL=low: with the live child's memory.low at its usage).
+		[ "$GG_DEAD_MANUAL" = low ] && cat $P/L/memory.current >$P/L/memory.low
+		echo "$((pf - lf))" >$P/memory.reclaim
+		echo "manual: reclaim rc $?"
+		dead_series dead_manual 20
+	elif agent_start dead; then
+		dead_series dead_guard 40
+		rc=$(agent_stop)
+	else
+		say dead_guard agent_failed=1
+	fi
+	pf=$(mstat $P file); lf=$(mstat $P/L file)
+	say dead_after dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf)) l_file_before=$lf0 agent_rc=${rc:-}
+	echo "dead: P memory.current $(cat $P/memory.current) L memory.current $(cat $P/L/memory.current)"
+	grep -E '^(anon|file|kernel|kernel_stack|pagetables|percpu|sock|slab|shmem|file_mapped|file_dirty|file_writeback) ' $P/memory.stat | sed 's/^/dead: P /'
+	dump_log dead
+fi
+
+# ---- wmark: real atomic failures drive the watermark guard -----------------
+V=/proc/sys/vm
+wm_series() { # NAME: about every 500 ms while $2 lives
+	while kill -0 "$2" 2>/dev/null; do
+		echo "series $1 t=$(up) wsf=$(cat $V/watermark_scale_factor) min_free_kbytes=$(cat $V/min_free_kbytes) failures=$(cat /sys/module/hr_atomic_fail/parameters/failures)"
+		msleep 500
+	done
+}
+if has_phase wmark; then
+	W0=$(cat $V/watermark_scale_factor)
+	M0=$(cat $V/min_free_kbytes)
+	{ conf_head; cat <<CONF
+[guard watermark]
+mode = act
+wsf_step = 10
+wsf_max = 60
+wsf_decay = 5
+cooldown = 2
+quiet = 5
+CONF
+	cat ${GG_WM_CONF:-/dev/null}; } >$S/wm.conf
+	if agent_start wm; then
+		sh -c 'while :; do sleep 1; done' &
+		tick=$!
+		wm_series wmark $tick &
+		ser=$!
+		# GG_WM_SHOTS real failures, GG_WM_GAP s apart, then quiet.
+		n=0
+		while [ $n -lt ${GG_WM_SHOTS:-4} ]; do
+			echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+			n=$((n + 1))
+			sleep ${GG_WM_GAP:-3}
+		done
+		peak=$(cat $V/watermark_scale_factor)
+		# The decay: back to the original once the failures stop (60 s).
+		i=0
+		while [ "$(cat $V/watermark_scale_factor)" != $W0 ] && [ $i -lt 120 ]; do msleep 500; i=$((i + 1)); done
+		sleep 1
+		kill $tick; wait $ser
+		back=$(cat $V/watermark_scale_factor)
+		rc=$(agent_stop)
+		say wmark original=$W0 min_free_orig=$M0 shots=$n failures=$(cat /sys/module/hr_atomic_fail/parameters/failures) peak=$peak after_decay=$back agent_rc=$rc after_stop=$(cat $V/watermark_scale_factor) min_free_after_stop=$(cat $V/min_free_kbytes)
+		# Stop inside the boost: SIGTERM must restore.
+		agent_start wm
+		echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+		i=0
+		while [ "$(cat $V/watermark_scale_factor)" = $W0 ] && [ $i -lt 40 ]; do msleep 250; i=$((i + 1)); done
+		b=$(cat $V/watermark_scale_factor)
+		rc=$(agent_stop)
+		say wmark_stop boosted=$b after_stop=$(cat $V/watermark_scale_factor) original=$W0 agent_rc=$rc
+		# kill -9 at random points of the action.
+		cp $S/wm.conf $S/wmk.conf
+		k=0 raised=0 restored=0 stopped=0
+		while [ $k -lt $KILLS ]; do
+			k=$((k + 1))
+			agent_start wmk || break
+			echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+			msleep $((200 + $(rnd 4000)))
+			agent_kill9
+			m=$(cat $V/watermark_scale_factor)
+			[ "$m" != $W0 ] && raised=$((raised + 1))
+			agent_start wmk || break
+			m2=$(cat $V/watermark_scale_factor)
+			[ "$m2" = $W0 ] && restored=$((restored + 1))
+			rc=$(agent_stop)
+			m3=$(cat $V/watermark_scale_factor)
+			[ "$m3" = $W0 ] && stopped=$((stopped + 1))
+			echo "series wmkill k=$k wsf_at_kill=$m wsf_after_restart=$m2 wsf_after_stop=$m3 rc=$rc"
+			echo $W0 >$V/watermark_scale_factor
+		done
+		say wmark_kill9 kills=$k raised_at_kill=$raised restored_on_restart=$restored original_after_stop=$stopped
+	else
+		say wmark agent_failed=1
+	fi
+	dump_log wm
+	[ -f $S/wmk.log ] && tail -n 40 $S/wmk.log | sed 's/^/wmk: /'
 fi
 exit 0
