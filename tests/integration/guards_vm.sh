@@ -163,6 +163,7 @@ tests/vm/vm-run.sh -d 512 -m 1024 -t 900 -M nf_conntrack -M nf_conntrack_netlink
 	'PATH=/payload:$PATH sh ./guest.sh' >"$work/out" 2>&1
 rc=$?
 echo "measured: qemu TCG run $(($(date +%s) - t0)) s (guest status $rc)"
+[ -z "${GG_KEEP:-}" ] || cp "$work/out" "$GG_KEEP"	# the whole guest output, for a look
 grep -E '^(gg|series|kernel:) ' "$work/out"
 case $rc in
 0) ;;
@@ -170,7 +171,7 @@ case $rc in
 125) tail -30 "$work/out"; skip "the VM did not report a status (qemu/kernel problem)" ;;
 *) tail -40 "$work/out"; fail "guest test status $rc" ;;
 esac
-python3 - "$work/out" <<'PY' || { sed -n '/^=== log/,/^=== end/p' "$work/out" | tail -80; fail "assertions"; }
+python3 - "$work/out" <<'PY' || { sed -n '/^=== log/,/^=== end/p' "$work/out" | tail -80; grep -E '^(ctk|wmk): ' "$work/out" | tail -40; fail "assertions"; }
 import re, sys
 lines = open(sys.argv[1]).read().replace('\r', '').split('\n')
 gg = {}
@@ -198,17 +199,19 @@ if 'ct_guard' in gg:
     g = gg['ct_guard']
     check('agent_failed' not in g, "agent with [guard conntrack] mode = act started")
     if 'agent_failed' not in g:
-        series = [int(m.group(1)) for l in lines for m in [re.match(r'series guard t=\d+ max=(\d+)', l)] if m]
+        series = [int(m.group(1)) for l in lines for m in [re.match(r'series guard t=\S+ max=(\d+)', l)] if m]
         steps = sorted(set(series))
         print("measured: conntrack max series with the guard: %s" % ' '.join(map(str, steps)))
         check(len(steps) >= 2, "max raised in steps (%d distinct values)" % len(steps))
         check(num('ct_guard', 'drops') == 0, "with the guard: %s drops" % g['drops'])
+        check(g['agent_rc'] == '0', "agent exit status %s on SIGTERM" % g['agent_rc'])
         check(g['max_after_stop'] == g['original'], "max after stop %s == original %s" % (g['max_after_stop'], g['original']))
 if 'ct_kill9' in gg:
     k = gg['ct_kill9']
     check(num('ct_kill9', 'kills') >= 1 and k['restored_on_restart'] == k['kills'] and k['original_after_stop'] == k['kills'],
           "kill -9: %s kills (%s while raised), original back on restart %s, after stop %s" %
           (k['kills'], k['raised_at_kill'], k['restored_on_restart'], k['original_after_stop']))
+    check(all(l.split()[-1] == 'rc=0' for l in lines if l.startswith('series ctkill')), "every restarted agent exited 0 on SIGTERM")
     check(num('ct_kill9', 'raised_at_kill') >= 1, "at least one kill hit a raised max")
 MiB = 1 << 20
 if 'dead_before' in gg:
@@ -242,6 +245,9 @@ if 'wmark' in gg:
               "decayed back to the original %d (after decay %s)" % (o, w['after_decay']))
         check(num('wmark', 'after_stop') == o and num('wmark', 'min_free_after_stop') == num('wmark', 'min_free_orig'),
               "after stop: wsf %s, min_free_kbytes %s (originals %d, %s)" % (w['after_stop'], w['min_free_after_stop'], o, w['min_free_orig']))
+if 'wmark_incidents' in gg:
+    i = gg['wmark_incidents']
+    print("measured: kernel allocation failure reports so far %s, agent incidents in the boost run %s" % (i['kernel_reports'], i['agent_incidents']))
 if 'wmark_stop' in gg:
     s = gg['wmark_stop']
     check(num('wmark_stop', 'boosted') > num('wmark_stop', 'original') and s['after_stop'] == s['original'],

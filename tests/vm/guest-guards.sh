@@ -46,10 +46,11 @@ agent_start() { # NAME: starts (log appended), waits up to 30 s for a new "ready
 	done
 	[ "$(nready $1)" -gt "$r0" ]
 }
-agent_stop() { # SIGTERM, wait; prints its status
+arc=
+agent_stop() { # SIGTERM, wait; its status in $arc (not in $(...): a subshell cannot wait)
 	kill $agent_pid 2>/dev/null
 	wait $agent_pid
-	echo $?
+	arc=$?
 }
 agent_kill9() { kill -9 $agent_pid 2>/dev/null; wait $agent_pid 2>/dev/null; }
 dump_log() { echo "=== log $1"; cat $S/$1.log; echo "=== end"; }
@@ -69,7 +70,7 @@ if has_phase atomic || has_phase wmark; then
 	insmod ./hr_atomic_fail.ko || { echo "insmod hr_atomic_fail.ko failed"; exit 11; }
 fi
 if has_phase atomic; then
-	echo 1 >/sys/module/hr_atomic_fail/parameters/fire || exit 12
+	fire1 || exit 12
 	f=$(cat /sys/module/hr_atomic_fail/parameters/failures)
 	n=$(dmesg | grep -c 'page allocation failure: order:10, mode:0x[0-9a-f]*(GFP_ATOMIC')
 	dmesg | grep -m1 'page allocation failure' | sed 's/^/kernel: /'
@@ -140,7 +141,7 @@ CONF
 		wait $g
 		d1=$(ct_stat drop)
 		m_run=$(cat $NF/nf_conntrack_max)
-		rc=$(agent_stop)
+		agent_stop; rc=$arc
 		say ct_guard $(cat $S/ct1.out) drops=$((d1 - d0)) max_at_end=$m_run agent_rc=$rc max_after_stop=$(cat $NF/nf_conntrack_max) original=$CT_ORIG
 		ct_empty
 		# kill -9 at random points of the action: a steady load at 94 % of
@@ -161,7 +162,7 @@ CONF
 			agent_start ctk || break
 			m2=$(cat $NF/nf_conntrack_max)
 			[ "$m2" = $CT_ORIG ] && restored=$((restored + 1))
-			rc=$(agent_stop)
+			agent_stop; rc=$arc
 			m3=$(cat $NF/nf_conntrack_max)
 			[ "$m3" = $CT_ORIG ] && stopped=$((stopped + 1))
 			echo "series ctkill k=$k max_at_kill=$m max_after_restart=$m2 max_after_stop=$m3 rc=$rc"
@@ -224,7 +225,7 @@ CONF
 		dead_series dead_manual 20
 	elif agent_start dead; then
 		dead_series dead_guard 40
-		rc=$(agent_stop)
+		agent_stop; rc=$arc
 	else
 		say dead_guard agent_failed=1
 	fi
@@ -243,6 +244,9 @@ wm_series() { # NAME: about every 500 ms while $2 lives
 		msleep 500
 	done
 }
+# One shot from a process of its own (each failure its own context, as
+# different drivers' would be).
+fire1() { sh -c 'echo 1 >/sys/module/hr_atomic_fail/parameters/fire'; }
 if has_phase wmark; then
 	W0=$(cat $V/watermark_scale_factor)
 	M0=$(cat $V/min_free_kbytes)
@@ -264,7 +268,7 @@ CONF
 		# GG_WM_SHOTS real failures, GG_WM_GAP s apart, then quiet.
 		n=0
 		while [ $n -lt ${GG_WM_SHOTS:-4} ]; do
-			echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+			fire1
 			n=$((n + 1))
 			sleep ${GG_WM_GAP:-3}
 		done
@@ -275,15 +279,16 @@ CONF
 		sleep 1
 		kill $tick; wait $ser
 		back=$(cat $V/watermark_scale_factor)
-		rc=$(agent_stop)
+		agent_stop; rc=$arc
+		say wmark_incidents kernel_reports=$(dmesg | grep -c 'page allocation failure: order:10') agent_incidents=$(grep -c 'kernel incident alloc_failure' $S/wm.log)
 		say wmark original=$W0 min_free_orig=$M0 shots=$n failures=$(cat /sys/module/hr_atomic_fail/parameters/failures) peak=$peak after_decay=$back agent_rc=$rc after_stop=$(cat $V/watermark_scale_factor) min_free_after_stop=$(cat $V/min_free_kbytes)
 		# Stop inside the boost: SIGTERM must restore.
 		agent_start wm
-		echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+		fire1
 		i=0
 		while [ "$(cat $V/watermark_scale_factor)" = $W0 ] && [ $i -lt 40 ]; do msleep 250; i=$((i + 1)); done
 		b=$(cat $V/watermark_scale_factor)
-		rc=$(agent_stop)
+		agent_stop; rc=$arc
 		say wmark_stop boosted=$b after_stop=$(cat $V/watermark_scale_factor) original=$W0 agent_rc=$rc
 		# kill -9 at random points of the action.
 		cp $S/wm.conf $S/wmk.conf
@@ -291,7 +296,7 @@ CONF
 		while [ $k -lt $KILLS ]; do
 			k=$((k + 1))
 			agent_start wmk || break
-			echo 1 >/sys/module/hr_atomic_fail/parameters/fire
+			fire1
 			msleep $((200 + $(rnd 4000)))
 			agent_kill9
 			m=$(cat $V/watermark_scale_factor)
@@ -299,7 +304,7 @@ CONF
 			agent_start wmk || break
 			m2=$(cat $V/watermark_scale_factor)
 			[ "$m2" = $W0 ] && restored=$((restored + 1))
-			rc=$(agent_stop)
+			agent_stop; rc=$arc
 			m3=$(cat $V/watermark_scale_factor)
 			[ "$m3" = $W0 ] && stopped=$((stopped + 1))
 			echo "series wmkill k=$k wsf_at_kill=$m wsf_after_restart=$m2 wsf_after_stop=$m3 rc=$rc"
