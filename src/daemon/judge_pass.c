@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/guards.h"
 #include "util/clock.h"
 
 static void start_pass(struct hr_ctx *c);
@@ -103,6 +104,7 @@ static void finish(struct hr_ctx *c)
 	n->passes++;
 	n->agent.passes = n->passes;
 	n->agent.pass_seconds = (double)n->pass_ns / 1e9;
+	guards_after_pass(c);
 	metrics_after_pass(c);
 }
 
@@ -252,6 +254,8 @@ int node_init(struct hr_ctx *c)
 	rc = metrics_init(c);
 	if (rc)
 		return rc;
+	if (guards_init(c))
+		hr_log(c, 3, "guards: out of memory; running without them");
 	kmsg_watch_init(c);	/* degrades: logged inside */
 	/* The first pass now, before ready: every sampler's buffers are
 	 * touched before mlockall, and the first scrape has an answer. */
@@ -266,6 +270,7 @@ void node_fini(struct hr_ctx *c)
 	kmsg_watch_fini(c);
 	metrics_fini(c);
 	judge_fini(c);
+	guards_fini(c);
 	free(c->node);
 	c->node = NULL;
 }

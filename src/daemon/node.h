@@ -42,6 +42,8 @@
 #define NODE_KMSG_REC 8192	/* one /dev/kmsg record, as systemd-journald reads it */
 #define NODE_KMSG_BATCH 256	/* records per readable event, then back to the loop */
 
+struct hr_guards;
+
 struct hr_node {
 	/* judge_pass.c */
 	struct engine_pass pass[2];
@@ -85,6 +87,7 @@ struct hr_node {
 	uint64_t kmsg_last_ns;
 	char rec[NODE_KMSG_REC];
 	char kline[NODE_KMSG_REC + 64];
+	struct hr_guards *guards;	/* guards.c (guards.h) */
 };
 
 /* daemon.c hooks: init after the loop exists (allocates everything and
