@@ -31,6 +31,9 @@ rnd() { # rnd N: 0..N-1
 	echo $((rnd_state / 65536 % $1))
 }
 msleep() { usleep $(($1 * 1000)); }
+# One shot from a process of its own (each failure its own context, as
+# different drivers' would be).
+fire1() { sh -c 'echo 1 >/sys/module/hr_atomic_fail/parameters/fire'; }
 
 # The agent: config in $S/NAME.conf, log in $S/NAME.log.
 agent_pid=
@@ -244,9 +247,6 @@ wm_series() { # NAME: about every 500 ms while $2 lives
 		msleep 500
 	done
 }
-# One shot from a process of its own (each failure its own context, as
-# different drivers' would be).
-fire1() { sh -c 'echo 1 >/sys/module/hr_atomic_fail/parameters/fire'; }
 if has_phase wmark; then
 	W0=$(cat $V/watermark_scale_factor)
 	M0=$(cat $V/min_free_kbytes)
