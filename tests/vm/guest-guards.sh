@@ -255,9 +255,9 @@ if has_phase wmark; then
 mode = act
 wsf_step = 10
 wsf_max = 60
-wsf_decay = 5
+wsf_decay = 10
 cooldown = 2
-quiet = 5
+quiet = 12
 CONF
 	cat ${GG_WM_CONF:-/dev/null}; } >$S/wm.conf
 	if agent_start wm; then
@@ -270,12 +270,12 @@ CONF
 		while [ $n -lt ${GG_WM_SHOTS:-4} ]; do
 			fire1
 			n=$((n + 1))
-			sleep ${GG_WM_GAP:-3}
+			sleep ${GG_WM_GAP:-11}	# warn_alloc reports one failure per 10 s
 		done
 		peak=$(cat $V/watermark_scale_factor)
 		# The decay: back to the original once the failures stop (60 s).
 		i=0
-		while [ "$(cat $V/watermark_scale_factor)" != $W0 ] && [ $i -lt 120 ]; do msleep 500; i=$((i + 1)); done
+		while [ "$(cat $V/watermark_scale_factor)" != $W0 ] && [ $i -lt 240 ]; do msleep 500; i=$((i + 1)); done
 		sleep 1
 		kill $tick; wait $ser
 		back=$(cat $V/watermark_scale_factor)

@@ -18,8 +18,8 @@
  * Parameters: order (default 10), shots (on load, default 0), max_blocks
  * (default 4096); writing N to /sys/module/hr_atomic_fail/parameters/fire runs
  * N shots; parameters/failures reads the failures caused so far. warn_alloc is
- * rate-limited by the kernel (burst 10 per 5 s), so more shots than that in a
- * burst fail silently: the test paces its shots.
+ * rate-limited by the kernel (6.1: one report per 10 s, nopage_rs), so shots
+ * closer than that fail without a report: the test paces its shots.
  */
 #include <linux/gfp.h>
 #include <linux/kernel.h>
