@@ -41,6 +41,7 @@ void config_defaults(struct hr_config *c)
 	deadcharge_guard_cfg_default(&c->guard.dc);
 	c->guard.wm_compact = true;
 	c->guard.wm_compact_interval_s = 300;
+	c->guard.wm_proactive_hold = 30;
 	snprintf(c->guard.dc_match, sizeof(c->guard.dc_match), "*");
 	c->guard.dc_interval_s = 60;
 }
@@ -635,6 +636,10 @@ static int guard_key(struct pstate *st, const char *name, const char *value)
 		}
 		if (!strcmp(name, "compact_interval"))
 			return guard_u32(st, name, value, 10, 86400, &g->wm_compact_interval_s);
+		if (!strcmp(name, "proactiveness"))
+			return guard_u32(st, name, value, 0, 100, &g->wm_proactiveness);
+		if (!strcmp(name, "proactive_hold"))
+			return guard_u32(st, name, value, 1, 100000, &g->wm_proactive_hold);
 	} else {
 		struct deadcharge_guard_cfg *c = &g->dc;
 		if (!strcmp(name, "match")) {

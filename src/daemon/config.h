@@ -18,7 +18,8 @@
  *   [guard watermark]  mode, wsf_step, wsf_max, wsf_decay, min_free_step,
  *                      min_free_max, min_free_decay (sizes), reserve (a
  *                      min_free_kbytes floor, size), cooldown, quiet
- *                      (passes), compact (yes | no), compact_interval (s)
+ *                      (passes), compact (yes | no), compact_interval (s),
+ *                      proactiveness (0 off | 1..100), proactive_hold (passes)
  *   [guard deadcharge] mode, match (glob of parents), min_dead, max_step
  *                      (sizes), interval (s between rounds at one parent)
  * Policies are tried in file order; the first match wins. A file with no
@@ -88,6 +89,8 @@ struct hr_guard_config {
 	uint64_t wm_reserve_kib;	/* floor of min_free_kbytes, 0 none */
 	bool wm_compact;		/* trigger compaction on fragmentation */
 	uint32_t wm_compact_interval_s;	/* at least this long between triggers: 300 */
+	uint32_t wm_proactiveness;	/* vm.compaction_proactiveness while fragmented, 0 off */
+	uint32_t wm_proactive_hold;	/* passes it stays raised after the last fragmentation: 30 */
 	struct deadcharge_guard_cfg dc;
 	char dc_match[HR_CFG_STR];	/* parents it may reclaim at ("*": any) */
 	uint32_t dc_interval_s;		/* between two rounds at one parent: 60 */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -31,13 +32,14 @@
 #define WSF "proc/sys/vm/watermark_scale_factor"
 #define MIN_FREE "proc/sys/vm/min_free_kbytes"
 #define COMPACT "proc/sys/vm/compact_memory"
+#define PROACTIVE "proc/sys/vm/compaction_proactiveness"
 /* The order the starved-zone test asks for: PAGE_ALLOC_COSTLY_ORDER, the
  * largest the kernel tries hard for (and zones_judge's warning order). */
 #define STARVED_ORDER 3
 #define DC_PARENTS 16	/* parents whose last round time is kept */
 
 enum { CT_A_RAISE, CT_A_LOWER };
-enum { WM_A_BOOST, WM_A_DECAY, WM_A_COMPACT };
+enum { WM_A_BOOST, WM_A_DECAY, WM_A_COMPACT, WM_A_PROACTIVE };
 enum { DC_A_RECLAIM };
 
 struct dc_parent {
@@ -56,6 +58,8 @@ struct hr_guards {
 	struct wmark_guard_state wm;
 	struct knob wm_knob[2];		/* [WMARK_KNOB_WSF], [WMARK_KNOB_MIN_FREE] */
 	uint64_t compact_last_ns;
+	struct knob pro_knob;		/* vm.compaction_proactiveness while fragmented */
+	unsigned pro_left;		/* passes it stays raised */
 	struct dc_parent dc[DC_PARENTS];
 	struct guard_log would[HR_GUARD_N];
 	bool busy_logged;
@@ -80,8 +84,9 @@ int guards_init(struct hr_ctx *c)
 	knob_init(&g->ct_knob, CT_MAX);
 	knob_init(&g->wm_knob[WMARK_KNOB_WSF], WSF);
 	knob_init(&g->wm_knob[WMARK_KNOB_MIN_FREE], MIN_FREE);
+	knob_init(&g->pro_knob, PROACTIVE);
 	static const char *const acts[HR_GUARD_N][PROM_GUARD_ACTIONS] = {
-		{ "raise", "lower" }, { "boost", "decay", "compact" }, { "reclaim" },
+		{ "raise", "lower" }, { "boost", "decay", "compact", "proactive" }, { "reclaim" },
 	};
 	static const char *const knob[HR_GUARD_N] = { "nf_conntrack_max", "watermark_scale_factor",
 						      "dead_charge_bytes" };
@@ -277,7 +282,7 @@ static bool zone_starved(const struct zones_snap *z)
 
 /* A zones.fragmentation finding: compaction per node where the kernel has
  * the node file, else the whole system; at most once per interval. */
-static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
+static bool maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 {
 	struct hr_guards *g = c->node->guards;
 	struct prom_guard *p = &g->prom.g[HR_GUARD_WATERMARK];
@@ -285,12 +290,12 @@ static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 	unsigned node;
 	struct stat st;
 
-	if (!c->cfg.guard.wm_compact)
-		return;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct hr_finding *f = &fs->items[i];
 		if (strcmp(f->id, "zones.fragmentation"))
 			continue;
+		if (!c->cfg.guard.wm_compact)
+			return true;
 		const char *s = strstr(f->subject, " node ");
 		if (s && sscanf(s, " node %u", &node) == 1)
 			snprintf(path, sizeof(path), "sys/devices/system/node/node%u/compact", node);
@@ -301,17 +306,45 @@ static void maybe_compact(struct hr_ctx *c, const struct hr_findings *fs)
 				      (uint64_t)c->cfg.guard.wm_compact_interval_s * HR_NSEC_PER_SEC,
 				      &g->compact_last_ns);
 		if (rc == -EAGAIN)
-			return;	/* rate bound: the last trigger was recent */
+			return true;	/* rate bound: the last trigger was recent */
 		if (rc) {
 			c->st.errors++;
 			hr_log(c, 3, "guard watermark: cannot trigger compaction (/%s): %s", path, strerror(-rc));
-			return;
+			return true;
 		}
 		p->actions[WM_A_COMPACT]++;
 		hr_log(c, 5, "guard watermark: %s /%s = 1 (%s: %s; at most once per %u s)",
 		       d ? "would write" : "compaction:", path, f->id, f->subject,
 		       c->cfg.guard.wm_compact_interval_s);
-		return;	/* one trigger per pass */
+		return true;	/* one trigger per pass */
+	}
+	return false;
+}
+
+/* vm.compaction_proactiveness (5.9+) raised while zones are fragmented
+ * and for proactive_hold passes after, then given back: the kernel then
+ * compacts in the background instead of one trigger at a time. */
+static void proactive(struct hr_ctx *c, const struct zones_snap *z, bool frag)
+{
+	struct hr_guards *g = c->node->guards;
+	const struct hr_guard_config *gc = &c->cfg.guard;
+	uint64_t cur = z->sc.compaction_proactiveness;
+	char why[128];
+
+	if (!gc->wm_proactiveness || cur == HR_UNSET)
+		return;
+	if (frag)
+		g->pro_left = gc->wm_proactive_hold;
+	else if (g->pro_left)
+		g->pro_left--;
+	if (g->pro_left && !knob_held(&g->pro_knob) && cur < gc->wm_proactiveness) {
+		snprintf(why, sizeof(why), "zones fragmented: raised for %u passes after the last fragmentation",
+			 gc->wm_proactive_hold);
+		knob_act(c, HR_GUARD_WATERMARK, &g->pro_knob, gc->wm_proactiveness, WM_A_PROACTIVE, why);
+	} else if (!g->pro_left && knob_held(&g->pro_knob)) {
+		snprintf(why, sizeof(why), "no fragmentation for %u passes: back to the original",
+			 gc->wm_proactive_hold);
+		knob_act(c, HR_GUARD_WATERMARK, &g->pro_knob, g->pro_knob.orig, WM_A_PROACTIVE, why);
 	}
 }
 
@@ -350,7 +383,7 @@ static void guard_watermark(struct hr_ctx *c, const struct zones_snap *z, const 
 		else if (rc == KNOB_WROTE || rc == KNOB_RESTORED)
 			p->value = d.value;
 	}
-	maybe_compact(c, fs);
+	proactive(c, z, maybe_compact(c, fs));
 }
 
 /* deadcharge --------------------------------------------------------------- */
@@ -385,14 +418,15 @@ static struct dc_parent *dc_slot(struct hr_guards *g, const char *dir)
 	return oldest;
 }
 
-/* A table entry the reclaim path manages: its rounds would race ours. */
+/* A limited table entry: its reclaim policy (ours, or another agent's
+ * that holds its lock) manages it, and two writers would race. */
 static bool managed(const struct hr_ctx *c, const char *dir)
 {
 	char d[HR_CG_REL_MAX];
 
 	for (uint32_t i = 0; i < c->ncg; i++) {
 		const struct hr_cg *e = &c->cg[i];
-		if (e->used && e->limited && e->owned && !strcmp(cg_dir(c, e, d), dir))
+		if (e->used && e->limited && !strcmp(cg_dir(c, e, d), dir))
 			return true;
 	}
 	return false;
@@ -422,18 +456,27 @@ static int dc_round(struct hr_ctx *c, const char *dir, int version, const struct
 
 	memset(res, 0, sizeof(*res));
 	res->kept_slot = -1;
-	dfd = root_openat_strict(c->root.fd, dir, O_PATH | O_DIRECTORY);
+	/* The directory locked for the round, as every agent locks a cgroup it
+	 * writes (ctx.h): another agent's cgroup is not ours to squeeze. */
+	dfd = root_openat_strict(c->root.fd, dir, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return dfd;
-	rc = fstat(dfd, &st) ? -errno : 0;
-	close(dfd);
-	if (rc)
+	if (flock(dfd, LOCK_EX | LOCK_NB)) {
+		close(dfd);
+		return -ENOLCK;	/* held by another agent (EAGAIN is the busy journal) */
+	}
+	if (fstat(dfd, &st)) {
+		rc = -errno;
+		close(dfd);
 		return rc;
+	}
 	f.dev = (uint64_t)st.st_dev;
 	f.ino = (uint64_t)st.st_ino;
 	f.usage_fd = memcg_file_open(c->root.fd, dir, version, MEMCG_F_USAGE, O_RDONLY);
-	if (f.usage_fd < 0)
+	if (f.usage_fd < 0) {
+		close(dfd);
 		return f.usage_fd;
+	}
 	if (version == 2) {
 		f.ctl_fd = memcg_file_open(c->root.fd, dir, 2, MEMCG_F_RECLAIM, O_WRONLY);
 		rc = f.ctl_fd < 0 ? f.ctl_fd : 0;
@@ -458,6 +501,7 @@ static int dc_round(struct hr_ctx *c, const char *dir, int version, const struct
 	if (f.ctl_fd >= 0)
 		close(f.ctl_fd);
 	close(f.usage_fd);
+	close(dfd);	/* drops the lock */
 	return rc;
 }
 
@@ -530,6 +574,10 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 		}
 		struct reclaim_res res;
 		int rc = dc_round(c, dir, t->version, &dd, usage, &res);
+		if (rc == -ENOLCK) {
+			hr_log(c, 5, "guard deadcharge: /%s is locked by another headroom agent: left to it", dir);
+			continue;
+		}
 		if (rc && rc != -EBUSY && rc != -EAGAIN) {
 			c->st.errors++;
 			hr_log(c, 3, "guard deadcharge: /%s: %s", dir, strerror(-rc));
@@ -568,8 +616,9 @@ void guards_after_pass(struct hr_ctx *c)
 static void release(struct hr_ctx *c, int id, bool lock, const char *when)
 {
 	struct hr_guards *g = c->node->guards;
-	struct knob *ks[] = { &g->ct_knob, &g->wm_knob[0], &g->wm_knob[1] };
-	static const int owner[] = { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_WATERMARK };
+	struct knob *ks[] = { &g->ct_knob, &g->wm_knob[0], &g->wm_knob[1], &g->pro_knob };
+	static const int owner[] = { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_WATERMARK,
+				     HR_GUARD_WATERMARK };
 	static const char *const what[] = {
 		[JOURNAL_RESTORED] = "restored", [JOURNAL_ALREADY] = "already back",
 		[JOURNAL_CHANGED] = "changed by someone else since, left alone", [JOURNAL_GONE] = "gone",
@@ -597,6 +646,8 @@ static void release(struct hr_ctx *c, int id, bool lock, const char *when)
 		       rc ? ": " : "", rc ? strerror(-rc) : "");
 		if (owner[i] == HR_GUARD_CONNTRACK)
 			memset(&g->ct, 0, sizeof(g->ct));
+		else if (ks[i] == &g->pro_knob)
+			g->pro_left = 0;
 		else
 			memset(&g->wm, 0, sizeof(g->wm));
 	}

@@ -9,7 +9,10 @@
  *               boosted on new atomic allocation failures (kmsg_watch.c's
  *               incident count) or a starved zone, decayed back when quiet;
  *               compaction triggered, rate-bounded, on a fragmentation
- *               finding (a trigger: not journaled);
+ *               finding (a trigger: not journaled), and with
+ *               proactiveness set vm.compaction_proactiveness raised
+ *               while fragmented (journaled, given back after
+ *               proactive_hold quiet passes);
  *   deadcharge  page cache of deleted cgroups reclaimed at the parent the
  *               memcg judge names (memcg.dead_charges), at most the dead
  *               estimate per round, at most one round per interval: v2

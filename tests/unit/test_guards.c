@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,7 +191,9 @@ static void test_compaction_trigger(void **state)
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		mk(d[i]);
 	put("sys/devices/system/node/node0/compact", "");
-	struct hr_ctx *c = start("[guard watermark]\nmode = act\ncompact_interval = 3600\n");
+	put(VM "compaction_proactiveness", "20\n");
+	struct hr_ctx *c = start("[guard watermark]\nmode = act\ncompact_interval = 3600\nproactiveness = 60\n"
+				 "proactive_hold = 2\n");
 	const struct prom_guards *pg = guards_prom(c);
 	char b[8] = { 0 };
 	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 1);
@@ -199,7 +202,19 @@ static void test_compaction_trigger(void **state)
 	judge_pass_run(c);	/* within the interval: not again */
 	assert_true(root_read(&c->root, "sys/devices/system/node/node0/compact", b, sizeof(b)) == 0);
 	assert_true(pg->g[HR_GUARD_WATERMARK].actions[2] == 1);
-	assert_int_equal(c->journal.open_entries, 0);	/* a trigger is not journaled */
+	/* compaction_proactiveness raised while fragmented (journaled), given
+	 * back proactive_hold passes after the fragmentation is gone. */
+	assert_true(get(VM "compaction_proactiveness") == 60);
+	assert_int_equal(c->journal.open_entries, 1);	/* the knob; a trigger is not journaled */
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "cp tests/fixtures/6.18.44-vm-x86_64/proc/buddyinfo %s/proc/", dir);
+	assert_int_equal(system(cmd), 0);
+	judge_pass_run(c);
+	assert_true(get(VM "compaction_proactiveness") == 60);
+	judge_pass_run(c);
+	assert_true(get(VM "compaction_proactiveness") == 20);
+	assert_int_equal(c->journal.open_entries, 0);
+	assert_true(pg->g[HR_GUARD_WATERMARK].actions[3] == 2);
 	stop(c);
 	cleanup();
 }
@@ -354,6 +369,15 @@ static void test_deadcharge_v2(void **state)
 	assert_string_equal(pg->g[HR_GUARD_DEADCHARGE].decision, "reclaim_v2");
 	assert_true(pg->g[HR_GUARD_DEADCHARGE].value == 314572800);
 	stop(c);
+	/* Locked by another agent (its flock on the directory): left to it. */
+	snprintf(cmd, sizeof(cmd), "%s/sys/fs/cgroup/system.slice", dir);
+	int lk = open(cmd, O_RDONLY | O_DIRECTORY);
+	assert_true(lk >= 0);
+	assert_int_equal(flock(lk, LOCK_EX | LOCK_NB), 0);
+	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\n");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	stop(c);
+	close(lk);
 	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\ninterval = 3600\n");
 	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) > 0);
 	assert_string_equal(b, "67108864");
