@@ -3,13 +3,14 @@
 # missing. Root only; as non-root it lists what is missing and exits 1.
 # Usage: tools/install-deps.sh [build|test|vm]   (default: test)
 # `test` also sets up the cgroup v2 test VM (qemu packages and Debian's cloud
-# kernel unpacked into a cache, never installed: tests/vm/vm-setup.sh).
+# kernel unpacked into a cache, never installed: tests/vm/vm-setup.sh; it also
+# fetches that kernel's headers for the test module, tests/vm/kheaders-setup.sh).
 set -euo pipefail
 what=${1:-test}
 pkgs=(gcc make pkg-config libinih-dev libnetfilter-conntrack-dev)
 case "$what" in
 build) ;;
-test) pkgs+=(clang libclang-rt-14-dev libcmocka-dev iproute2 python3 python3-jsonschema nftables time bc
+test) pkgs+=(gcc-12 clang libclang-rt-14-dev libcmocka-dev iproute2 python3 python3-jsonschema nftables time bc
 	debhelper dpkg-dev lintian tzdata prometheus prometheus-node-exporter python3-yaml) ;;
 vm) pkgs+=(qemu-system-x86 busybox-static cpio kmod e2fsprogs) ;;
 *) echo "usage: $0 [build|test|vm]" >&2; exit 2 ;;

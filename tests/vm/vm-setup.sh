@@ -191,7 +191,16 @@ ver=${pkg#linux-image-}
 dest=$cache/kernels/$ver
 kernel=$dest/boot/vmlinuz-$ver
 
+# The module build tree of this kernel for tests/vm/kmod (the guard proof);
+# without it those tests skip, the rest does not care.
+headers_for() {
+	[[ -z $suite ]] || return 0
+	"$(dirname "$0")/kheaders-setup.sh" "$1" >/dev/null ||
+		log "no headers for $1: tests that build tests/vm/kmod will skip"
+}
+
 if [[ -f $dest/.complete ]]; then
+	headers_for "$ver"
 	printf '%s\n' "$kernel"
 	exit 0
 fi
@@ -231,6 +240,8 @@ if [[ ! -f $dest/.complete ]]; then
 	[[ -d $tmp/root/$moddir ]] || die "$pkg has no modules directory"
 	[[ -f $tmp/root/boot/vmlinuz-$ver ]] || die "$pkg has no boot/vmlinuz-$ver"
 	PATH=$PATH:/usr/sbin:/sbin depmod -b "$tmp/root${moddir%%lib/modules/*}" "$ver"
+	# The exact package version, for kheaders-setup.sh (headers of this build).
+	dpkg-deb -f "${debs[0]}" Version >"$tmp/root/.version"
 	rm -f "${debs[@]}"
 	touch "$tmp/root/.complete"
 	rm -rf "$dest"
@@ -239,4 +250,5 @@ if [[ ! -f $dest/.complete ]]; then
 fi
 
 [[ -z $suite ]] || printf '%s\n' "$kernel" >"$adir/kernel"
+headers_for "$ver"
 printf '%s\n' "$kernel"
