@@ -10,24 +10,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 HR=${HEADROOM:-$PWD/headroom}
 ROUNDS=${ROUNDS:-3}
-note() { echo "bench dirty_v1: $*"; }
-[ "$(id -u)" = 0 ] || { note "skipped: needs root"; exit 0; }
-ME=$(awk -F: '$2=="memory"{print $3}' /proc/self/cgroup)
-M=/sys/fs/cgroup/memory$ME
-[ -f "$M/memory.limit_in_bytes" ] || { note "skipped: no cgroup v1 memory controller"; exit 0; }
+NAME=dirty_v1
 PFX=hr-dirty-$$
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-dirty-XXXXXX")
-AGENT=
-cleanup() {
-	[ -n "$AGENT" ] && kill "$AGENT" 2>/dev/null && wait "$AGENT" 2>/dev/null
-	for cg in "$M/$PFX"-*; do
-		[ -d "$cg" ] || continue
-		echo 0 >"$cg/memory.force_empty" 2>/dev/null
-		rmdir "$cg" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+. bench/lib_v1.bash
 cc -std=c17 -O2 -o "$WORK/netload" tests/vm/net/netload.c || { note "cannot build netload"; exit 1; }
 LIMIT=$((256 << 20))
 cat >"$WORK/conf" <<CONF

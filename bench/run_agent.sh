@@ -22,24 +22,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 HR=${HEADROOM:-$PWD/headroom}
-note() { echo "bench run_agent: $*"; }
-[ "$(id -u)" = 0 ] || { note "skipped: needs root"; exit 0; }
-ME=$(awk -F: '$2=="memory"{print $3}' /proc/self/cgroup)
-M=/sys/fs/cgroup/memory$ME
-[ -f "$M/memory.limit_in_bytes" ] || { note "skipped: no cgroup v1 memory controller"; exit 0; }
+NAME=run_agent
 PFX=hr-run-$$
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hr-bench-XXXXXX")
-AGENT=
-cleanup() {
-	[ -n "$AGENT" ] && kill "$AGENT" 2>/dev/null && wait "$AGENT" 2>/dev/null
-	for cg in "$M/$PFX"-*; do
-		[ -d "$cg" ] || continue
-		echo 0 >"$cg/memory.force_empty" 2>/dev/null
-		rmdir "$cg" 2>/dev/null
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+. bench/lib_v1.bash
 cc -O2 -o "$WORK/hr_load" tests/integration/hr_load.c || { note "cannot build hr_load"; exit 1; }
 run_in() { local cg=$1; shift; ( echo $BASHPID >"$cg/cgroup.procs" && exec "$@" ); }
 LIMIT=$((256 << 20))
@@ -164,5 +149,14 @@ wait $scraper_pid
 rss=$(awk '/^VmRSS/ { print $2 }' /proc/$AGENT/status)
 cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN { printf "%.3f", 100 * (b - a) / hz / 60 }')
 echo "idle cost, $tracked limited memcgs watched: agent CPU $cpu% of one core over 60 s ($((t1 - t0)) ticks of 1/$hz s) (target < 0.5%; ratio $(awk -v c="$cpu" 'BEGIN{printf "%.3f", c/0.5}')), RSS $rss KiB (target < 8192 KiB with judgement, kmsg and metrics on; ratio $(awk -v r="$rss" 'BEGIN{printf "%.3f", r/8192}'))"
+echo "scraped once per 15 s with $tracked memcgs: $(cat "$WORK/scrape3")"
+# 4. scrape cost with the same memcgs: 50 scrapes a second for 10 s; the
+# agent's CPU beyond its idle rate (section 3), per scrape.
+t2=$(awk '{ print $14 + $15 }' /proc/$AGENT/stat)
+scraper 50 10 "$WORK/scrape4"
+wait $scraper_pid
+t3=$(awk '{ print $14 + $15 }' /proc/$AGENT/stat)
+n4=$(sed -n 's/^scrapes=\([0-9]*\).*/\1/p' "$WORK/scrape4")
+echo "scraped 50/s for 10 s with $tracked memcgs: $(cat "$WORK/scrape4"); agent CPU $(awk -v a="$t2" -v b="$t3" -v i0="$t0" -v i1="$t1" -v hz="$hz" -v n="${n4:-0}" 'BEGIN { busy = (b - a) / hz; idle = (i1 - i0) / hz / 60 * 10; printf "%.3f ms per scrape (%.2f%% of a core at 50/s; ticks of 1/%d s, idle rate subtracted)", n ? 1000 * (busy - idle) / n : 0, 100 * busy / 10, hz }')"
 curl -s --max-time 3 "http://127.0.0.1:$MPORT/metrics" | grep -E '^headroom_(agent_pass_duration_seconds|agent_resident_memory_bytes|agent_passes_total|agent_loop_lag_seconds|metrics_memcgs_cut|scrape_render_seconds) ' | tr '\n' ' '; echo
 echo "agent status: $("$HR" status --run-dir "$WORK/run")"

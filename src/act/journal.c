@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "snapshot/memcg.h"
@@ -17,6 +19,9 @@
  * magic and is cleared as torn: its record cannot be checked. */
 #define MAGIC 0x324a5248u
 #define STATE_ACTIVE 1u
+/* A knob record: the same layout, identity 0 (journal.h). Added after
+ * version 2 without a new magic, so version 2 journals replay unchanged. */
+#define STATE_KNOB 2u
 /* Slot layout (little-endian host order; the file never leaves the host). */
 #define OFF_MAGIC 0
 #define OFF_STATE 4
@@ -74,6 +79,8 @@ int journal_encode(const struct journal_entry *e, uint64_t seq, const char *boot
 	uint32_t v;
 
 	memset(slot, 0, JOURNAL_SLOT_SIZE);
+	if (e->kind != JOURNAL_KIND_CGROUP && e->kind != JOURNAL_KIND_KNOB)
+		return -EINVAL;
 	if (put_str(slot, OFF_CGROUP, JOURNAL_PATH_MAX, e->cgroup) ||
 	    put_str(slot, OFF_FILE, JOURNAL_FILE_MAX, e->file) ||
 	    put_str(slot, OFF_ORIG, JOURNAL_VAL_MAX, e->orig) ||
@@ -84,7 +91,7 @@ int journal_encode(const struct journal_entry *e, uint64_t seq, const char *boot
 	memcpy(slot + OFF_INO, &e->ino, 8);
 	v = MAGIC;
 	memcpy(slot + OFF_MAGIC, &v, 4);
-	v = STATE_ACTIVE;
+	v = e->kind == JOURNAL_KIND_KNOB ? STATE_KNOB : STATE_ACTIVE;
 	memcpy(slot + OFF_STATE, &v, 4);
 	memcpy(slot + OFF_SEQ, &seq, 8);
 	v = journal_crc32(slot, OFF_CRC);
@@ -110,8 +117,10 @@ int journal_decode(const unsigned char *slot, struct journal_entry *e, uint64_t 
 	memcpy(&magic, slot + OFF_MAGIC, 4);
 	memcpy(&state, slot + OFF_STATE, 4);
 	memcpy(&crc, slot + OFF_CRC, 4);
-	if (magic != MAGIC || state != STATE_ACTIVE || crc != journal_crc32(slot, OFF_CRC))
+	if (magic != MAGIC || (state != STATE_ACTIVE && state != STATE_KNOB) ||
+	    crc != journal_crc32(slot, OFF_CRC))
 		return -EBADMSG;
+	e->kind = state == STATE_KNOB ? JOURNAL_KIND_KNOB : JOURNAL_KIND_CGROUP;
 	if (get_str(slot, OFF_CGROUP, JOURNAL_PATH_MAX, e->cgroup) ||
 	    get_str(slot, OFF_FILE, JOURNAL_FILE_MAX, e->file) ||
 	    get_str(slot, OFF_ORIG, JOURNAL_VAL_MAX, e->orig) ||
@@ -138,10 +147,88 @@ static const char *const limit_files[] = {
 	"memory.limit_in_bytes", "memory.high", "memory.wmark_ratio", "memory.wmark_scale_factor",
 };
 
+/* The knobs a knob record may name: what act/knob_write.c sets for the
+ * guards (directory, name). Triggers (vm.compact_memory, a node's compact)
+ * are not state and never journaled. */
+static const char *const knobs[][2] = {
+	{ "proc/sys/net/netfilter", "nf_conntrack_max" },
+	{ "proc/sys/vm", "watermark_scale_factor" },
+	{ "proc/sys/vm", "min_free_kbytes" },
+	{ "proc/sys/vm", "compaction_proactiveness" },
+};
+
+static bool knob_pair_ok(const char *dir, const char *file)
+{
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcmp(dir, knobs[i][0]) && !strcmp(file, knobs[i][1]))
+			return true;
+	return false;
+}
+
+bool journal_knob_ok(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return false;
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		size_t dl = strlen(knobs[i][0]);
+		if ((size_t)(slash - path) == dl && !strncmp(path, knobs[i][0], dl) &&
+		    !strcmp(slash + 1, knobs[i][1]))
+			return true;
+	}
+	return false;
+}
+
+int journal_knob_entry(struct journal_entry *e, const char *path, uint64_t orig, uint64_t wrote)
+{
+	const char *slash = strrchr(path, '/');
+
+	memset(e, 0, sizeof(*e));
+	if (!journal_knob_ok(path))
+		return -EINVAL;
+	e->kind = JOURNAL_KIND_KNOB;
+	snprintf(e->cgroup, sizeof(e->cgroup), "%.*s", (int)(slash - path), path);
+	snprintf(e->file, sizeof(e->file), "%s", slash + 1);
+	if ((size_t)snprintf(e->orig, sizeof(e->orig), "%llu", (unsigned long long)orig) >= sizeof(e->orig) ||
+	    (size_t)snprintf(e->lowered, sizeof(e->lowered), "%llu", (unsigned long long)wrote) >=
+		    sizeof(e->lowered))
+		return -E2BIG;
+	return 0;
+}
+
+/* A plain decimal number and nothing else: what a knob record holds. */
+static int decimal(const char *s, size_t len, uint64_t *out)
+{
+	size_t used;
+
+	if (parse_u64(s, len, out, &used) || used != len)
+		return -EINVAL;
+	return 0;
+}
+
+static const char *knob_check(const struct journal_entry *e)
+{
+	uint64_t v;
+
+	if (!knob_pair_ok(e->cgroup, e->file))
+		return "not a knob the agent writes";
+	if (e->dev || e->ino)
+		return "a knob record carries no cgroup identity";
+	if (decimal(e->orig, strlen(e->orig), &v) || decimal(e->lowered, strlen(e->lowered), &v))
+		return "a knob value that is not a plain number";
+	return NULL;
+}
+
 const char *journal_check(const struct journal_entry *e, const char *base)
 {
 	size_t bl = strlen(base);
 	bool known = false;
+
+	if (e->kind == JOURNAL_KIND_KNOB)
+		return knob_check(e);
+	if (e->kind != JOURNAL_KIND_CGROUP)
+		return "unknown record kind";
 
 	for (size_t i = 0; i < sizeof(limit_files) / sizeof(limit_files[0]); i++)
 		known |= !strcmp(e->file, limit_files[i]);
@@ -277,6 +364,111 @@ static bool gone(int err)
 	return err == -ENOENT || err == -ENODEV;
 }
 
+/* Writes s to the knob fd. A fixture tree's knob is a plain file on a
+ * disk or tmpfs: truncated first, or a shorter value would leave the tail
+ * of the longer one. procfs files are never truncated (they are not
+ * files: the write is the whole value). */
+static int knob_put(int fd, const char *s)
+{
+	struct statfs sf;
+	size_t len = strlen(s);
+	ssize_t n;
+
+	if (fstatfs(fd, &sf))
+		return -errno;
+	if (sf.f_type != PROC_SUPER_MAGIC && sf.f_type != SYSFS_MAGIC && ftruncate(fd, 0))
+		return -errno;
+	do
+		n = pwrite(fd, s, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int journal_knob_write(const struct hr_root *r, const char *path, uint64_t v)
+{
+	char s[JOURNAL_VAL_MAX];
+
+	if (!journal_knob_ok(path))
+		return -EINVAL;
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)v);
+	int fd = root_openat_strict(r->fd, path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	int rc = knob_put(fd, s);
+	close(fd);
+	return rc;
+}
+
+int journal_knob_read(const struct hr_root *r, const char *path, uint64_t *v)
+{
+	char cur[64];
+	ssize_t n;
+
+	if (!journal_knob_ok(path))
+		return -EINVAL;
+	int fd = root_openat_strict(r->fd, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = pread(fd, cur, sizeof(cur) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	int rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	if (n == (ssize_t)sizeof(cur) - 1)
+		return -E2BIG;
+	struct hr_span t = span_trim((struct hr_span){ cur, (size_t)n });
+	return decimal(t.p, t.len, v);
+}
+
+/* journal_restore_slot for a knob record (already checked): back to orig
+ * only if it still holds exactly what we wrote. */
+static int restore_knob(const struct hr_root *r, const struct journal_scope *sc,
+			const struct journal_entry *e, enum journal_outcome *o, const char **why)
+{
+	char path[JOURNAL_PATH_MAX + JOURNAL_FILE_MAX + 2];
+	uint64_t vc, vo, vw;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", e->cgroup, e->file);
+	decimal(e->orig, strlen(e->orig), &vo);
+	decimal(e->lowered, strlen(e->lowered), &vw);
+	rc = journal_knob_read(r, path, &vc);
+	if (gone(rc)) {
+		*o = JOURNAL_GONE;	/* the module is unloaded: the knob went with it */
+		return 0;
+	}
+	if (rc == -ELOOP || rc == -EXDEV || rc == -ENOTDIR || rc == -EINVAL) {
+		*o = rc == -EINVAL ? JOURNAL_CHANGED : JOURNAL_REFUSED;
+		*why = rc == -EINVAL ? NULL : "a symlink or non-directory on the knob's path";
+		return 0;
+	}
+	if (rc) {
+		*o = JOURNAL_FAILED;
+		return rc;
+	}
+	if (vc == vo) {
+		*o = JOURNAL_ALREADY;
+		return 0;
+	}
+	if (vc != vw) {
+		*o = JOURNAL_CHANGED;
+		return 0;
+	}
+	*o = JOURNAL_RESTORED;
+	rc = sc->dry_run ? 0 : journal_knob_write(r, path, vo);
+	if (gone(rc)) {
+		*o = JOURNAL_GONE;
+		return 0;
+	}
+	if (rc)
+		*o = JOURNAL_FAILED;
+	return rc;
+}
+
 int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, const struct journal_scope *sc,
 			 int slot, const struct journal_entry *e, enum journal_outcome *o,
 			 const char **why)
@@ -290,6 +482,12 @@ int journal_restore_slot(struct hr_journal *j, const struct hr_root *r, const st
 	*why = journal_check(e, sc->base);
 	if (*why) {
 		*o = JOURNAL_REFUSED;
+		goto end;
+	}
+	if (e->kind == JOURNAL_KIND_KNOB) {
+		rc = restore_knob(r, sc, e, o, why);
+		if (rc)
+			return rc;	/* FAILED: the record stays for the next try */
 		goto end;
 	}
 	dfd = root_openat_strict(r->fd, e->cgroup, O_PATH | O_DIRECTORY);

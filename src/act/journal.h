@@ -23,6 +23,21 @@
  * must still be the one recorded (st_dev and st_ino: a new cgroup created
  * later under the same path is not the one we lowered).
  *
+ * A second kind of record, JOURNAL_KIND_KNOB, holds a global knob the
+ * guards set (a sysctl: journal_knob_ok() lists the four). Its cgroup field
+ * is the knob's directory ("proc/sys/vm"), its file the knob's name, its
+ * identity 0 (a sysctl has none worth recording: it lives as long as the
+ * kernel, and records of another boot are void anyway), orig and lowered
+ * plain decimal numbers: what the knob held and what we wrote. Replay
+ * checks it as strictly: canonical, whitelisted (directory and name as one
+ * pair), opened without following symlinks below the root, and written back
+ * only if the knob still holds exactly what we wrote (no range: a knob may
+ * be raised or lowered, and any other value is someone else's).
+ * On disk the kind is the slot's state word (1 cgroup, 2 knob), so a
+ * journal written before knob records existed replays unchanged; an older
+ * agent reads a knob slot as torn and clears it (a downgrade loses the
+ * restore of a knob left by a killed newer agent: restore it by hand).
+ *
  * Nothing here logs or allocates. Paths are relative to the hr_root the
  * caller passes (e.g. "sys/fs/cgroup/memory/app").
  */
@@ -42,12 +57,18 @@
 #define JOURNAL_FILE_MAX 40
 #define JOURNAL_VAL_MAX 24
 
+enum journal_kind {
+	JOURNAL_KIND_CGROUP,	/* a cgroup limit file (0: memset gives it) */
+	JOURNAL_KIND_KNOB,	/* a global sysctl (journal_knob_ok) */
+};
+
 struct journal_entry {
+	enum journal_kind kind;
 	uint64_t dev, ino;		/* the cgroup directory's st_dev, st_ino */
 	char cgroup[JOURNAL_PATH_MAX];	/* cgroup directory, root-relative */
 	char file[JOURNAL_FILE_MAX];	/* "memory.limit_in_bytes" */
 	char orig[JOURNAL_VAL_MAX];	/* value to restore, as the kernel printed it */
-	char lowered[JOURNAL_VAL_MAX];	/* value the agent writes */
+	char lowered[JOURNAL_VAL_MAX];	/* value the agent writes (knob: raised or lowered) */
 };
 
 struct hr_journal {
@@ -116,7 +137,8 @@ struct journal_counts {
  * above, restores the original value below root r and clears the slot.
  * Restoring is skipped when the file's current value is outside
  * [lowered, orig] (a third party changed it after the crash; numbers are
- * compared, "max" counts as 2^64-1). Torn and non-canonical slots are
+ * compared, "max" counts as 2^64-1); for a knob record, when it is not
+ * exactly lowered (the value we wrote). Torn and non-canonical slots are
  * counted in torn and cleared, records of another boot too (stale), records
  * that fail the checks too (refused). With dry_run nothing is written or
  * cleared: report hears what would happen. report (optional) hears each
@@ -139,8 +161,29 @@ int journal_retry_slot(struct hr_journal *j, const struct hr_root *r, const stru
 		       int slot, enum journal_outcome *o, const char **why);
 
 /* NULL if e names a file act/ writes, in a cgroup below base, with an
- * identity; else a static reason ("not a limit file", ...). Pure. */
+ * identity (a knob: a whitelisted knob, no identity, decimal values; base
+ * does not apply); else a static reason ("not a limit file", ...). Pure. */
 const char *journal_check(const struct journal_entry *e, const char *base);
+
+/* True if path ("proc/sys/vm/min_free_kbytes", root-relative) is one of
+ * the knobs a knob record may hold: proc/sys/net/netfilter/nf_conntrack_max,
+ * proc/sys/vm/watermark_scale_factor, proc/sys/vm/min_free_kbytes,
+ * proc/sys/vm/compaction_proactiveness. Pure. */
+bool journal_knob_ok(const char *path);
+
+/* Fills *e as a knob record of path (journal_knob_ok) with the value it
+ * held and the one we write. 0, -EINVAL for a knob not on the list, -E2BIG
+ * if a value does not fit. Pure. */
+int journal_knob_entry(struct journal_entry *e, const char *path, uint64_t orig, uint64_t wrote);
+
+/* The one reader and writer of a whitelisted knob below root r, opened as
+ * every host write is (root_openat_strict: no symlink, no ".."): the value
+ * as a plain decimal number (-EINVAL for anything else, -EINVAL too for a
+ * path not on the list), or v written in decimal (a fixture tree's plain
+ * file is truncated first; procfs never). 0 or -errno. The write is the
+ * caller's to journal first (act/knob_write.h does). */
+int journal_knob_read(const struct hr_root *r, const char *path, uint64_t *v);
+int journal_knob_write(const struct hr_root *r, const char *path, uint64_t v);
 
 /* Pure helpers, exposed for the unit tests. */
 uint32_t journal_crc32(const void *buf, size_t len);

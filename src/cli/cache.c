@@ -128,14 +128,10 @@ static void json_owners(struct jsonw *w, const struct cache_tally *t, uint64_t p
 			jw_str(w, c->path);
 		else
 			jw_null(w);
-		jw_key(w, "memcg_ino");
-		jw_u64(w, c->ino);
-		jw_key(w, "relation");
-		jw_str(w, cache_rel_name(c->rel));
-		jw_key(w, "pages");
-		jw_u64(w, c->pages);
-		jw_key(w, "bytes");
-		jw_u64(w, c->pages * ps);
+		jw_kv_u64(w, "memcg_ino", c->ino);
+		jw_kv_str(w, "relation", cache_rel_name(c->rel));
+		jw_kv_u64(w, "pages", c->pages);
+		jw_kv_u64(w, "bytes", c->pages * ps);
 		static const char *const k[] = { "active", "inactive", "dirty", "writeback", "mlocked",
 						 "unevictable", "mapped_by_others", "movable" };
 		const uint64_t v[] = { c->active, c->inactive, c->dirty, c->writeback, c->mlocked,
@@ -147,8 +143,7 @@ static void json_owners(struct jsonw *w, const struct cache_tally *t, uint64_t p
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-	jw_key(w, "owners_dropped_pages");
-	jw_u64(w, t->owners_dropped_pages);
+	jw_kv_u64(w, "owners_dropped_pages", t->owners_dropped_pages);
 }
 
 static void json_skips(struct jsonw *w, const uint64_t *skip)
@@ -159,14 +154,10 @@ static void json_skips(struct jsonw *w, const uint64_t *skip)
 		if (!skip[s])
 			continue;
 		jw_obj_begin(w);
-		jw_key(w, "reason");
-		jw_str(w, cache_skip_name((enum cache_skip)s));
-		jw_key(w, "pages");
-		jw_u64(w, skip[s]);
-		jw_key(w, "why");
-		jw_str(w, cache_skip_reason((enum cache_skip)s));
-		jw_key(w, "fix");
-		jw_str(w, cache_skip_fix((enum cache_skip)s));
+		jw_kv_str(w, "reason", cache_skip_name((enum cache_skip)s));
+		jw_kv_u64(w, "pages", skip[s]);
+		jw_kv_str(w, "why", cache_skip_reason((enum cache_skip)s));
+		jw_kv_str(w, "fix", cache_skip_fix((enum cache_skip)s));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -241,18 +232,12 @@ static int one_file(const struct hr_root *root, const struct opts *o, const char
 	bool foff = resolve(root, o, &t[0]);
 	if (w) {
 		jw_obj_begin(w);
-		jw_key(w, "path");
-		jw_str(w, file);
-		jw_key(w, "size_bytes");
-		jw_u64(w, s.size_bytes);
-		jw_key(w, "page_size");
-		jw_u64(w, s.page_size);
-		jw_key(w, "pages");
-		jw_u64(w, s.pages);
-		jw_key(w, "resident_pages");
-		jw_u64(w, s.resident);
-		jw_key(w, "unresolved_pages");
-		jw_u64(w, s.no_pfn);
+		jw_kv_str(w, "path", file);
+		jw_kv_u64(w, "size_bytes", s.size_bytes);
+		jw_kv_u64(w, "page_size", s.page_size);
+		jw_kv_u64(w, "pages", s.pages);
+		jw_kv_u64(w, "resident_pages", s.resident);
+		jw_kv_u64(w, "unresolved_pages", s.no_pfn);
 		json_owners(w, &t[0], s.page_size);
 		json_skips(w, t[0].skip);
 	} else {
@@ -291,16 +276,11 @@ static int one_file(const struct hr_root *root, const struct opts *o, const char
 			if (w) {
 				jw_key(w, "recharge");
 				jw_obj_begin(w);
-				jw_key(w, "target");
-				jw_str(w, o->target);
-				jw_key(w, "dropped_pages");
-				jw_u64(w, res.pages_dropped);
-				jw_key(w, "runs");
-				jw_u64(w, res.runs);
-				jw_key(w, "bytes_read");
-				jw_u64(w, res.bytes_read);
-				jw_key(w, "resident_pages_after");
-				jw_u64(w, s2.resident);
+				jw_kv_str(w, "target", o->target);
+				jw_kv_u64(w, "dropped_pages", res.pages_dropped);
+				jw_kv_u64(w, "runs", res.runs);
+				jw_kv_u64(w, "bytes_read", res.bytes_read);
+				jw_kv_u64(w, "resident_pages_after", s2.resident);
 				jw_key(w, "after");
 				jw_obj_begin(w);
 				json_owners(w, &t[1], s2.page_size);

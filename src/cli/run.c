@@ -154,6 +154,10 @@ int cmd_run(int argc, char **argv)
 		printf("node: judge_interval=%u s metrics_listen=%s metrics_textfile=%s kmsg=%s\n",
 		       cfg.judge_interval_ms / 1000, cfg.metrics_listen[0] ? cfg.metrics_listen : "off",
 		       cfg.metrics_textfile[0] ? cfg.metrics_textfile : "off", cfg.kmsg ? "yes" : "no");
+		printf("guards: conntrack=%s watermark=%s deadcharge=%s (match=%s)\n",
+		       cfg.guard.act[HR_GUARD_CONNTRACK] ? "act" : "observe",
+		       cfg.guard.act[HR_GUARD_WATERMARK] ? "act" : "observe",
+		       cfg.guard.act[HR_GUARD_DEADCHARGE] ? "act" : "observe", cfg.guard.dc_match);
 		for (size_t i = 0; i < cfg.npolicy; i++) {
 			const struct hr_policy *p = &cfg.policy[i];
 			printf("policy %s: match=%s high=", p->name, p->match);

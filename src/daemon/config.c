@@ -36,6 +36,20 @@ void config_defaults(struct hr_config *c)
 	p->chunk_bytes = 32ull << 20;
 	p->reclaim_active = true;
 	c->npolicy = 1;
+	ct_guard_cfg_default(&c->guard.ct);
+	wmark_guard_cfg_default(&c->guard.wm);
+	deadcharge_guard_cfg_default(&c->guard.dc);
+	c->guard.wm_compact = true;
+	c->guard.wm_compact_interval_s = 300;
+	c->guard.wm_proactive_hold = 30;
+	snprintf(c->guard.dc_match, sizeof(c->guard.dc_match), "*");
+	c->guard.dc_interval_s = 60;
+}
+
+const char *config_guard_name(enum hr_guard_id g)
+{
+	static const char *const names[HR_GUARD_N] = { "conntrack", "watermark", "deadcharge" };
+	return (unsigned)g < HR_GUARD_N ? names[g] : "?";
 }
 
 const char *config_mode_name(enum hr_mode m)
@@ -148,6 +162,8 @@ struct pstate {
 	struct hr_config *c;
 	struct hr_config_err *err;
 	struct hr_policy *cur;	/* policy of the current section */
+	int guard;		/* [guard NAME] of the current section, -1 none */
+	bool saw_guard[HR_GUARD_N];
 };
 
 static void diag(struct pstate *st, bool warning, unsigned line, const char *fmt, va_list ap)
@@ -235,12 +251,32 @@ static bool section_start(struct pstate *st, const char *nm, size_t n)
 
 	st->cur = NULL;
 	st->in_agent = false;
+	st->guard = -1;
 	if (n == 5 && !memcmp(nm, "agent", 5)) {
 		st->in_agent = true;
 		return true;
 	}
+	if (n > 6 && !memcmp(nm, "guard", 5) && is_blank(nm[5])) {
+		nm += 5, n -= 5;
+		trim(&nm, &n);
+		for (int g = 0; g < HR_GUARD_N; g++) {
+			const char *gn = config_guard_name((enum hr_guard_id)g);
+			if (strlen(gn) != n || memcmp(gn, nm, n))
+				continue;
+			if (st->saw_guard[g]) {
+				fail(st, "duplicate [guard %s] (first on line %u)", gn, c->guard.line[g]);
+				return false;
+			}
+			st->saw_guard[g] = true;
+			c->guard.line[g] = st->line;
+			st->guard = g;
+			return true;
+		}
+		fail(st, "unknown guard [guard %.*s] (want conntrack, watermark or deadcharge)", (int)n, nm);
+		return false;
+	}
 	if (n < 6 || memcmp(nm, "policy", 6) || (n > 6 && !is_blank(nm[6]))) {
-		fail(st, "unknown section [%.*s] (want [agent] or [policy NAME])", (int)n, nm);
+		fail(st, "unknown section [%.*s] (want [agent], [policy NAME] or [guard NAME])", (int)n, nm);
 		return false;
 	}
 	nm += 6, n -= 6;
@@ -336,7 +372,7 @@ static void lex_line(struct pstate *st, const char *s, size_t n, char *out, size
 	trim(&v, &vn);
 	if (st->skip_section)
 		return;
-	if (!st->cur && !st->in_agent) {
+	if (!st->cur && !st->in_agent && st->guard < 0) {
 		fail(st, "key '%.*s' outside a section", (int)k, s);
 		return;
 	}
@@ -490,6 +526,140 @@ static int policy_key(struct pstate *st, const char *name, const char *value)
 	return 1;
 }
 
+static int guard_pct(struct pstate *st, const char *name, const char *value, uint32_t lo, uint32_t hi,
+		     unsigned *out)
+{
+	uint32_t v;
+
+	if (parse_pct(value, lo, hi, &v))
+		return fail(st, "%s: need a percent %u%%..%u%%, got '%s'", name, lo, hi, value);
+	*out = v;
+	return 1;
+}
+
+static int guard_u32(struct pstate *st, const char *name, const char *value, uint32_t lo, uint32_t hi,
+		     unsigned *out)
+{
+	uint32_t v;
+
+	if (parse_u32(value, lo, hi, &v))
+		return fail(st, "%s: need an integer %u..%u, got '%s'", name, lo, hi, value);
+	*out = v;
+	return 1;
+}
+
+static int guard_size(struct pstate *st, const char *name, const char *value, uint64_t lo, uint64_t *out)
+{
+	uint64_t v;
+
+	if (config_parse_size(value, &v) || v < lo)
+		return fail(st, "%s: need a size with a unit (16M, 1G), at least %llu bytes, got '%s'", name,
+			    (unsigned long long)lo, value);
+	*out = v;
+	return 1;
+}
+
+/* min_free_kbytes is in KiB: sizes are given with a unit and stored in KiB. */
+static int guard_kib(struct pstate *st, const char *name, const char *value, uint64_t lo, uint64_t *out)
+{
+	uint64_t b = 0;
+	int rc = guard_size(st, name, value, lo * 1024, &b);
+
+	if (rc > 0)
+		*out = b / 1024;
+	return rc;
+}
+
+static int guard_key(struct pstate *st, const char *name, const char *value)
+{
+	struct hr_guard_config *g = &st->c->guard;
+	int id = st->guard;
+	const char *gn = config_guard_name((enum hr_guard_id)id);
+
+	if (!strcmp(name, "mode")) {
+		if (!strcmp(value, "observe"))
+			g->act[id] = false;
+		else if (!strcmp(value, "act"))
+			g->act[id] = true;
+		else
+			return fail(st, "mode: need observe or act, got '%s'", value);
+		return 1;
+	}
+	if (id == HR_GUARD_CONNTRACK) {
+		struct ct_guard_cfg *c = &g->ct;
+		if (!strcmp(name, "high"))
+			return guard_pct(st, name, value, 2, 100, &c->high_pct);
+		if (!strcmp(name, "low"))
+			return guard_pct(st, name, value, 1, 99, &c->low_pct);
+		if (!strcmp(name, "step"))
+			return guard_pct(st, name, value, 1, 1000, &c->step_pct);
+		if (!strcmp(name, "ram_share"))
+			return guard_pct(st, name, value, 1, 50, &c->ram_share_pct);
+		if (!strcmp(name, "bytes_per_entry"))
+			return guard_u32(st, name, value, 64, 65536, &c->bytes_per_entry);
+		if (!strcmp(name, "chain_max"))
+			return guard_u32(st, name, value, 1, 64, &c->chain_max);
+		if (!strcmp(name, "hold_up"))
+			return guard_u32(st, name, value, 1, 10000, &c->hold_up);
+		if (!strcmp(name, "hold_down"))
+			return guard_u32(st, name, value, 1, 100000, &c->hold_down);
+	} else if (id == HR_GUARD_WATERMARK) {
+		struct wmark_guard_cfg *c = &g->wm;
+		uint32_t v;
+		if (!strcmp(name, "wsf_step") || !strcmp(name, "wsf_max") || !strcmp(name, "wsf_decay")) {
+			if (parse_u32(value, 1, 3000, &v))
+				return fail(st, "%s: need vm.watermark_scale_factor units 1..3000, got '%s'", name, value);
+			*(name[4] == 's' ? &c->wsf_step : name[4] == 'm' ? &c->wsf_max : &c->wsf_decay_step) = v;
+			return 1;
+		}
+		if (!strcmp(name, "min_free_step"))
+			return guard_kib(st, name, value, 1, &c->min_free_step_kib);
+		if (!strcmp(name, "min_free_max"))
+			return guard_kib(st, name, value, 1, &c->min_free_max_kib);
+		if (!strcmp(name, "min_free_decay"))
+			return guard_kib(st, name, value, 1, &c->min_free_decay_step_kib);
+		if (!strcmp(name, "reserve")) {
+			if (!strcmp(value, "0") || !strcmp(value, "off")) {
+				g->wm_reserve_kib = 0;
+				return 1;
+			}
+			return guard_kib(st, name, value, 1, &g->wm_reserve_kib);
+		}
+		if (!strcmp(name, "cooldown"))
+			return guard_u32(st, name, value, 0, 100000, &c->cooldown);
+		if (!strcmp(name, "quiet"))
+			return guard_u32(st, name, value, 1, 100000, &c->quiet);
+		if (!strcmp(name, "compact")) {
+			if (parse_bool(value, &g->wm_compact))
+				return fail(st, "compact: need yes or no, got '%s'", value);
+			return 1;
+		}
+		if (!strcmp(name, "compact_interval"))
+			return guard_u32(st, name, value, 10, 86400, &g->wm_compact_interval_s);
+		if (!strcmp(name, "proactiveness"))
+			return guard_u32(st, name, value, 0, 100, &g->wm_proactiveness);
+		if (!strcmp(name, "proactive_hold"))
+			return guard_u32(st, name, value, 1, 100000, &g->wm_proactive_hold);
+	} else {
+		struct deadcharge_guard_cfg *c = &g->dc;
+		if (!strcmp(name, "match")) {
+			if (value[0] != '/' && strcmp(value, "*"))
+				return fail(st, "match: need a glob starting with '/' (or '*'), got '%s'", value);
+			if (strlen(value) >= sizeof(g->dc_match))
+				return fail(st, "match: longer than %zu bytes", sizeof(g->dc_match) - 1);
+			snprintf(g->dc_match, sizeof(g->dc_match), "%s", value);
+			return 1;
+		}
+		if (!strcmp(name, "min_dead"))
+			return guard_size(st, name, value, 1 << 20, &c->min_dead_bytes);
+		if (!strcmp(name, "max_step"))
+			return guard_size(st, name, value, 1 << 20, &c->max_step_bytes);
+		if (!strcmp(name, "interval"))
+			return guard_u32(st, name, value, 1, 86400, &g->dc_interval_s);
+	}
+	return fail(st, "unknown key '%s' in [guard %s]", name, gn);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct pstate *st = user;
@@ -499,6 +669,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	if (st->cur)
 		policy_key(st, name, value);
+	else if (st->guard >= 0)
+		guard_key(st, name, value);
 	else if (st->in_agent)
 		agent_key(st, name, value);
 	return 1;
@@ -510,6 +682,16 @@ static void validate(struct pstate *st)
 
 	if (c->poll_min_ms > c->poll_max_ms)
 		fail_at(st, 0, "poll_min_ms (%u) is above poll_max_ms (%u)", c->poll_min_ms, c->poll_max_ms);
+	const struct hr_guard_config *g = &c->guard;
+	if (g->ct.low_pct >= g->ct.high_pct)
+		fail_at(st, g->line[HR_GUARD_CONNTRACK], "[guard conntrack]: low (%u%%) must be below high (%u%%)",
+			g->ct.low_pct, g->ct.high_pct);
+	if (g->wm.wsf_max < g->wm.wsf_step)
+		fail_at(st, g->line[HR_GUARD_WATERMARK], "[guard watermark]: wsf_max is below wsf_step");
+	if (g->wm.min_free_max_kib < g->wm.min_free_step_kib)
+		fail_at(st, g->line[HR_GUARD_WATERMARK], "[guard watermark]: min_free_max is below min_free_step");
+	if (g->dc.max_step_bytes < g->dc.page_bytes)
+		fail_at(st, g->line[HR_GUARD_DEADCHARGE], "[guard deadcharge]: max_step is below a page");
 	for (size_t i = 0; i < c->npolicy; i++) {
 		struct hr_policy *p = &c->policy[i];
 		if (!p->match[0])
@@ -524,7 +706,7 @@ static void validate(struct pstate *st)
 
 int config_parse(const char *buf, size_t len, struct hr_config *out, struct hr_config_err *err)
 {
-	struct pstate st = { .buf = buf, .len = len, .c = out, .err = err };
+	struct pstate st = { .buf = buf, .len = len, .c = out, .err = err, .guard = -1 };
 	int rc;
 
 	memset(err, 0, sizeof(*err));

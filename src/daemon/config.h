@@ -12,6 +12,16 @@
  *                      second), max_cpu ("10%" of one CPU), chunk (bytes per
  *                      write), reclaim_active (yes | no), backend (auto |
  *                      v1-limit | v2-reclaim | v2-high | wmark | observe)
+ *   [guard conntrack]  mode (observe | act), high, low, step, ram_share
+ *                      (percents), bytes_per_entry, chain_max, hold_up,
+ *                      hold_down (judgement passes)
+ *   [guard watermark]  mode, wsf_step, wsf_max, wsf_decay, min_free_step,
+ *                      min_free_max, min_free_decay (sizes), reserve (a
+ *                      min_free_kbytes floor, size), cooldown, quiet
+ *                      (passes), compact (yes | no), compact_interval (s),
+ *                      proactiveness (0 off | 1..100), proactive_hold (passes)
+ *   [guard deadcharge] mode, match (glob of parents), min_dead, max_step
+ *                      (sizes), interval (s between rounds at one parent)
  * Policies are tried in file order; the first match wins. A file with no
  * [policy] gets the built-in one: observe every limited cgroup.
  *
@@ -30,6 +40,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "detect/ct_guard.h"
+#include "detect/deadcharge_guard.h"
+#include "detect/wmark_guard.h"
 
 #define HR_POLICY_MAX 32
 #define HR_CFG_STR 256
@@ -62,6 +76,28 @@ struct hr_policy {
 	unsigned line;			/* where it was defined; 0 = built in */
 };
 
+/* The guards (daemon/guards.h): each observes by default and writes the
+ * host only with mode = act. Its decision's parameters are the detect/
+ * structs, defaults from their _cfg_default(). */
+enum hr_guard_id { HR_GUARD_CONNTRACK, HR_GUARD_WATERMARK, HR_GUARD_DEADCHARGE, HR_GUARD_N };
+
+struct hr_guard_config {
+	bool act[HR_GUARD_N];		/* mode = act */
+	unsigned line[HR_GUARD_N];	/* its section's line, 0 none */
+	struct ct_guard_cfg ct;
+	struct wmark_guard_cfg wm;
+	uint64_t wm_reserve_kib;	/* floor of min_free_kbytes, 0 none */
+	bool wm_compact;		/* trigger compaction on fragmentation */
+	uint32_t wm_compact_interval_s;	/* at least this long between triggers: 300 */
+	uint32_t wm_proactiveness;	/* vm.compaction_proactiveness while fragmented, 0 off */
+	uint32_t wm_proactive_hold;	/* passes it stays raised after the last fragmentation: 30 */
+	struct deadcharge_guard_cfg dc;
+	char dc_match[HR_CFG_STR];	/* parents it may reclaim at ("*": any) */
+	uint32_t dc_interval_s;		/* between two rounds at one parent: 60 */
+};
+
+const char *config_guard_name(enum hr_guard_id g);
+
 struct hr_config {
 	char cgroup_root[HR_CFG_STR];	/* "" = auto: v1 memory mount, else v2 */
 	char run_dir[HR_CFG_STR];	/* journal + status */
@@ -81,6 +117,7 @@ struct hr_config {
 	bool kmsg;
 	struct hr_policy policy[HR_POLICY_MAX];
 	size_t npolicy;
+	struct hr_guard_config guard;
 };
 
 #define HR_CONFIG_DIAG_MAX 32

@@ -34,6 +34,7 @@
  *   events_v1.c, events_v2.c  the kernel's per-cgroup notifications
  *   status.c    the status file and STATUS= line
  *   judge_pass.c, metrics.c, kmsg_watch.c  the node agent (node.h)
+ *   guards.c    the guards after each pass (guards.h)
  *   daemon.c    lifecycle: init, ready, signals, tick, reload, fini
  */
 #ifndef HR_DAEMON_CTX_H

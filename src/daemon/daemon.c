@@ -23,6 +23,7 @@
 #include "util/parse.h"
 #include "util/clock.h"
 #include "kernel/memcg_hier.h"
+#include "daemon/guards.h"
 #include "daemon/node.h"
 
 /* Where the cgroups are: cgroup_root from the config, else the memory
@@ -521,6 +522,7 @@ void daemon_fini(struct hr_ctx *c)
 			if (c->cg[i].used)
 				cgtable_remove(c, (int)i);
 	}
+	guards_stop(c);	/* the knobs the guards hold, each logged */
 	/* Anything still journaled (watermark settings, a restore that failed)
 	 * goes back now; what cannot be restored stays for the next start. */
 	if (c->journal.fd >= 0 && c->journal.open_entries) {

@@ -5,8 +5,9 @@
  * The timer's passes run on a thread of their own, created before the
  * agent switches to SCHED_FIFO (sched_setscheduler applies to the calling
  * thread only), so it stays SCHED_OTHER: a pass over 1,000 memcgs takes
- * ~35 ms, and on the loop thread it would hold back every cgroup event for
- * that long. Hand-off, no shared writes: the loop posts a pass only when
+ * milliseconds, and on the loop thread it would hold back every cgroup
+ * event for that long. A pass allocates nothing: its storage is sized here
+ * (engine_storage_bytes_cap) before ready. Hand-off, no shared writes: the loop posts a pass only when
  * the previous one is done; while it runs the thread alone touches
  * pass[!cur] and fs, and the loop only pass[cur] (the render reads both
  * only after the done eventfd, on the loop). */
@@ -16,11 +17,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
-#include <malloc.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/guards.h"
 #include "util/clock.h"
 
 static void start_pass(struct hr_ctx *c);
@@ -47,19 +49,47 @@ static void on_judge(struct loop *l, int fd, void *data, uint32_t events)
 	start_pass(c);
 }
 
+static size_t fd_budget(const struct hr_ctx *c)
+{
+	struct rlimit rl;
+	uint64_t agent = (uint64_t)c->cfg.max_cgroups * 8 + 64 + 64, most = (uint64_t)c->cfg.max_cgroups * 6;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return (size_t)most;
+	if (rl.rlim_cur <= agent)
+		return 0;
+	return (size_t)(rl.rlim_cur - agent < most ? rl.rlim_cur - agent : most);
+}
+
 int judge_init(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
 
 	n->judge_id = -1;
-	n->mem_len = engine_storage_bytes();
+	/* Everything a pass needs, for max_cgroups memory cgroups (more are
+	 * cut and counted: memcg.dropped): ~1 KiB a cgroup plus ~4.3 MiB of
+	 * scratch per pass, in fresh zero mappings of which a pass touches
+	 * what it uses. No ctnetlink dump unless the conntrack guard wants
+	 * one (start_pass): libnetfilter_conntrack allocates per entry. */
+	n->mem_len = engine_storage_bytes_cap(c->cfg.max_cgroups);
 	n->mem[0] = calloc(1, n->mem_len);
 	n->mem[1] = calloc(1, n->mem_len);
 	n->items = calloc(NODE_FINDINGS_MAX, sizeof(*n->items));
 	if (!n->mem[0] || !n->mem[1] || !n->items)
 		return -ENOMEM;
-	engine_pass_init(&n->pass[0], n->mem[0]);
-	engine_pass_init(&n->pass[1], n->mem[1]);
+	engine_pass_init_cap(&n->pass[0], n->mem[0], c->cfg.max_cgroups, ENGINE_NO_CT_DUMP);
+	engine_pass_init_cap(&n->pass[1], n->mem[1], c->cfg.max_cgroups, ENGINE_NO_CT_DUMP);
+	/* The walk keeps its cgroup files open between passes (pread ~2 us
+	 * a file on kernfs, open+read+close ~12), with the fds the agent's
+	 * own worst case leaves (daemon.c check_nofile: 8 per cgroup + 64),
+	 * at most 6 per cgroup; without any, files are opened per read. */
+	n->fdc_ents = calloc(c->cfg.max_cgroups, sizeof(*n->fdc_ents));
+	if (!n->fdc_ents)
+		return -ENOMEM;
+	memcg_fdcache_init(&n->fdc, n->fdc_ents, c->cfg.max_cgroups, fd_budget(c));
+	n->pass[0].memcg_fds = n->pass[1].memcg_fds = &n->fdc;
 	hr_findings_init(&n->fs, n->items, NODE_FINDINGS_MAX);
 	if (!c->cfg.judge_interval_ms)
 		return 0;
@@ -103,6 +133,7 @@ static void finish(struct hr_ctx *c)
 	n->passes++;
 	n->agent.passes = n->passes;
 	n->agent.pass_seconds = (double)n->pass_ns / 1e9;
+	guards_after_pass(c);
 	metrics_after_pass(c);
 }
 
@@ -153,6 +184,12 @@ static void start_pass(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
 
+	/* The exception to "a pass allocates nothing": the ctnetlink dump,
+	 * made only when the conntrack guard may act (bounded by ct_dump's
+	 * entry and time caps, off the reaction path on the judgement
+	 * thread). Set here, before the post, so the thread sees it. */
+	n->pass[!n->cur].flags = guards_want_ct_dump(c) ? 0 : ENGINE_NO_CT_DUMP;
+
 	if (!n->thread_on) {
 		judge_pass_run(c);
 		return;
@@ -186,6 +223,7 @@ static int thread_start(struct hr_ctx *c)
 		pthread_mutex_destroy(&n->mu);
 		return -rc;
 	}
+	pthread_setname_np(n->thread, "hr-judge");	/* top -H, bench/judge_pass.sh */
 	n->thread_on = true;
 	return 0;
 }
@@ -222,6 +260,10 @@ void judge_fini(struct hr_ctx *c)
 		engine_pass_fini(&n->pass[0]);
 	if (n->mem[1])
 		engine_pass_fini(&n->pass[1]);
+	if (n->fdc_ents)
+		memcg_fdcache_fini(&n->fdc);
+	free(n->fdc_ents);
+	n->fdc_ents = NULL;
 	free(n->mem[0]);
 	free(n->mem[1]);
 	free(n->items);
@@ -233,12 +275,6 @@ int node_init(struct hr_ctx *c)
 {
 	int rc;
 
-	/* The memcg sampler callocs its node array (14 MB of address space)
-	 * each pass and frees it; glibc would then raise its mmap threshold
-	 * to that size and serve the next one from the heap, memset whole:
-	 * 14-33 MB resident instead of the nodes in use. A fixed threshold
-	 * keeps big blocks in fresh zero mappings, returned when freed. */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	c->node = calloc(1, sizeof(*c->node));
 	if (!c->node)
 		return -ENOMEM;
@@ -252,6 +288,8 @@ int node_init(struct hr_ctx *c)
 	rc = metrics_init(c);
 	if (rc)
 		return rc;
+	if (guards_init(c))
+		hr_log(c, 3, "guards: out of memory; running without them");
 	kmsg_watch_init(c);	/* degrades: logged inside */
 	/* The first pass now, before ready: every sampler's buffers are
 	 * touched before mlockall, and the first scrape has an answer. */
@@ -266,6 +304,7 @@ void node_fini(struct hr_ctx *c)
 	kmsg_watch_fini(c);
 	metrics_fini(c);
 	judge_fini(c);
+	guards_fini(c);
 	free(c->node);
 	c->node = NULL;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check/prom_pass.h"
+#include "daemon/guards.h"
 #include "kernel/self_read.h"
 #include "util/clock.h"
 
@@ -113,6 +114,7 @@ void metrics_after_pass(struct hr_ctx *c)
 	in.agent = &n->agent;
 	in.memcg_agent = memcg_agent;
 	in.memcg_agent_data = c;
+	in.guards = guards_prom(c);
 	prom_out_init(&o, n->cache, n->cache_cap);
 	prom_render(&o, &in, &n->pcfg, n->scratch, n->nscratch);
 	n->cache_len = o.len;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "check/engine.h"
+#include "kernel/memcg_read.h"
 #include "daemon/ctx.h"
 #include "detect/incident.h"
 #include "report/http_srv.h"
@@ -42,10 +43,14 @@
 #define NODE_KMSG_REC 8192	/* one /dev/kmsg record, as systemd-journald reads it */
 #define NODE_KMSG_BATCH 256	/* records per readable event, then back to the loop */
 
+struct hr_guards;
+
 struct hr_node {
 	/* judge_pass.c */
 	struct engine_pass pass[2];
 	void *mem[2];
+	struct memcg_fdcache fdc;	/* the memcg walk's open files, both passes */
+	struct memcg_fdc_entry *fdc_ents;
 	size_t mem_len;
 	int cur, have;
 	unsigned prev_ok;
@@ -85,6 +90,7 @@ struct hr_node {
 	uint64_t kmsg_last_ns;
 	char rec[NODE_KMSG_REC];
 	char kline[NODE_KMSG_REC + 64];
+	struct hr_guards *guards;	/* guards.c (guards.h) */
 };
 
 /* daemon.c hooks: init after the loop exists (allocates everything and

@@ -62,6 +62,12 @@ struct hr_explain {
 	uint64_t pending_net, pending_alloc;
 	int64_t pending_net_ts;
 	int last_net_kind;	/* -1 or the kind of the last net_ratelimited line */
+	/* "FUNC: N callbacks suppressed" of a rate limiter that belongs to
+	 * one kind (slab_out_of_memory, blk_update_request...), held for that
+	 * kind's next report within 10 s */
+	uint64_t pending_kind[HR_INC_NKINDS];
+	int64_t pending_kind_ts[HR_INC_NKINDS];
+	uint64_t prev_serial;	/* burst incident that took the previous line, 0 if none */
 	/* partial line carried between feeds */
 	size_t carry_len;
 	bool carry_cut;

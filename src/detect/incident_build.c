@@ -9,7 +9,9 @@
 
 static const char *const kind_names[HR_INC_NKINDS] = {
 	"alloc_failure", "oom_kill", "conntrack_full", "socket_memory",
-	"syn_flood", "hung_task_netstorage", "nfs_not_responding",
+	"syn_flood", "hung_task_netstorage", "nfs_not_responding", "slab_alloc_failure",
+	"neighbour_table_overflow", "conntrack_expect_full", "dst_cache_overflow",
+	"netblock_io_error",
 };
 
 const char *incident_kind_name(enum hr_incident_kind k)
@@ -42,19 +44,28 @@ static bool fn_is(const char *f, const char *name)
 const char *incident_storage_of(const struct ex_frame *fr)
 {
 	const char *m = fr->module, *f = fr->func;
+	/* sunrpc (rpc_*, xprt_*, svc_*) carries NFS; named "nfs" as the mount is. */
 	if (!strcmp(m, "nfs") || pre(m, "nfsv") || !strcmp(m, "sunrpc") || pre(f, "nfs_") ||
-	    pre(f, "nfs4_") || pre(f, "_nfs4_") || pre(f, "__nfs") || pre(f, "rpc_") || pre(f, "__rpc_"))
+	    pre(f, "nfs4_") || pre(f, "_nfs4_") || pre(f, "__nfs") || pre(f, "rpc_") || pre(f, "__rpc_") ||
+	    pre(f, "xprt_") || pre(f, "xs_tcp_") || pre(f, "svc_"))
 		return "nfs";
+	if (!strcmp(m, "ceph") || !strcmp(m, "libceph") || (pre(f, "ceph_") && strcmp(m, "rbd")))
+		return "ceph";	/* CephFS, or libceph under rbd: Ceph's messenger either way */
+	if (!strcmp(m, "fuse") || pre(f, "fuse_") || pre(f, "__fuse_"))
+		return "fuse";
+	if (!strcmp(m, "9pnet") || !strcmp(m, "9p") || pre(f, "p9_") || pre(f, "v9fs_"))
+		return "9p";
 	if (strstr(m, "iscsi") || strstr(m, "isert") || pre(f, "iscsi") || pre(f, "iscsit_") ||
 	    pre(f, "isert_"))
 		return "iscsi";
 	if (!strcmp(m, "nbd") || pre(f, "nbd_"))
 		return "nbd";
-	if (!strcmp(m, "rbd") || !strcmp(m, "libceph") || pre(f, "rbd_") || pre(f, "ceph_"))
+	if (!strcmp(m, "rbd") || pre(f, "rbd_"))
 		return "rbd";
 	if (!strcmp(m, "nvme_tcp") || pre(f, "nvme_tcp_"))
 		return "nvme_tcp";
-	if (!strcmp(m, "cifs") || pre(f, "cifs_") || pre(f, "smb2_"))
+	if (!strcmp(m, "cifs") || !strcmp(m, "smb") || pre(f, "cifs_") || pre(f, "smb2_") ||
+	    pre(f, "smb3_") || pre(f, "smb_send_rqst"))
 		return "cifs";
 	return NULL;
 }
@@ -789,6 +800,8 @@ static void build_burst(const struct ex_ctx *x, const struct ex_open *o, struct 
 			fact_list_add(f, "messages", "out_of_socket_memory");
 		if (o->subkind & 4)
 			fact_list_add(f, "messages", "orphans");
+		if (dur > 0)
+			fact_f64(f, "lines_per_second", (double)sat_add(o->lines, o->suppressed) / dur);
 		finding_explain(f, "TCP ran out of socket memory: the memory of all TCP sockets passed "
 				"net.ipv4.tcp_mem[2] (pages)%s, so the kernel dropped incoming segments and "
 				"reset or killed connections instead of queueing them. %" PRIu64
@@ -865,12 +878,17 @@ static void build_hung(const struct ex_ctx *x, const struct ex_open *o, struct h
 	fact_i64(f, "pid", o->pid);
 	fact_u64(f, "blocked_seconds", o->blocked_s);
 	fact_str(f, "storage", o->storage);
+	if (o->storage_frame[0])
+		fact_str(f, "storage_frame", o->storage_frame);
 	key_frames(f, o, 8);
-	finding_explain(f, "%s (pid %" PRId64 ") was blocked for more than %" PRIu64 " s in %s code. "
+	finding_explain(f, "%s (pid %" PRId64 ") was blocked for more than %" PRIu64 " s in %s code"
+			"%s%s%s. "
 			"I/O to network storage stalled. When memory is short this is the "
 			"network-storage deadlock: the pages that would free memory are dirty and can "
 			"only be written over the network, and sending them and receiving the "
-			"acknowledgement needs memory too.", o->comm, o->pid, o->blocked_s, o->storage);
+			"acknowledgement needs memory too.", o->comm, o->pid, o->blocked_s, o->storage,
+			o->storage_frame[0] ? " (its stack is in " : "", o->storage_frame,
+			o->storage_frame[0] ? ")" : "");
 	finding_fix_comment(f, "bound dirty data");
 	finding_fix_sysctl(f, "vm.dirty_background_bytes", "67108864");
 	finding_fix_sysctl(f, "vm.dirty_bytes", "268435456");
@@ -883,6 +901,320 @@ static void build_hung(const struct ex_ctx *x, const struct ex_open *o, struct h
 			    "not responding, iSCSI connection errors)");
 }
 
+/* Caches whose objects are packets or sockets: a failure there is a drop. */
+static bool net_cache(const char *c)
+{
+	static const char *const pfx[] = {
+		"skbuff_", "TCP", "UDP", "RAW", "request_sock_", "tw_sock_", "sock_inode_cache",
+		"nf_conntrack", "ip_dst_cache", "ip6_dst_cache", "ip_fib_", "fib6_", "inet_peer_cache",
+		"xfrm_dst_cache",
+	};
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (pre(c, pfx[i]))
+			return true;
+	return false;
+}
+
+static void build_slab(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
+{
+	const char *kernel, *cache = o->slub_cache[0] ? o->slub_cache : NULL;
+	bool net = cache && net_cache(cache), kmalloc = cache && pre(cache, "kmalloc-");
+	unsigned maj, min;
+
+	common(x, o, f, &kernel);
+	kernel_version(x, o, &maj, &min);
+	f->severity = net ? HR_SEV_CRIT : HR_SEV_WARN;
+	snprintf(f->id, sizeof(f->id), "explain.slab_alloc_failure");
+	snprintf(f->subject, sizeof(f->subject), "cache %s", cache ? cache : "(not in the log)");
+	fact_str(f, "allocator", o->slab ? "slab" : "slub");
+	fact_i64(f, "node", o->slab_node);
+	enum hr_gfp_layout l = gfp_facts(x, o, f);
+	uint64_t sleep_bit = gfp_can_sleep_bit(l);
+	bool atomic = sleep_bit && !(o->mask & sleep_bit);
+	if (sleep_bit)
+		fact_bool(f, "can_sleep", !atomic);
+	if (cache)
+		fact_str(f, "cache", cache);
+	if (o->slab_memcg[0])
+		fact_str(f, "cache_memcg", o->slab_memcg);
+	fact_bool(f, "network_cache", net);
+	if (o->slab_obj_size != HR_UNSET)
+		fact_u64(f, "object_size_bytes", o->slab_obj_size);
+	if (o->slab_buf_size != HR_UNSET)
+		fact_u64(f, "buffer_size_bytes", o->slab_buf_size);
+	if (o->slab_order != HR_UNSET)
+		fact_u64(f, "slab_order", o->slab_order);
+	if (o->slab_min_order != HR_UNSET)
+		fact_u64(f, "slab_min_order", o->slab_min_order);
+	if (o->slab_nodes) {
+		fact_u64(f, "slabs", o->slab_slabs);
+		fact_u64(f, "objects", o->slab_objs);
+		fact_u64(f, "free_objects", o->slab_free);
+	}
+	for (unsigned i = 0; i < o->slab_ncaches && i < 4; i++)
+		fact_list_add(f, "caches", o->slab_caches[i]);
+	fact_u64(f, "reports", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+
+	finding_explain(f, "The slab allocator could not add a slab to cache %s", cache ? cache : "(cache line not in the log)");
+	if (o->slab_obj_size != HR_UNSET)
+		finding_explain(f, " (objects of %" PRIu64 " bytes)", o->slab_obj_size);
+	finding_explain(f, ": the page allocator had no page for it");
+	if (o->slab_min_order != HR_UNSET && o->slab_order != HR_UNSET)
+		finding_explain(f, " (order %" PRIu64 ", at least order %" PRIu64 ")", o->slab_order,
+				o->slab_min_order);
+	if (atomic)
+		finding_explain(f, " and the allocation could not sleep to reclaim (mode %#" PRIx64 ")", o->mask);
+	finding_explain(f, ".");
+	if (o->slab_nodes)
+		finding_explain(f, " Its %" PRIu64 " slabs held %" PRIu64 " objects, %" PRIu64 " free.",
+				o->slab_slabs, o->slab_objs, o->slab_free);
+	finding_explain(f, " %" PRIu64 " report%s", o->lines, o->lines == 1 ? "" : "s");
+	if (o->suppressed)
+		finding_explain(f, " (+%" PRIu64 " suppressed by the rate limit)", o->suppressed);
+	if (dur >= 0)
+		finding_explain(f, " within %.3g s", dur);
+	finding_explain(f, ".");
+	if (net)
+		finding_explain(f, " This cache holds packets or sockets (%s): each failure dropped a "
+				"packet or refused a connection.", cache);
+	else if (kmalloc)
+		finding_explain(f, " %s serves general allocations of that size, packet data among "
+				"them (skb heads are kmalloc'ed): on the network path a failure here drops "
+				"the packet.", cache);
+	if (o->slab_memcg[0])
+		finding_explain(f, " The cache is the copy of memory cgroup %s (kmem accounting, "
+				"cgroup v1 until 5.8): the cgroup's kmem limit, not the host, may be what ran "
+				"out.", o->slab_memcg);
+	if (o->slab_ncaches > 1)
+		finding_explain(f, " %u caches failed in this burst.", o->slab_ncaches);
+
+	if (o->slab_memcg[0]) {
+		finding_fix_comment(f, "the failing copy belongs to a memory cgroup: compare its kmem usage "
+				    "with its limit (cgroup v1: memory.kmem.usage_in_bytes, "
+				    "memory.kmem.limit_in_bytes) and raise or remove the kmem limit; "
+				    "4.6+ can turn kmem accounting off with the boot option cgroup.memory=nokmem");
+	}
+	finding_fix_comment(f, "watch the cache and free memory:");
+	finding_fix_cmd(f, "grep -E '^(skbuff|kmalloc-|TCP)' /proc/slabinfo");
+	finding_fix_cmd(f, "grep -E '^(MemFree|MemAvailable|Slab|SUnreclaim):' /proc/meminfo");
+	finding_fix_comment(f, "double vm.min_free_kbytes: more reserve for allocations that cannot sleep");
+	fix_sysctl_double(f, "vm.min_free_kbytes");
+	if (!maj || maj > 4 || (maj == 4 && min >= 6)) {
+		finding_fix_comment(f, "4.6+, default 10: kswapd starts reclaiming earlier");
+		finding_fix_sysctl(f, "vm.watermark_scale_factor", "200");
+	}
+}
+
+static void build_neigh(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
+{
+	const char *kernel;
+	const char *fam = o->family[0] ? o->family : NULL;
+	uint64_t total = sat_add(o->lines, o->suppressed);
+
+	common(x, o, f, &kernel);
+	f->severity = HR_SEV_CRIT;
+	snprintf(f->id, sizeof(f->id), "explain.neighbour_table_overflow");
+	snprintf(f->subject, sizeof(f->subject), "%s %s", o->host[0] ? o->host : "host",
+		 o->key[0] ? o->key : "neighbour table");
+	if (o->key[0])
+		fact_str(f, "table", o->key);
+	if (fam)
+		fact_str(f, "family", fam);
+	fact_u64(f, "lines", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	fact_u64(f, "drops_logged", total);
+	fact_str(f, "message_form", o->form);
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+	finding_explain(f, "The %s neighbour table (%s) was full: the kernel could not add an "
+			"entry for a new neighbour, so packets to hosts it had no entry for were dropped "
+			"(the ARP/ND counterpart of a full conntrack table). %" PRIu64 " overflows were "
+			"logged (%" PRIu64 " lines + %" PRIu64 " suppressed by the rate limit)",
+			fam ? fam : "IPv4 or IPv6", o->key[0] ? o->key : "arp_cache or ndisc_cache",
+			total, o->lines, o->suppressed);
+	if (dur >= 0)
+		finding_explain(f, " within %.3g s", dur);
+	finding_explain(f, ". The hard limit is gc_thresh3 (default 1024 entries); garbage "
+			"collection starts above gc_thresh2 (512) and never goes below gc_thresh1 (128). "
+			"A host on a large flat network, a router, or a node with many pods or VMs "
+			"outgrows the defaults.");
+	finding_fix_comment(f, "compare the number of entries with the limits:");
+	if (!fam || !strcmp(fam, "ipv4"))
+		finding_fix_cmd(f, "ip -4 neigh show nud all | grep -c .");
+	if (!fam || !strcmp(fam, "ipv6"))
+		finding_fix_cmd(f, "ip -6 neigh show nud all | grep -c .");
+	finding_fix_comment(f, "double the three thresholds, hard limit first (keeps "
+			    "gc_thresh1 < gc_thresh2 < gc_thresh3)");
+	static const char *const th[] = { "gc_thresh3", "gc_thresh2", "gc_thresh1" };
+	for (int v = 4; v <= 6; v += 2) {
+		if (fam && strcmp(fam, v == 4 ? "ipv4" : "ipv6"))
+			continue;
+		for (size_t i = 0; i < 3; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "net.ipv%d.neigh.default.%s", v, th[i]);
+			fix_sysctl_double(f, key);
+		}
+	}
+}
+
+static void build_expect(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
+{
+	const char *kernel;
+	uint64_t total = sat_add(o->lines, o->suppressed);
+
+	common(x, o, f, &kernel);
+	f->severity = HR_SEV_CRIT;
+	snprintf(f->id, sizeof(f->id), "explain.conntrack_expect_full");
+	snprintf(f->subject, sizeof(f->subject), "%s", o->host[0] ? o->host : "host");
+	fact_u64(f, "lines", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	fact_u64(f, "drops_logged", total);
+	fact_str(f, "message_form", o->form);
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+	finding_explain(f, "The conntrack expectation table was full: a helper (FTP, SIP, H.323, "
+			"PPTP, TFTP, or a full-cone NAT module) could not register the related "
+			"connection it expected, so that connection (an FTP data channel, a SIP media "
+			"stream) was not tracked and was dropped or not NATed. %" PRIu64 " failures were "
+			"logged (%" PRIu64 " lines + %" PRIu64 " suppressed by the rate limit)", total,
+			o->lines, o->suppressed);
+	if (dur >= 0)
+		finding_explain(f, " within %.3g s", dur);
+	finding_explain(f, ". The limit is nf_conntrack_expect_max, separate from nf_conntrack_max "
+			"and sized from the hash table by default.");
+	finding_fix_comment(f, "compare the expectations in use with the limit:");
+	finding_fix_cmd(f, "grep -c . /proc/net/nf_conntrack_expect");
+	finding_fix_cmd(f, "sysctl net.netfilter.nf_conntrack_expect_max");
+	finding_fix_comment(f, "double the limit");
+	fix_sysctl_double(f, "net.netfilter.nf_conntrack_expect_max");
+	finding_fix_comment(f, "if a helper is loaded but not needed, detach it from the traffic "
+			    "(explicit CT --helper rules instead of automatic assignment)");
+}
+
+static void build_dst(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
+{
+	const char *kernel;
+	unsigned maj, min;
+	uint64_t total = sat_add(o->lines, o->suppressed);
+
+	common(x, o, f, &kernel);
+	kernel_version(x, o, &maj, &min);
+	/* The IPv4 routing cache, limited by net.ipv4.route.max_size, was
+	 * removed in 3.6; after that only IPv6 (and xfrm) dst entries have a
+	 * limit that overflows. */
+	bool v4cache = !o->family[0] && maj && (maj < 3 || (maj == 3 && min < 6));
+	bool v6 = !strcmp(o->family, "ipv6") || (maj && !v4cache);
+	f->severity = HR_SEV_CRIT;
+	snprintf(f->id, sizeof(f->id), "explain.dst_cache_overflow");
+	snprintf(f->subject, sizeof(f->subject), "%s", o->host[0] ? o->host : "host");
+	fact_u64(f, "lines", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	fact_u64(f, "drops_logged", total);
+	fact_str(f, "message_form", o->form);
+	fact_str(f, "family", v4cache ? "ipv4" : v6 ? "ipv6" : "unknown");
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+	finding_explain(f, "The routing (dst) cache was full and garbage collection could not free "
+			"an entry: packets to destinations without a cached route were dropped "
+			"(ENOBUFS for local senders). %" PRIu64 " overflows were logged (%" PRIu64
+			" lines + %" PRIu64 " suppressed by the rate limit)", total, o->lines, o->suppressed);
+	if (dur >= 0)
+		finding_explain(f, " within %.3g s", dur);
+	finding_explain(f, ".");
+	if (v4cache)
+		finding_explain(f, " Before 3.6 IPv4 cached a route per destination, limited by "
+				"net.ipv4.route.max_size: a flood to or from many addresses fills it.");
+	else if (v6)
+		finding_explain(f, " IPv6 routes are limited by net.ipv6.route.max_size; IPsec bundles "
+				"by xfrm4_gc_thresh/xfrm6_gc_thresh.");
+	else
+		finding_explain(f, " The kernel version is not in the log: before 3.6 this is the IPv4 "
+				"route cache (net.ipv4.route.max_size), later IPv6 or IPsec (xfrm) entries.");
+	if (v4cache || (!v6 && !maj)) {
+		finding_fix_comment(f, "IPv4 route cache (before 3.6): entries in use and the limit");
+		finding_fix_cmd(f, "grep ip_dst_cache /proc/slabinfo");
+		fix_sysctl_double(f, "net.ipv4.route.max_size");
+	}
+	if (v6 || !maj) {
+		finding_fix_comment(f, "IPv6 routes: double the limit");
+		fix_sysctl_double(f, "net.ipv6.route.max_size");
+	}
+	finding_fix_comment(f, "if this is a flood, drop it before routing (upstream or in the raw table)");
+}
+
+static void build_netblk(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
+{
+	const char *kernel;
+	const char *st = o->storage[0] ? o->storage : "network block device";
+	uint64_t swap = sat_add(o->nb_swap_write, o->nb_swap_read);
+
+	common(x, o, f, &kernel);
+	f->severity = HR_SEV_CRIT;
+	snprintf(f->id, sizeof(f->id), "explain.netblock_io_error");
+	snprintf(f->subject, sizeof(f->subject), "%s %s", st, o->key);
+	fact_str(f, "storage", st);
+	fact_str(f, "device", o->key);
+	fact_u64(f, "lines", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	fact_u64(f, "io_errors", o->nb_io);
+	fact_u64(f, "connection_errors", o->nb_conn);
+	fact_u64(f, "timeouts", o->nb_timeout);
+	fact_u64(f, "swap_write_errors", o->nb_swap_write);
+	fact_u64(f, "swap_read_errors", o->nb_swap_read);
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+	const char *name = !strcmp(st, "nbd") ? "NBD" : !strcmp(st, "iscsi") ? "iSCSI" :
+			   !strcmp(st, "rbd") ? "Ceph RBD" : !strcmp(st, "nvme_of") ? "NVMe over fabrics (TCP or RDMA)" :
+			   "network block";
+	finding_explain(f, "I/O to the %s device %s failed: %" PRIu64 " request error%s, %" PRIu64
+			" connection error%s, %" PRIu64 " timeout%s", name, o->key, o->nb_io,
+			o->nb_io == 1 ? "" : "s", o->nb_conn, o->nb_conn == 1 ? "" : "s", o->nb_timeout,
+			o->nb_timeout == 1 ? "" : "s");
+	if (o->suppressed)
+		finding_explain(f, " (+%" PRIu64 " lines suppressed by the rate limit)", o->suppressed);
+	if (dur >= 0)
+		finding_explain(f, " within %.3g s", dur);
+	finding_explain(f, ". The block device is a network connection: when the connection "
+			"stalls or breaks, reads and writes fail with EIO and filesystems on it may go "
+			"read-only.");
+	if (swap)
+		finding_explain(f, " %" PRIu64 " swap I/O error%s: pages written to swap on it were "
+				"lost%s, so processes touching them get SIGBUS or are killed.", swap,
+				swap == 1 ? "" : "s", o->nb_swap_read ? " or could not be read back" : "");
+	finding_explain(f, " Under memory pressure writeback to such a device is the network-storage "
+			"deadlock: freeing memory needs the network, and the network needs memory.");
+	finding_fix_comment(f, "check the server and the path to it (the connection errors come "
+			    "first in the log)");
+	if (!strcmp(st, "iscsi"))
+		finding_fix_comment(f, "  iscsiadm -m session -P 1");
+	else if (!strcmp(st, "nvme_of"))
+		finding_fix_comment(f, "  nvme list-subsys");
+	finding_fix_comment(f, "keep a reserve for the network so writeback can still send");
+	fix_sysctl_double(f, "vm.min_free_kbytes");
+	finding_fix_comment(f, "bound dirty data");
+	finding_fix_sysctl(f, "vm.dirty_background_bytes", "67108864");
+	finding_fix_sysctl(f, "vm.dirty_bytes", "268435456");
+	if (swap)
+		finding_fix_comment(f, "do not swap to a network device whose transport does not mark "
+				    "its socket SOCK_MEMALLOC; list swap devices and 'swapoff' the network "
+				    "one:");
+	if (swap)
+		finding_fix_cmd(f, "cat /proc/swaps");
+}
+
 void incident_build(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -890,6 +1222,11 @@ void incident_build(const struct ex_ctx *x, const struct ex_open *o, struct hr_f
 	case HR_INC_ALLOC_FAILURE: build_alloc(x, o, f); break;
 	case HR_INC_OOM_KILL: build_oom(x, o, f); break;
 	case HR_INC_HUNG_TASK_NETSTORAGE: build_hung(x, o, f); break;
+	case HR_INC_SLAB_ALLOC_FAILURE: build_slab(x, o, f); break;
+	case HR_INC_NEIGH_OVERFLOW: build_neigh(x, o, f); break;
+	case HR_INC_CONNTRACK_EXPECT_FULL: build_expect(x, o, f); break;
+	case HR_INC_DST_OVERFLOW: build_dst(x, o, f); break;
+	case HR_INC_NETBLOCK_IO_ERROR: build_netblk(x, o, f); break;
 	default: build_burst(x, o, f); break;
 	}
 }

@@ -25,6 +25,11 @@ enum hr_incident_kind {
 	HR_INC_SYN_FLOOD,
 	HR_INC_HUNG_TASK_NETSTORAGE,
 	HR_INC_NFS_NOT_RESPONDING,
+	HR_INC_SLAB_ALLOC_FAILURE,	/* "SLUB: Unable to allocate memory on node" on its own */
+	HR_INC_NEIGH_OVERFLOW,		/* "neighbour: arp_cache: neighbor table overflow!" */
+	HR_INC_CONNTRACK_EXPECT_FULL,	/* "nf_conntrack: expectation table full" */
+	HR_INC_DST_OVERFLOW,		/* "dst cache overflow", "Route cache is full" */
+	HR_INC_NETBLOCK_IO_ERROR,	/* nbd/iSCSI/rbd/NVMe-oF errors, swap I/O errors on them */
 	HR_INC_NKINDS
 };
 
@@ -123,6 +128,7 @@ struct ex_open {
 	/* hung task */
 	uint64_t blocked_s;
 	char storage[16];
+	char storage_frame[112];	/* the frame that named the storage: "nfs_wait_on_request [nfs]" */
 	/* bursts (conntrack, socket memory, syn flood, nfs) */
 	uint64_t lines, suppressed;
 	char form[48];		/* the message form seen, e.g. "nf_conntrack: nf_conntrack:" */
@@ -134,6 +140,20 @@ struct ex_open {
 	bool recovered;
 	int64_t ok_ts;
 	unsigned subkind;	/* socket memory: bit 0 tcp_mem, 1 socket memory, 2 orphans */
+	/* slab_alloc_failure (slub_cache, mask, names, lines = reports) */
+	bool slab;		/* SLAB, else SLUB */
+	int64_t slab_node;	/* node asked for, -1 any */
+	char slab_memcg[72];	/* the memcg copy of the cache, if named */
+	uint64_t slab_obj_size, slab_buf_size, slab_order, slab_min_order;
+	uint64_t slab_slabs, slab_objs, slab_free;	/* its first report's node lines, summed */
+	unsigned slab_nodes;
+	bool slab_first_done;	/* the first report's cache lines are in */
+	char slab_caches[4][48];	/* distinct caches seen, first four */
+	unsigned slab_ncaches;
+	/* netblock_io_error (key = device, storage) */
+	uint64_t nb_io, nb_conn, nb_timeout, nb_swap_write, nb_swap_read;
+	/* neighbour / dst (key = table, form) */
+	char family[8];		/* "ipv4", "ipv6", "" */
 };
 
 /* Converts a wall-clock time without a known offset (HR_WALL_LOCAL,

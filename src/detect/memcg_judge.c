@@ -178,6 +178,36 @@ static int cmp_node_ptr(const void *a, const void *b)
 		      (*(const struct memcg_node *const *)b)->path);
 }
 
+/* Heapsort by path: glibc's qsort mallocs a copy of an array over 1 KiB. */
+static void sift_ptr(const struct memcg_node **v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && strcmp(v[c]->path, v[c + 1]->path) < 0)
+			c++;
+		if (strcmp(v[i]->path, v[c]->path) >= 0)
+			return;
+		const struct memcg_node *t = v[i];
+		v[i] = v[c];
+		v[c] = t;
+		i = c;
+	}
+}
+
+static void sort_ptrs(const struct memcg_node **v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_ptr(v, i, n);
+	for (size_t k = n; k-- > 1;) {
+		const struct memcg_node *t = v[0];
+		v[0] = v[k];
+		v[k] = t;
+		sift_ptr(v, 0, k);
+	}
+}
+
 /* The same cgroup in the first sample, matched by path; NULL if it is new. */
 static const struct memcg_node *before_of(const struct judge *j, size_t i)
 {
@@ -814,28 +844,40 @@ static void judge_summary(struct judge *j)
 			examined, t->version, NEAR_PCT);
 }
 
-void memcg_judge(const void *before, const void *now, uint64_t interval_usec,
-			struct hr_findings *out)
+size_t memcg_judge_scratch_bytes(size_t n_now, size_t n_before)
+{
+	return ARENA_PIECE(n_now * sizeof(uint64_t)) * 2 + ARENA_PIECE(n_now * sizeof(bool)) +
+	       ARENA_PIECE(n_before * sizeof(void *)) + 64;
+}
+
+void memcg_judge_in(const void *before, const void *now, uint64_t interval_usec,
+		    struct hr_arena *scratch, struct hr_findings *out)
 {
 	const struct memcg_tree *t = now;
 	struct judge j = { .t = t, .before = before, .out = out,
 			   .secs = (double)interval_usec / 1e6 };
+	size_t mark = arena_mark(scratch);
 
 	if (!t || t->n == 0)
 		return;
-	j.eff = calloc(t->n, sizeof(*j.eff));
-	j.dead = calloc(t->n, sizeof(*j.dead));
-	j.unev_fired = calloc(t->n, sizeof(*j.unev_fired));
+	j.eff = arena_alloc(scratch, t->n * sizeof(*j.eff));
+	j.dead = arena_alloc(scratch, t->n * sizeof(*j.dead));
+	j.unev_fired = arena_alloc(scratch, t->n * sizeof(*j.unev_fired));
 	if (!j.eff || !j.dead || !j.unev_fired) {
 		findings_note(out, "memcg", ENOMEM, "memcg not judged");
 		goto out;
 	}
+	memset(j.eff, 0, t->n * sizeof(*j.eff));
+	memset(j.dead, 0, t->n * sizeof(*j.dead));
+	memset(j.unev_fired, 0, t->n * sizeof(*j.unev_fired));
 	if (j.before && j.before->n) {
-		j.sorted_before = calloc(j.before->n, sizeof(*j.sorted_before));
+		/* Without room the rates of cgroups that moved in the order are
+		 * unknown (before_of: the same index still matches). */
+		j.sorted_before = arena_alloc(scratch, j.before->n * sizeof(*j.sorted_before));
 		if (j.sorted_before) {
 			for (size_t i = 0; i < j.before->n; i++)
 				j.sorted_before[i] = &j.before->nodes[i];
-			qsort(j.sorted_before, j.before->n, sizeof(*j.sorted_before), cmp_node_ptr);
+			sort_ptrs(j.sorted_before, j.before->n);
 		}
 	}
 	/* Effective limit: v1 prints it (hierarchical_memory_limit); v2 is the
@@ -874,8 +916,18 @@ void memcg_judge(const void *before, const void *now, uint64_t interval_usec,
 	judge_dying(&j);
 	judge_summary(&j);
 out:
-	free(j.sorted_before);
-	free(j.unev_fired);
-	free(j.dead);
-	free(j.eff);
+	arena_release(scratch, mark);
+}
+
+void memcg_judge(const void *before, const void *now, uint64_t interval_usec,
+		 struct hr_findings *out)
+{
+	const struct memcg_tree *t = now, *b = before;
+	size_t len = memcg_judge_scratch_bytes(t ? t->n : 0, b ? b->n : 0);
+	void *mem = malloc(len);
+	struct hr_arena a;
+
+	arena_init(&a, mem, len);
+	memcg_judge_in(before, now, interval_usec, &a, out);
+	free(mem);
 }

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "kernel/iface_read.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,21 +32,21 @@ static void read_attrs(const struct hr_root *r, struct net_dev_if *f, struct hr_
 	f->physical = root_readlink(r, rel, link, sizeof(link)) >= 0;
 
 	snprintf(rel, sizeof(rel), "sys/class/net/%s/queues", f->name);
-	DIR *q;
-	if (root_opendir(r, rel, &q) == 0) {
-		struct dirent *qe;
-		while ((qe = readdir(q))) {
-			if (!is_rx_queue(qe->d_name))
+	struct root_dir q;
+	if (root_dir_open(r, rel, &q) == 0) {
+		const char *qn;
+		while ((qn = root_dir_next(&q, NULL))) {
+			if (!is_rx_queue(qn))
 				continue;
 			f->rx_queues++;
 			/* Read one small file per queue so that a `headroom
 			 * snapshot` keeps the queue (an empty directory would
 			 * not survive git). */
 			char qrel[640], tmp[64];
-			snprintf(qrel, sizeof(qrel), "%s/%s/rps_cpus", rel, qe->d_name);
+			snprintf(qrel, sizeof(qrel), "%s/%s/rps_cpus", rel, qn);
 			root_read(r, qrel, tmp, sizeof(tmp));
 		}
-		closedir(q);
+		root_dir_close(&q);
 	}
 	/* speed: "-1" for virtio and links that are down, EINVAL when the
 	 * driver has no link settings. */
@@ -60,15 +59,15 @@ static void read_attrs(const struct hr_root *r, struct net_dev_if *f, struct hr_
 
 int iface_list_sysfs(const struct hr_root *r, struct net_dev *nd, struct hr_notes *notes)
 {
-	DIR *d;
-	struct dirent *de;
-	int rc = root_opendir(r, "sys/class/net", &d);
+	struct root_dir d;
+	const char *name;
+	int rc = root_dir_open(r, "sys/class/net", &d);
 
 	nd->n = nd->dropped = 0;
 	if (rc)
 		return rc;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(nd->ifs[0].name))
+	while ((name = root_dir_next(&d, NULL))) {
+		if (name[0] == '.' || strlen(name) >= sizeof(nd->ifs[0].name))
 			continue;
 		if (nd->n == NET_DEV_MAX) {
 			nd->dropped++;
@@ -76,13 +75,13 @@ int iface_list_sysfs(const struct hr_root *r, struct net_dev *nd, struct hr_note
 		}
 		struct net_dev_if *f = &nd->ifs[nd->n++];
 		memset(f, 0, sizeof(*f));
-		span_copy((struct hr_span){ de->d_name, strlen(de->d_name) }, f->name, sizeof(f->name));
+		span_copy((struct hr_span){ name, strlen(name) }, f->name, sizeof(f->name));
 		f->rx_bytes = f->rx_packets = f->rx_errs = HR_UNSET;
 		f->rx_drop = f->rx_fifo = f->tx_drop = HR_UNSET;
 		f->rx_dropped_sys = f->rx_missed_sys = HR_UNSET;
 		read_attrs(r, f, notes);
 	}
-	closedir(d);
+	root_dir_close(&d);
 	for (size_t i = 1; i < nd->n; i++)
 		for (size_t j = i; j > 0 && strcmp(nd->ifs[j - 1].name, nd->ifs[j].name) > 0; j--) {
 			struct net_dev_if t = nd->ifs[j];

@@ -51,47 +51,62 @@ int memcg_hier_at(const struct hr_root *r, const char *rel)
 	return -ENOENT;
 }
 
-int memcg_hier_find(const struct hr_root *r, struct memcg_hier *h, struct hr_notes *notes)
+static int find(const struct hr_root *r, struct memcg_hier *h, struct memcg_mounts *m, char *mb,
+		struct hr_notes *notes)
 {
-	struct memcg_mounts *m = malloc(sizeof(*m));
-	char *mb = malloc(MOUNTS_BUF);
-	int rc = -ENODEV;
 	long len;
 
-	memset(h, 0, sizeof(*h));
-	if (!m || !mb) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	len = root_read(r, "proc/self/mounts", mb, MOUNTS_BUF);
 	if (len < 0)
 		len = root_read(r, "proc/mounts", mb, MOUNTS_BUF);
 	if (len < 0) {
 		note(notes, "proc/self/mounts", (int)len);
-		rc = (int)len;
-		goto out;
+		return (int)len;
 	}
 	if (memcg_mounts_parse(mb, (size_t)len, m)) {
 		note(notes, "proc/self/mounts", EINVAL);
-		rc = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	if (m->has_v1) {
 		h->version = 1;
 		snprintf(h->mount, sizeof(h->mount), "%s", m->v1);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	for (size_t i = 0; i < m->n_v2; i++) {
 		if (lists_memory(r, m->v2[i])) {
 			h->version = 2;
 			snprintf(h->mount, sizeof(h->mount), "%s", m->v2[i]);
-			rc = 0;
-			goto out;
+			return 0;
 		}
 	}
-out:
+	return -ENODEV;
+}
+
+int memcg_hier_find(const struct hr_root *r, struct memcg_hier *h, struct hr_notes *notes)
+{
+	struct memcg_mounts *m = malloc(sizeof(*m));
+	char *mb = malloc(MOUNTS_BUF);
+	int rc = -ENOMEM;
+
+	memset(h, 0, sizeof(*h));
+	if (m && mb)
+		rc = find(r, h, m, mb, notes);
 	free(mb);
 	free(m);
+	return rc;
+}
+
+int memcg_hier_find_in(const struct hr_root *r, struct memcg_hier *h, struct hr_arena *scratch,
+		       struct hr_notes *notes)
+{
+	size_t mark = arena_mark(scratch);
+	struct memcg_mounts *m = arena_alloc(scratch, sizeof(*m));
+	char *mb = arena_alloc(scratch, MOUNTS_BUF);
+	int rc = -ENOMEM;
+
+	memset(h, 0, sizeof(*h));
+	if (m && mb)
+		rc = find(r, h, m, mb, notes);
+	arena_release(scratch, mark);
 	return rc;
 }

@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define FILE_BUF (16 * 1024)	/* v2 memory.stat on 6.18 is ~1.6 KiB */
 #define REL_MAX (MEMCG_MOUNT_PATH_MAX + MEMCG_NODE_PATH_MAX + 64)
 
 enum opt_file { OPT_WMARK, OPT_TCP, OPT_EVENTS_LOCAL, OPT_N };
@@ -32,17 +31,22 @@ struct walk {
 	const struct hr_root *root;
 	struct memcg_tree *t;
 	struct hr_notes *notes;
-	char *buf;		/* FILE_BUF, reused for every file */
+	struct hr_arena *scratch;
+	char *buf;		/* MEMCG_FILE_BUF, reused for every file */
 	bool root_has_dying;	/* v2: read cgroup.stat everywhere */
 	int dfd;		/* the current node's directory, -1: read by path */
 	char dir[REL_MAX];	/* its root-relative path */
+	struct memcg_fdcache *fdc;	/* NULL: no files kept open */
+	struct memcg_fdc_entry *ent;	/* the current node's, or NULL */
 	unsigned absent[OPT_N];	/* consecutive ENOENTs, see probe() */
 };
 
 void memcg_tree_fini(struct memcg_tree *t)
 {
-	free(t->nodes);
+	if (t->nodes_owned)
+		free(t->nodes);
 	t->nodes = NULL;
+	t->nodes_owned = false;
 	t->n = t->cap = 0;
 }
 
@@ -69,19 +73,133 @@ static int rel_path(const struct memcg_tree *t, const struct memcg_node *n,
 	return k < 0 || (size_t)k >= cap ? -ENAMETOOLONG : 0;
 }
 
+/* The files an fd cache entry keeps, by slot. */
+static const char *const fdc_names[MEMCG_FDC_FILES] = {
+	"memory.stat", "memory.limit_in_bytes", "memory.usage_in_bytes", "memory.failcnt",
+	"memory.wmark_ratio", "memory.kmem.tcp.limit_in_bytes", "memory.kmem.tcp.usage_in_bytes",
+	"memory.kmem.tcp.failcnt", "memory.max", "memory.high", "memory.current",
+	"memory.events.local", "memory.events", "cgroup.stat",
+};
+
+void memcg_fdcache_init(struct memcg_fdcache *c, struct memcg_fdc_entry *e, size_t cap,
+			size_t budget)
+{
+	memset(c, 0, sizeof(*c));
+	c->e = e;
+	c->cap = e ? cap : 0;
+	c->budget = budget;
+	for (size_t i = 0; i < c->cap; i++) {
+		e[i].dfd = -1;
+		for (int k = 0; k < MEMCG_FDC_FILES; k++)
+			e[i].fd[k] = -1;
+		e[i].path_hash = 0;
+		e[i].path_len = 0;
+	}
+}
+
+static uint64_t fnv1a(const char *p, size_t *len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t n = 0;
+
+	for (; p[n]; n++)
+		h = (h ^ (unsigned char)p[n]) * 1099511628211ull;
+	*len = n;
+	return h;
+}
+
+static void fdc_close(struct memcg_fdcache *c, struct memcg_fdc_entry *e)
+{
+	for (int k = 0; k < MEMCG_FDC_FILES; k++) {
+		if (e->fd[k] >= 0) {
+			close(e->fd[k]);
+			c->nfds--;
+		}
+		e->fd[k] = -1;
+	}
+	if (e->dfd >= 0) {
+		close(e->dfd);
+		c->nfds--;
+	}
+	e->dfd = -1;
+	e->path_hash = 0;
+	e->path_len = 0;
+}
+
+void memcg_fdcache_fini(struct memcg_fdcache *c)
+{
+	for (size_t i = 0; i < c->used; i++)
+		fdc_close(c, &c->e[i]);
+	c->used = 0;
+}
+
+/* One pread: a cgroup file is one seq_file record, and seq_read_iter
+ * returns all of it that fits the reader's buffer in the first read, so a
+ * read shorter than the buffer is the whole file (a second pread only to
+ * see 0 would cost ~0.5 us more per file). */
+static long fdc_read(struct walk *w, int slot, const char *file)
+{
+	struct memcg_fdc_entry *e = w->ent;
+	int fd = e->fd[slot];
+	ssize_t k;
+
+	if (fd < 0) {
+		if (w->fdc->nfds >= w->fdc->budget)
+			return root_read_at(w->root, w->dfd, w->dir, file, w->buf, MEMCG_FILE_BUF);
+		fd = openat(w->dfd, file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+		if (fd < 0)
+			return -errno;
+		struct stat st;
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return -EINVAL;
+		}
+		e->fd[slot] = fd;
+		w->fdc->nfds++;
+	}
+	do
+		k = pread(fd, w->buf, MEMCG_FILE_BUF - 1, 0);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		long err = -errno;
+		/* Gone (ENODEV) or broken: not kept. */
+		close(fd);
+		e->fd[slot] = -1;
+		w->fdc->nfds--;
+		return err;
+	}
+	if ((size_t)k == MEMCG_FILE_BUF - 1)
+		return -E2BIG;
+	w->buf[k] = '\0';
+	return (long)k;
+}
+
+static int fdc_slot(const char *file)
+{
+	for (int k = 0; k < MEMCG_FDC_FILES; k++)
+		if (!strcmp(fdc_names[k], file))
+			return k;
+	return -1;
+}
+
 static long read_file(struct walk *w, const struct memcg_node *n, const char *file)
 {
 	char rel[REL_MAX];
 	int rc;
 
+	if (w->ent && w->dfd >= 0) {
+		int slot = fdc_slot(file);
+		if (slot >= 0)
+			return fdc_read(w, slot, file);
+	}
 	/* Relative to the node's directory fd: one lookup, not a walk of the
 	 * whole path (kernfs: the walk is a good part of an open's cost). */
 	if (w->dfd >= 0)
-		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, FILE_BUF);
+		return root_read_at(w->root, w->dfd, w->dir, file, w->buf, MEMCG_FILE_BUF);
 	rc = rel_path(w->t, n, file, rel, sizeof(rel));
 	if (rc)
 		return rc;
-	return root_read(w->root, rel, w->buf, FILE_BUF);
+	return root_read(w->root, rel, w->buf, MEMCG_FILE_BUF);
 }
 
 static void note_error(struct walk *w, struct memcg_node *n, const char *file, long err)
@@ -284,9 +402,37 @@ static void read_node(struct walk *w, struct memcg_node *n)
 		read_v2(w, n);
 }
 
-static int cmp_path(const void *a, const void *b)
+/* Heapsort of nodes[0..n) by path, in place: glibc's qsort mallocs a copy
+ * of an array over 1 KiB (msort), and a node is ~1 KiB. */
+static void sift(struct memcg_node *v, size_t i, size_t n, struct memcg_node *tmp)
 {
-	return strcmp(((const struct memcg_node *)a)->path, ((const struct memcg_node *)b)->path);
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && strcmp(v[c].path, v[c + 1].path) < 0)
+			c++;
+		if (strcmp(v[i].path, v[c].path) >= 0)
+			return;
+		*tmp = v[i];
+		v[i] = v[c];
+		v[c] = *tmp;
+		i = c;
+	}
+}
+
+static void sort_by_path(struct memcg_node *v, size_t n)
+{
+	struct memcg_node tmp;
+
+	for (size_t i = n / 2; i-- > 0;)
+		sift(v, i, n, &tmp);
+	for (size_t k = n; k-- > 1;) {
+		tmp = v[0];
+		v[0] = v[k];
+		v[k] = tmp;
+		sift(v, 0, k, &tmp);
+	}
 }
 
 /* Appends the child directories of nodes[i]. Leaves (kernfs and ext4 both
@@ -297,8 +443,9 @@ static void list_children(struct walk *w, uint32_t i)
 	struct memcg_node *n = &t->nodes[i];
 	char rel[REL_MAX];
 	struct stat st;
-	DIR *d = NULL;
-	struct dirent *de;
+	struct root_dir d;
+	const char *name;
+	unsigned char type;
 	bool complete = true;
 	int rc;
 
@@ -320,23 +467,13 @@ static void list_children(struct walk *w, uint32_t i)
 			t->depth_capped += st.st_nlink - 2;
 		return;
 	}
-	if (w->dfd >= 0) {
-		int fd = fcntl(w->dfd, F_DUPFD_CLOEXEC, 0);
-		d = fd >= 0 ? fdopendir(fd) : NULL;
-		rc = d ? 0 : -errno;
-		if (fd >= 0 && !d)
-			close(fd);
-		if (!rc && w->root->record)
-			w->root->record(w->root->record_arg, HR_REC_DIR, rel);
-	} else {
-		rc = root_opendir(w->root, rel, &d);
-	}
+	rc = w->dfd >= 0 ? root_dir_open_fd(w->root, w->dfd, rel, &d) : root_dir_open(w->root, rel, &d);
 	if (rc) {
 		node_failed(w, n, NULL, rc);
 		return;
 	}
-	while ((de = readdir(d))) {
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+	while ((name = root_dir_next(&d, &type))) {
+		if (type != DT_DIR)
 			continue;
 		if (t->n >= t->cap) {
 			t->dropped++;
@@ -345,7 +482,8 @@ static void list_children(struct walk *w, uint32_t i)
 		}
 		struct memcg_node *c = &t->nodes[t->n];
 		const char *sep = strcmp(n->path, "/") ? "/" : "";
-		int k = snprintf(c->path, sizeof(c->path), "%s%s%s", n->path, sep, de->d_name);
+		memset(c, 0, sizeof(*c));
+		int k = snprintf(c->path, sizeof(c->path), "%s%s%s", n->path, sep, name);
 		if (k < 0 || (size_t)k >= sizeof(c->path)) {
 			memset(c->path, 0, sizeof(c->path));
 			t->dropped++;
@@ -357,18 +495,22 @@ static void list_children(struct walk *w, uint32_t i)
 		t->n++;
 		n->nchildren++;
 	}
-	closedir(d);
+	if (d.err < 0) {
+		node_failed(w, n, NULL, d.err);
+		complete = false;
+	}
+	root_dir_close(&d);
 	/* Fixture trees list in their filesystem's hash order; sort so reports
 	 * are reproducible. kernfs order is already stable, so the host skips it. */
 	if (!w->root->is_host && n->nchildren > 1)
-		qsort(&t->nodes[n->first_child], n->nchildren, sizeof(*t->nodes), cmp_path);
+		sort_by_path(&t->nodes[n->first_child], n->nchildren);
 	n->children_complete = complete;
 }
 
 static int find_hierarchy(struct walk *w)
 {
 	struct memcg_hier h;
-	int rc = memcg_hier_find(w->root, &h, w->notes);
+	int rc = memcg_hier_find_in(w->root, &h, w->scratch, w->notes);
 
 	if (rc)
 		return rc;
@@ -385,12 +527,12 @@ static void read_host(struct walk *w)
 
 	w->t->mem_total_bytes = HR_UNSET;
 	w->t->proc_num_cgroups = HR_UNSET;
-	len = root_read(w->root, "proc/meminfo", w->buf, FILE_BUF);
+	len = root_read(w->root, "proc/meminfo", w->buf, MEMCG_FILE_BUF);
 	if (len >= 0)
 		kv_parse(w->buf, (size_t)len, memtotal, 1, &w->t->mem_total_bytes, true);
 	else
 		note_add(w->notes, "proc/meminfo", (int)len, "host-relative memcg thresholds not applied");
-	len = root_read(w->root, "proc/cgroups", w->buf, FILE_BUF);
+	len = root_read(w->root, "proc/cgroups", w->buf, MEMCG_FILE_BUF);
 	if (len >= 0 && proc_cgroups_parse(w->buf, (size_t)len, "memory", &row) == 0)
 		w->t->proc_num_cgroups = row.num_cgroups;
 	/* The release decides what a socket charge does at the limit
@@ -398,29 +540,80 @@ static void read_host(struct walk *w)
 	(void)vmread_release(w->root, w->t->release, sizeof(w->t->release));
 }
 
-int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
-		    struct hr_notes *notes)
+/* The node's directory fd: kept in its cache entry (the same path at the
+ * same index as last walk), or opened for this visit; -1 on failure (the
+ * reads then go by path and say which file failed). */
+static int open_dir(struct walk *w, size_t i, const struct memcg_node *n)
 {
-	struct walk w = { .root = root, .t = t, .notes = notes, .dfd = -1 };
+	struct memcg_fdcache *c = w->fdc;
+	int fd;
+
+	if (c && i < c->cap) {
+		struct memcg_fdc_entry *e = &c->e[i];
+		size_t len;
+		uint64_t h = fnv1a(n->path, &len);
+		if (i >= c->used)
+			c->used = i + 1;
+		if (e->dfd >= 0 && e->path_hash == h && e->path_len == len) {
+			w->ent = e;
+			return e->dfd;
+		}
+		fdc_close(c, e);
+		if (c->nfds < c->budget) {
+			fd = root_openat(w->root, w->dir, O_RDONLY | O_DIRECTORY);
+			if (fd < 0)
+				return -1;
+			e->dfd = fd;
+			e->path_hash = h;
+			e->path_len = len;
+			c->nfds++;
+			c->reopened++;
+			w->ent = e;
+			return fd;
+		}
+	}
+	fd = root_openat(w->root, w->dir, O_RDONLY | O_DIRECTORY);
+	return fd < 0 ? -1 : fd;
+}
+
+/* After the node's visit: its own fd closed, a kept one closed if the
+ * cgroup went (it would pin the removed directory). */
+static void done_dir(struct walk *w, const struct memcg_node *n)
+{
+	if (w->ent) {
+		if (n->gone)
+			fdc_close(w->fdc, w->ent);
+	} else if (w->dfd >= 0) {
+		close(w->dfd);
+	}
+	w->dfd = -1;
+	w->ent = NULL;
+}
+
+int memcg_tree_read_in(const struct hr_root *root, struct memcg_tree *t, struct memcg_node *nodes,
+		       size_t cap, struct hr_arena *scratch, struct memcg_fdcache *fdc,
+		       struct hr_notes *notes)
+{
+	/* A recorder (headroom snapshot) must see every file read. */
+	struct walk w = { .root = root, .t = t, .notes = notes, .scratch = scratch, .dfd = -1,
+			  .fdc = root->record ? NULL : fdc };
+	size_t mark = arena_mark(scratch);
 	int rc;
 
-	if (cap == 0)
-		return -EINVAL;
-	w.buf = malloc(FILE_BUF);
+	if (cap == 0 || !nodes)
+		return cap ? -ENOMEM : -EINVAL;
+	w.buf = arena_alloc(scratch, MEMCG_FILE_BUF);
 	if (!w.buf)
 		return -ENOMEM;
 	rc = find_hierarchy(&w);
 	if (rc)
 		goto out;
-	t->nodes = calloc(cap, sizeof(*t->nodes));
-	if (!t->nodes) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	t->nodes = nodes;
 	t->cap = cap;
 	read_host(&w);
 
 	t->n = 1;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
 	snprintf(t->nodes[0].path, sizeof(t->nodes[0].path), "/");
 	t->nodes[0].parent = MEMCG_NONE;
 	/* Breadth-first with the node array as the queue: children are
@@ -430,32 +623,60 @@ int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap
 		/* The node's directory once; a failure to open it falls back to
 		 * path reads, which say which file failed. */
 		w.dfd = -1;
+		w.ent = NULL;
 		if (!rel_path(t, n, NULL, w.dir, sizeof(w.dir)))
-			w.dfd = root_openat(root, w.dir, O_RDONLY | O_DIRECTORY);
-		if (w.dfd < 0)
-			w.dfd = -1;
+			w.dfd = open_dir(&w, i, n);
 		read_node(&w, n);
 		if (i == 0 && !t->nodes[0].has_stat && t->version == 1) {
 			rc = t->nodes[0].gone ? -ENOENT : -EIO;
-			if (w.dfd >= 0)
-				close(w.dfd);
+			done_dir(&w, n);
 			goto out;
 		}
 		if (!n->gone)
 			list_children(&w, (uint32_t)i);
-		if (w.dfd >= 0)
-			close(w.dfd);
+		done_dir(&w, n);
+	}
+	/* Entries past the walk's end name cgroups no longer at an index
+	 * (removed, or cut by cap): their fds would pin removed cgroups. */
+	if (w.fdc) {
+		for (size_t k = t->n; k < w.fdc->used; k++)
+			fdc_close(w.fdc, &w.fdc->e[k]);
+		if (w.fdc->used > t->n)
+			w.fdc->used = t->n;
 	}
 out:
-	free(w.buf);
-	if (rc)
-		memcg_tree_fini(t);
+	arena_release(scratch, mark);
+	if (rc) {
+		t->nodes = NULL;
+		t->n = t->cap = 0;
+	}
 	return rc;
 }
 
-int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+int memcg_tree_read(const struct hr_root *root, struct memcg_tree *t, size_t cap,
+		    struct hr_notes *notes)
 {
-	int rc = memcg_tree_read(root, state, MEMCG_TREE_CAP, notes);
+	struct hr_arena a;
+	void *mem = malloc(MEMCG_READ_SCRATCH);
+	struct memcg_node *nodes = cap ? calloc(cap, sizeof(*nodes)) : NULL;
+	int rc;
+
+	arena_init(&a, mem, MEMCG_READ_SCRATCH);
+	rc = memcg_tree_read_in(root, t, nodes, cap, &a, NULL, notes);
+	free(mem);
+	if (rc) {
+		free(nodes);
+		return rc;
+	}
+	t->nodes_owned = true;
+	return 0;
+}
+
+int memcg_area_sample(const struct hr_root *root, void *state, struct hr_arena *keep, size_t cap,
+		      struct hr_arena *scratch, struct memcg_fdcache *fdc, struct hr_notes *notes)
+{
+	struct memcg_node *nodes = cap ? arena_alloc(keep, cap * sizeof(*nodes)) : NULL;
+	int rc = memcg_tree_read_in(root, state, nodes, cap, scratch, fdc, notes);
 
 	if (rc == -ENODEV)
 		note_add(notes, "proc/self/mounts", ENODEV,
@@ -463,7 +684,7 @@ int memcg_area_sample(const struct hr_root *root, void *state, struct hr_notes *
 	return rc;
 }
 
-void memcg_area_fini(void *state)
+size_t memcg_area_keep_bytes(size_t cap)
 {
-	memcg_tree_fini(state);
+	return ARENA_PIECE(cap * sizeof(struct memcg_node));
 }

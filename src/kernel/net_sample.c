@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,9 +16,9 @@
 
 /* Largest file read here: /proc/net/softnet_stat is 15 x 9 bytes per CPU on
  * 6.18 (135 B; 1 MiB is 7000+ CPUs); /proc/net/netstat is 5.3 KiB on 6.18
- * (`wc -c`), /proc/net/stat/nf_conntrack 160 B per CPU. One heap buffer per
- * sample: this is the CLI path, not the daemon tick. */
-#define NET_BUF (1u << 20)
+ * (`wc -c`), /proc/net/stat/nf_conntrack 160 B per CPU. One buffer from the
+ * caller's scratch per sample (NET_SAMPLE_SCRATCH). */
+#define NET_BUF NET_SAMPLE_BUF
 
 void net_ns_read(const struct hr_root *root, struct net_ns *ns)
 {
@@ -69,10 +68,11 @@ static uint64_t read_mem_total(const struct hr_root *root, char *buf, struct hr_
 	return v;
 }
 
-int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+int conntrack_sample(const struct hr_root *root, void *state, bool ct_dump,
+		     struct hr_arena *scratch, struct hr_notes *notes)
 {
 	struct conntrack_snap *s = state;
-	char *buf = malloc(NET_BUF);
+	char *buf = arena_alloc(scratch, NET_BUF);
 	long n;
 
 	if (!buf)
@@ -105,13 +105,11 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *n
 		/* "Not loaded" needs the rest of /proc/sys/net to be there:
 		 * without it (a capture of other areas, a damaged tree) the
 		 * table was not looked at, which is not the same answer. */
-		DIR *d;
-		int e = root_opendir(root, "proc/sys/net", &d);
-		if (e) {
-			free(buf);
+		struct root_dir d;
+		int e = root_dir_open(root, "proc/sys/net", &d);
+		if (e)
 			return e;
-		}
-		closedir(d);
+		root_dir_close(&d);
 	}
 	/* 6.18 hides nothing we read in a non-init netns, but 4.9-5.4 hide
 	 * nf_conntrack_max in a non-init user namespace; the count comes from
@@ -122,11 +120,10 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *n
 	/* The breakdown only where a table is live: not in a capture. Bounded
 	 * (ct_dump.h); without CAP_NET_ADMIN or nf_conntrack_netlink it is
 	 * absent and the fix text stays generic, which is not worth a note. */
-	if (root->is_host && s->loaded && s->count != HR_UNSET)
+	if (ct_dump && root->is_host && s->loaded && s->count != HR_UNSET)
 		(void)ct_dump_read(&s->breakdown, CT_DUMP_CAP_DEFAULT, CT_DUMP_BUDGET_USEC_DEFAULT, s->count);
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
 	vmread_kver(root, &s->kmajor, &s->kminor);
-	free(buf);
 	return 0;
 }
 
@@ -134,13 +131,13 @@ int conntrack_sample(const struct hr_root *root, void *state, struct hr_notes *n
 static bool read_snmp(const struct hr_root *root, const char *rel, enum netloss_src src,
 		      struct netloss_snap *s, char *buf, struct hr_notes *notes)
 {
-	struct hr_kv_key keys[NL_COUNT];
-	uint64_t vals[NL_COUNT];
+	struct hr_kv_key keys[NL_EXPORTED];
+	uint64_t vals[NL_EXPORTED];
 	size_t nk = 0;
 	long n = root_read(root, rel, buf, NET_BUF);
 	int rc;
 
-	for (size_t i = 0; i < NL_COUNT; i++)
+	for (size_t i = 0; i < NL_EXPORTED; i++)
 		if (netloss_ctrs[i].src == src)
 			keys[nk++] = (struct hr_kv_key){ netloss_ctrs[i].key, i };
 	if (n < 0) {
@@ -191,15 +188,16 @@ static void read_ifaces(const struct hr_root *root, struct netloss_snap *s, char
 	iface_read_drop_split(root, &s->dev, notes);
 }
 
-int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+int netloss_sample(const struct hr_root *root, void *state, struct hr_arena *scratch,
+		   struct hr_notes *notes)
 {
 	struct netloss_snap *s = state;
-	char *buf = malloc(NET_BUF);
+	char *buf = arena_alloc(scratch, NET_BUF);
 	long n;
 
 	if (!buf)
 		return -ENOMEM;
-	for (size_t i = 0; i < NL_COUNT; i++)
+	for (size_t i = 0; i < NL_EXPORTED; i++)
 		s->c[i] = HR_UNSET;
 	net_ns_read(root, &s->ns);
 	s->have_snmp = read_snmp(root, "proc/net/snmp", NL_SRC_SNMP, s, buf, notes);
@@ -239,7 +237,6 @@ int netloss_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	read_u64(root, "proc/sys/net/core/rmem_default", &s->rmem_default, notes,
 		 "no buffer advice");
 	read_ifaces(root, s, buf, notes);
-	free(buf);
 	if (!s->have_snmp && !s->have_netstat && !s->have_sockstat && !s->have_softnet &&
 	    !s->have_dev)
 		return -ENOENT;

@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -30,7 +29,7 @@
 #include "util/parse.h"
 #include "util/page.h"
 
-#define BUF_CAP (4u << 20)	/* mountinfo of a host with ~20k mounts */
+#define BUF_CAP NETSWAP_SAMPLE_BUF
 /* Truncating copy into a char array. */
 #define SCOPY(dst, src) span_copy((struct hr_span){ (src), strlen(src) }, (dst), sizeof(dst))
 
@@ -142,47 +141,47 @@ static void walk_dev(const struct hr_root *r, uint32_t maj, uint32_t min,
 		read_transport(r, base, d);
 
 	char srel[640];
-	DIR *dir;
+	struct root_dir dir;	/* on the stack per level: depth <= 4 */
+	const char *de;
 	snprintf(srel, sizeof(srel), "%s/slaves", base);
-	if (root_opendir(r, srel, &dir))
+	if (root_dir_open(r, srel, &dir))
 		return;
-	struct dirent *de;
-	while ((de = readdir(dir))) {
+	while ((de = root_dir_next(&dir, NULL))) {
 		char drel[1024], buf[32];
 		uint32_t a, b;
-		if (de->d_name[0] == '.')
+		if (de[0] == '.')
 			continue;
-		snprintf(drel, sizeof(drel), "%s/%s/dev", srel, de->d_name);
+		snprintf(drel, sizeof(drel), "%s/%s/dev", srel, de);
 		long k = root_read(r, drel, buf, sizeof(buf));
 		if (k > 0 && parse_devnum(buf, (size_t)k, &a, &b) == 0)
 			walk_dev(r, a, b, sw, depth + 1);
 	}
-	closedir(dir);
+	root_dir_close(&dir);
 }
 
 /* The device whose /sys/dev/block link ends in `name`. */
 static int dev_by_name(const struct hr_root *r, const char *name, uint32_t *maj, uint32_t *min)
 {
-	DIR *d;
-	struct dirent *de;
-	int rc = root_opendir(r, "sys/dev/block", &d);
+	struct root_dir d;
+	const char *de;
+	int rc = root_dir_open(r, "sys/dev/block", &d);
 
 	if (rc)
 		return rc;
 	rc = -ENOENT;
-	while ((de = readdir(d))) {
+	while ((de = root_dir_next(&d, NULL))) {
 		char rel[320], link[512];
-		if (de->d_name[0] == '.')
+		if (de[0] == '.')
 			continue;
-		snprintf(rel, sizeof(rel), "sys/dev/block/%s", de->d_name);
+		snprintf(rel, sizeof(rel), "sys/dev/block/%s", de);
 		if (root_readlink(r, rel, link, sizeof(link)) < 0 || strcmp(base_name(link), name))
 			continue;
-		if (parse_devnum(de->d_name, strlen(de->d_name), maj, min) == 0) {
+		if (parse_devnum(de, strlen(de), maj, min) == 0) {
 			rc = 0;
 			break;
 		}
 	}
-	closedir(d);
+	root_dir_close(&d);
 	return rc;
 }
 
@@ -224,9 +223,8 @@ struct want {
 };
 
 static void scan_mounts(struct netswap_snap *s, const char *buf, size_t len, struct want *w,
-			struct hr_notes *notes)
+			struct mountinfo_entry *e, struct hr_notes *notes)
 {
-	struct mountinfo_entry *e = malloc(sizeof(*e));
 	struct hr_span line;
 	size_t pos = 0, bad = 0;
 
@@ -274,16 +272,17 @@ static void scan_mounts(struct netswap_snap *s, const char *buf, size_t len, str
 	if (bad)
 		note_add(notes, "proc/self/mountinfo", EINVAL,
 			      "%zu malformed line(s) skipped", bad);
-	free(e);
 }
 
 static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const char *buf,
-			  size_t len, struct hr_notes *notes)
+			  size_t len, struct hr_arena *scratch, struct hr_notes *notes)
 {
-	struct want *w = calloc(SWAPS_MAX, sizeof(*w));
+	struct want *w = arena_alloc(scratch, SWAPS_MAX * sizeof(*w));
+	struct mountinfo_entry *e = arena_alloc(scratch, sizeof(*e));
 
-	if (!w)
+	if (!w || !e)
 		return;
+	memset(w, 0, SWAPS_MAX * sizeof(*w));
 	for (size_t i = 0; i < s->nswaps; i++) {
 		struct stat st;
 		w[i].best = -1;
@@ -297,7 +296,7 @@ static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const
 			w[i].min = minor(st.st_dev);
 		}
 	}
-	scan_mounts(s, buf, len, w, notes);
+	scan_mounts(s, buf, len, w, e, notes);
 	for (int pass = 0; pass < 2; pass++) {
 		bool again = false;
 		for (size_t i = 0; i < s->nswaps; i++) {
@@ -340,26 +339,30 @@ static void resolve_files(const struct hr_root *r, struct netswap_snap *s, const
 			break;
 		/* Keep the network mounts found in the first scan only. */
 		size_t keep = s->nmounts, drop = s->mounts_dropped;
-		scan_mounts(s, buf, len, w, notes);
+		scan_mounts(s, buf, len, w, e, notes);
 		s->nmounts = keep;
 		s->mounts_dropped = drop;
 	}
-	free(w);
 }
 
-int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+size_t netswap_sample_scratch(void)
+{
+	return ARENA_PIECE(BUF_CAP) + ARENA_PIECE(sizeof(struct swaps)) +
+	       ARENA_PIECE(SWAPS_MAX * sizeof(struct want)) +
+	       ARENA_PIECE(sizeof(struct mountinfo_entry)) + 64;
+}
+
+int netswap_sample(const struct hr_root *root, void *state, struct hr_arena *scratch,
+		   struct hr_notes *notes)
 {
 	struct netswap_snap *s = state;
-	char *buf = malloc(BUF_CAP);
-	struct swaps *sw = malloc(sizeof(*sw));
+	char *buf = arena_alloc(scratch, BUF_CAP);
+	struct swaps *sw = arena_alloc(scratch, sizeof(*sw));
 	long n;
 	int rc, ret = 0;
 
-	if (!buf || !sw) {
-		free(buf);
-		free(sw);
+	if (!buf || !sw)
 		return -ENOMEM;
-	}
 	n = root_read(root, "proc/swaps", buf, BUF_CAP);
 	rc = n < 0 ? (int)n : swaps_parse(buf, (size_t)n, sw);
 	s->have_swaps = rc == 0;
@@ -378,7 +381,7 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	n = root_read(root, "proc/self/mountinfo", buf, BUF_CAP);
 	s->have_mountinfo = n > 0;
 	if (n > 0)
-		resolve_files(root, s, buf, (size_t)n, notes);
+		resolve_files(root, s, buf, (size_t)n, scratch, notes);
 	else
 		note_add(notes, "proc/self/mountinfo", n < 0 ? (int)n : ENODATA,
 			      "network mounts and swap files not resolved");
@@ -398,8 +401,6 @@ int netswap_sample(const struct hr_root *root, void *state, struct hr_notes *not
 	if (rc)
 		note_add(notes, "sys/class/net", rc, "NIC ring reserve not estimated");
 	s->page_size = page_size();
-	free(sw);
-	free(buf);
 	/* Without /proc/swaps there is still writeback to judge; only a root
 	 * with neither swaps nor mountinfo has nothing. */
 	return s->have_swaps || s->have_mountinfo ? 0 : ret;

@@ -285,6 +285,78 @@ int root_opendir(const struct hr_root *r, const char *rel, DIR **out)
 	return 0;
 }
 
+static int dir_start(const struct hr_root *r, const char *rel, struct root_dir *d)
+{
+	d->err = 0;
+	d->eof = false;
+	d->pos = d->len = 0;
+	if (r->record)
+		r->record(r->record_arg, HR_REC_DIR, strip(rel));
+	return 0;
+}
+
+int root_dir_open(const struct hr_root *r, const char *rel, struct root_dir *d)
+{
+	int fd = root_openat(r, rel, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	d->own = true;
+	return dir_start(r, rel, d);
+}
+
+int root_dir_open_fd(const struct hr_root *r, int dfd, const char *dir_rel, struct root_dir *d)
+{
+	/* The fd may have been listed before (a directory kept open). */
+	if (lseek(dfd, 0, SEEK_SET) < 0)
+		return -errno;
+	d->fd = dfd;
+	d->own = false;
+	return dir_start(r, dir_rel, d);
+}
+
+const char *root_dir_next(struct root_dir *d, unsigned char *type)
+{
+	for (;;) {
+		if (d->pos >= d->len) {
+			if (d->eof || d->fd < 0)
+				return NULL;
+			ssize_t n = getdents64(d->fd, d->buf, sizeof(d->buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				d->err = n < 0 ? -errno : 0;
+				d->eof = true;
+				d->len = d->pos = 0;
+				return NULL;
+			}
+			d->len = (size_t)n;
+			d->pos = 0;
+		}
+		struct dirent64 *e = (struct dirent64 *)(void *)(d->buf + d->pos);
+		if (e->d_reclen == 0 || e->d_reclen > d->len - d->pos) {
+			d->err = -EIO;
+			d->eof = true;
+			d->len = d->pos = 0;
+			return NULL;
+		}
+		d->pos += e->d_reclen;
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		if (type)
+			*type = e->d_type;
+		return e->d_name;
+	}
+}
+
+void root_dir_close(struct root_dir *d)
+{
+	if (d->own && d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
 long root_readlink(const struct hr_root *r, const char *rel, char *buf, size_t cap)
 {
 	const char *name, *slash;

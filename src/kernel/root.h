@@ -75,6 +75,34 @@ long fd_reread(int fd, char *buf, size_t cap);
 /* Opens a directory for listing; *out is owned by the caller (closedir). */
 int root_opendir(const struct hr_root *r, const char *rel, DIR **out);
 
+/* A directory listing without the heap: opendir() mallocs a DIR (32 KiB
+ * with glibc 2.36) per listing, this reads getdents64 into the struct's
+ * own buffer (on the caller's stack). Names come in the filesystem's
+ * order; "." and ".." are skipped. */
+struct root_dir {
+	int fd;
+	bool own;		/* fd was opened here (closed by root_dir_close) */
+	bool eof;
+	int err;		/* 0, or the -errno that ended the listing early */
+	size_t pos, len;
+	_Alignas(8) char buf[8192];
+};
+
+/* Opens rel below the root for listing (recorded as HR_REC_DIR). 0 or
+ * -errno; *d is then closed with root_dir_close(). */
+int root_dir_open(const struct hr_root *r, const char *rel, struct root_dir *d);
+
+/* Lists the directory fd dfd from its start (it stays the caller's and
+ * open after root_dir_close). dir_rel is for the recorder only. 0 or -errno. */
+int root_dir_open_fd(const struct hr_root *r, int dfd, const char *dir_rel, struct root_dir *d);
+
+/* The next entry's name (valid until the next call) and its d_type
+ * (DT_UNKNOWN where the filesystem does not say), or NULL at the end or
+ * on an error (then d->err < 0). */
+const char *root_dir_next(struct root_dir *d, unsigned char *type);
+
+void root_dir_close(struct root_dir *d);
+
 /* readlink relative to the root; NUL-terminated; -E2BIG if cut. */
 long root_readlink(const struct hr_root *r, const char *rel, char *buf, size_t cap);
 

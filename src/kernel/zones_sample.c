@@ -3,7 +3,6 @@
 #include "kernel/zones_sample.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/iface_read.h"
@@ -12,51 +11,36 @@
 #include "util/parse.h"
 #include "util/page.h"
 
-/* 64 KiB: `wc -c` gave 5360 (zoneinfo), 3922 (vmstat), 300 (buddyinfo) on
+/* 4 MiB from the caller's scratch, of which a read touches what the file
+ * needs: `wc -c` gave 5360 (zoneinfo), 3922 (vmstat), 300 (buddyinfo) on
  * this 2-vCPU 6.18 VM; zoneinfo grows by ~150 bytes per CPU per zone for
- * the pagesets, so 64 KiB covers ~60 CPUs x 5 zones. Bigger hosts get
- * -E2BIG and a note rather than a parse of a cut file; retry with 4 MiB. */
-#define SMALL_CAP (64u << 10)
-#define BIG_CAP (4u << 20)
+ * the pagesets, so 4 MiB covers thousands of CPUs. Bigger hosts get
+ * -E2BIG and a note rather than a parse of a cut file. */
 
-static long read_grow(const struct hr_root *r, const char *rel, char **buf, size_t *cap)
-{
-	long n = root_read(r, rel, *buf, *cap);
-
-	if (n == -E2BIG && *cap < BIG_CAP) {
-		char *b = realloc(*buf, BIG_CAP);
-		if (!b)
-			return -ENOMEM;
-		*buf = b;
-		*cap = BIG_CAP;
-		n = root_read(r, rel, *buf, *cap);
-	}
-	return n;
-}
-
-int zones_sample(const struct hr_root *root, void *state, struct hr_notes *notes)
+int zones_sample(const struct hr_root *root, void *state, struct hr_arena *scratch,
+		 struct hr_notes *notes)
 {
 	struct zones_snap *s = state;
-	size_t cap = SMALL_CAP;
-	char *buf = malloc(cap);
+	size_t cap = ZONES_SAMPLE_BUF;
+	char *buf = arena_alloc(scratch, cap);
 	long n;
 	int rc, zi_err = 0;
 
 	if (!buf)
 		return -ENOMEM;
-	n = read_grow(root, "proc/zoneinfo", &buf, &cap);
+	n = root_read(root, "proc/zoneinfo", buf, cap);
 	rc = n < 0 ? (int)n : zoneinfo_parse(buf, (size_t)n, &s->zi);
 	s->have_zoneinfo = rc == 0;
 	if (rc) {
 		zi_err = rc;
 		note_add(notes, "proc/zoneinfo", rc, "zone watermarks not checked");
 	}
-	n = read_grow(root, "proc/buddyinfo", &buf, &cap);
+	n = root_read(root, "proc/buddyinfo", buf, cap);
 	rc = n < 0 ? (int)n : buddyinfo_parse(buf, (size_t)n, &s->bi);
 	s->have_buddyinfo = rc == 0;
 	if (rc)
 		note_add(notes, "proc/buddyinfo", rc, "fragmentation not checked");
-	n = read_grow(root, "proc/vmstat", &buf, &cap);
+	n = root_read(root, "proc/vmstat", buf, cap);
 	rc = n < 0 ? (int)n : vmstat_parse(buf, (size_t)n, &s->vs);
 	s->have_vmstat = rc == 0;
 	if (rc)
@@ -79,7 +63,6 @@ int zones_sample(const struct hr_root *root, void *state, struct hr_notes *notes
 	if (vmread_u64(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 		       &s->hpage_pmd_bytes))
 		s->hpage_pmd_bytes = HR_UNSET;
-	free(buf);
 	if (!s->have_zoneinfo && !s->have_buddyinfo)
 		return zi_err ? zi_err : -ENODATA;
 	return 0;

@@ -24,16 +24,12 @@ static void fact_value(struct jsonw *w, const struct hr_fact *x)
 void report_json_finding(struct jsonw *w, const struct hr_finding *f)
 {
 	jw_obj_begin(w);
-	jw_key(w, "id");
-	jw_str(w, f->id);
+	jw_kv_str(w, "id", f->id);
 	if (f->kind[0]) {
-		jw_key(w, "kind");
-		jw_str(w, f->kind);
+		jw_kv_str(w, "kind", f->kind);
 	}
-	jw_key(w, "severity");
-	jw_str(w, severity_name(f->severity));
-	jw_key(w, "subject");
-	jw_str(w, f->subject);
+	jw_kv_str(w, "severity", severity_name(f->severity));
+	jw_kv_str(w, "subject", f->subject);
 	jw_key(w, "facts");
 	jw_obj_begin(w);
 	for (size_t i = 0; i < f->nfacts; i++) {
@@ -42,13 +38,10 @@ void report_json_finding(struct jsonw *w, const struct hr_finding *f)
 	}
 	jw_obj_end(w);
 	if (f->facts_dropped) {
-		jw_key(w, "facts_dropped");
-		jw_u64(w, f->facts_dropped);
+		jw_kv_u64(w, "facts_dropped", f->facts_dropped);
 	}
-	jw_key(w, "explanation");
-	jw_str(w, f->explanation);
-	jw_key(w, "fix");
-	jw_str(w, f->fix);
+	jw_kv_str(w, "explanation", f->explanation);
+	jw_kv_str(w, "fix", f->fix);
 	jw_obj_end(w);
 }
 
@@ -58,14 +51,10 @@ void report_json_notes(struct jsonw *w, const struct hr_findings *fs)
 	for (size_t i = 0; i < fs->notes.n; i++) {
 		const struct hr_note *n = &fs->notes.items[i];
 		jw_obj_begin(w);
-		jw_key(w, "path");
-		jw_str(w, n->path);
-		jw_key(w, "error");
-		jw_str(w, strerror(n->err));
-		jw_key(w, "errno");
-		jw_i64(w, n->err);
-		jw_key(w, "consequence");
-		jw_str(w, n->what);
+		jw_kv_str(w, "path", n->path);
+		jw_kv_str(w, "error", strerror(n->err));
+		jw_kv_i64(w, "errno", n->err);
+		jw_kv_str(w, "consequence", n->what);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -73,16 +62,11 @@ void report_json_notes(struct jsonw *w, const struct hr_findings *fs)
 
 void report_json_header(struct jsonw *w, const struct hr_report_meta *m)
 {
-	jw_key(w, "schema");
-	jw_str(w, HR_SCHEMA);
-	jw_key(w, "command");
-	jw_str(w, m->command);
-	jw_key(w, "version");
-	jw_str(w, HR_VERSION);
-	jw_key(w, "root");
-	jw_str(w, m->root);
-	jw_key(w, "kernel");
-	jw_str(w, m->kernel);
+	jw_kv_str(w, "schema", HR_SCHEMA);
+	jw_kv_str(w, "command", m->command);
+	jw_kv_str(w, "version", HR_VERSION);
+	jw_kv_str(w, "root", m->root);
+	jw_kv_str(w, "kernel", m->kernel);
 }
 
 void report_json(FILE *out, const struct hr_findings *fs,

@@ -222,3 +222,21 @@ void jw_finish(struct jsonw *w)
 	}
 	fputc('\n', w->out);
 }
+
+void jw_kv_str(struct jsonw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+void jw_kv_u64(struct jsonw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_u64(w, v);
+}
+
+void jw_kv_i64(struct jsonw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_i64(w, v);
+}

@@ -42,6 +42,10 @@ void jw_f64(struct jsonw *w, double v);	/* non-finite -> null */
 const char *jw_format_f64(double v, char *buf, size_t cap);
 void jw_bool(struct jsonw *w, bool v);
 void jw_null(struct jsonw *w);
+/* A key and its value in one call: jw_key() then jw_str()/jw_u64()/jw_i64(). */
+void jw_kv_str(struct jsonw *w, const char *key, const char *s);
+void jw_kv_u64(struct jsonw *w, const char *key, uint64_t v);
+void jw_kv_i64(struct jsonw *w, const char *key, int64_t v);
 /* Ends the document with a newline. */
 void jw_finish(struct jsonw *w);
 

@@ -52,7 +52,7 @@
 	X(VM_CSUCC, "headroom_vm_compact_success_total", "counter", "Direct compactions that succeeded (vmstat compact_success).") \
 	X(VM_MINFREE, "headroom_vm_min_free_bytes", "gauge", "vm.min_free_kbytes, in bytes.") \
 	X(VM_MINFREE_REC, "headroom_vm_min_free_recommended_bytes", "gauge", "What headroom recommends for vm.min_free_kbytes (kernel default, NIC rx rings, THP), in bytes.") \
-	X(NET_LOSS, "headroom_net_loss_total", "counter", "Packet and socket loss counters that memory causes, by kernel counter name (/proc/net/snmp, netstat, snmp6).") \
+	X(NET_LOSS, "headroom_net_loss_total", "counter", "Packet and socket loss counters that memory causes, and TcpExt:TCPRcvCollapsed (receive queues collapsed to fit their buffer, the step before pruning; no loss), by kernel counter name (/proc/net/snmp, netstat, snmp6).") \
 	X(SN_DROP, "headroom_softnet_dropped_total", "counter", "Packets dropped because a CPU's input backlog was full (softnet_stat, all CPUs).") \
 	X(SN_SQUEEZE, "headroom_softnet_time_squeeze_total", "counter", "NET_RX runs that ran out of budget or time (softnet_stat, all CPUs).") \
 	X(SOCK_MEM, "headroom_socket_memory_bytes", "gauge", "Socket buffer memory by protocol, system-wide (sockstat mem).") \
@@ -73,6 +73,11 @@
 	X(AG_JOURNAL, "headroom_agent_journal_records", "gauge", "Undo records open in the agent's journal (host writes not yet restored).") \
 	X(AG_ERRORS, "headroom_agent_errors_total", "counter", "Errors the agent logged, by where they happened.") \
 	X(AG_KMSG_LOST, "headroom_kmsg_records_lost_total", "counter", "Kernel log records lost before the agent read them (/dev/kmsg EPIPE).") \
+	X(GUARD_INFO, "headroom_guard_info", "gauge", "Always 1: a guard of the agent, its mode (observe: decides and logs, writes nothing; act) and the knob it watches.") \
+	X(GUARD_VALUE, "headroom_guard_value", "gauge", "The value a guard watches or holds, as of its last decision (nf_conntrack_max, vm.watermark_scale_factor or vm.min_free_kbytes, dead charge bytes).") \
+	X(GUARD_ORIG, "headroom_guard_original_value", "gauge", "The knob's value before the guard's first write, restored when the guard lets go (on stop, after kill -9 at the next start).") \
+	X(GUARD_DECISION, "headroom_guard_last_decision", "gauge", "Always 1: a guard's last decision.") \
+	X(GUARD_ACTIONS, "headroom_guard_actions_total", "counter", "Actions a guard took by action (in observe mode, the ones it would have taken).") \
 	X(LINES_CUT, "headroom_metrics_lines_cut", "gauge", "Lines left out of this exposition because the buffer was full.")
 
 #define X_ENUM(e, n, t, h) PF_##e,
@@ -692,7 +697,7 @@ static void render_net(struct prom_out *o, const struct netloss_snap *s)
 	char ns[32];
 	netns_label(&s->ns, ns, sizeof(ns));
 	fam(o, PF_NET_LOSS);
-	for (size_t i = 0; i < NL_COUNT; i++) {
+	for (size_t i = 0; i < NL_EXPORTED; i++) {
 		const char *kv[] = { "netns", ns, "counter", netloss_ctrs[i].key };
 		smp(o, PF_NET_LOSS, kv, 2, s->c[i]);
 	}
@@ -868,6 +873,39 @@ static void render_findings(struct prom_out *o, const struct hr_findings *fs)
 	}
 }
 
+static void render_guards(struct prom_out *o, const struct prom_guards *gs)
+{
+	fam(o, PF_GUARD_INFO);
+	for (size_t i = 0; i < gs->n; i++) {
+		const char *kv[] = { "guard", gs->g[i].name, "mode", gs->g[i].mode, "knob", gs->g[i].knob };
+		smp(o, PF_GUARD_INFO, kv, 3, 1);
+	}
+	fam(o, PF_GUARD_VALUE);
+	for (size_t i = 0; i < gs->n; i++) {
+		const char *kv[] = { "guard", gs->g[i].name, "knob", gs->g[i].knob };
+		if (gs->g[i].value != HR_UNSET)
+			smp(o, PF_GUARD_VALUE, kv, 2, gs->g[i].value);
+	}
+	fam(o, PF_GUARD_ORIG);
+	for (size_t i = 0; i < gs->n; i++) {
+		const char *kv[] = { "guard", gs->g[i].name, "knob", gs->g[i].knob };
+		if (gs->g[i].original != HR_UNSET)
+			smp(o, PF_GUARD_ORIG, kv, 2, gs->g[i].original);
+	}
+	fam(o, PF_GUARD_DECISION);
+	for (size_t i = 0; i < gs->n; i++) {
+		const char *kv[] = { "guard", gs->g[i].name, "decision", gs->g[i].decision };
+		if (gs->g[i].decision)
+			smp(o, PF_GUARD_DECISION, kv, 2, 1);
+	}
+	fam(o, PF_GUARD_ACTIONS);
+	for (size_t i = 0; i < gs->n; i++)
+		for (size_t k = 0; k < PROM_GUARD_ACTIONS && gs->g[i].action[k]; k++) {
+			const char *kv[] = { "guard", gs->g[i].name, "action", gs->g[i].action[k] };
+			smp(o, PF_GUARD_ACTIONS, kv, 2, gs->g[i].actions[k]);
+		}
+}
+
 int prom_render(struct prom_out *o, const struct prom_input *in, const struct prom_config *cfg,
 		uint32_t *scratch, size_t scratch_len)
 {
@@ -954,6 +992,8 @@ int prom_render(struct prom_out *o, const struct prom_input *in, const struct pr
 		fam(o, PF_AG_KMSG_LOST);
 		smp(o, PF_AG_KMSG_LOST, NULL, 0, a->kmsg_lost);
 	}
+	if (in->guards)
+		render_guards(o, in->guards);
 	/* The trailer uses the reserve: it is always written. */
 	size_t cut = o->lines_cut;
 	size_t s = line_begin(o);

@@ -90,6 +90,26 @@ struct prom_memcg_agent {
 };
 typedef bool (*prom_memcg_agent_fn)(void *data, const char *path, struct prom_memcg_agent *out);
 
+/* One guard of the agent (daemon/guards.h): its mode, the value it
+ * watches or holds and the original, its last decision, and its actions
+ * by name (in observe mode, the writes it would have made). Strings must
+ * stay valid until prom_render() returns. */
+#define PROM_GUARD_ACTIONS 4
+#define PROM_GUARDS_MAX 4
+struct prom_guard {
+	const char *name;		/* "conntrack" */
+	const char *mode;		/* "observe" or "act" */
+	const char *knob;		/* what value is: "nf_conntrack_max", "dead_charge_bytes" */
+	uint64_t value, original;	/* HR_UNSET: that sample is absent */
+	const char *decision;		/* last decision, NULL before the first */
+	const char *action[PROM_GUARD_ACTIONS];	/* names; NULL ends the list */
+	uint64_t actions[PROM_GUARD_ACTIONS];
+};
+struct prom_guards {
+	struct prom_guard g[PROM_GUARDS_MAX];
+	size_t n;
+};
+
 /* One judged pass: each area's snapshot, NULL where the area was not
  * sampled (its families are then absent and headroom_area_sampled says 0). */
 struct prom_input {
@@ -108,6 +128,7 @@ struct prom_input {
 	const struct prom_agent *agent;		/* the agent's own state, or NULL */
 	prom_memcg_agent_fn memcg_agent;	/* per-cgroup reclaim state, or NULL */
 	void *memcg_agent_data;
+	const struct prom_guards *guards;	/* the agent's guards, or NULL: families absent */
 };
 
 void prom_out_init(struct prom_out *o, char *buf, size_t cap);

@@ -1,5 +1,6 @@
-/* gfp.c - see gfp.h. Bit tables from KERNEL-FACTS E.1 (include/linux/gfp.h
- * of 2.6.32, 3.10, 4.4, 4.10, 4.14, 4.18, 5.1, 6.1, 6.6; gfp_types.h 6.18).
+/* gfp.c - see gfp.h. Bit tables from doc/kernel-facts.md E.1 (include/linux/gfp.h
+ * of 2.6.32, 3.10, 4.1-rc, 4.2, 4.3, 4.4, 4.10, 4.14, 4.18, 5.1; gfp_types.h of
+ * 6.1, 6.5, 6.6, 6.18).
  * Composite order follows %pGg (__def_gfpflag_names, lib/vsprintf.c). */
 #include "snapshot/gfp.h"
 
@@ -33,6 +34,24 @@ static const struct gfp_name l26[] = {
 	{ 0x400000, "__GFP_NO_KSWAPD" }, { 0x800000, "__GFP_OTHER_NODE" },
 	{ 0x1000000, "__GFP_WRITE" }, END
 };
+
+/* 4.0 - 4.3 (gfp.h of 4.2; the pre-images of the __GFP_NOACCOUNT patch,
+ * 4.1-rc, and of the 4.4 GFP series, 4.3-rc): the 2.6 bits, GFP_TEMPORARY,
+ * and 0x100000 unused until 4.1 and __GFP_NOACCOUNT from 4.2. */
+#define L40 \
+	{ 0x200da, "GFP_HIGHUSER_MOVABLE" }, { 0x200d2, "GFP_HIGHUSER" }, \
+	{ 0x200d0, "GFP_USER" }, { 0x800d0, "GFP_TEMPORARY" }, { 0xd0, "GFP_KERNEL" }, \
+	{ 0x50, "GFP_NOFS" }, { 0x20, "GFP_ATOMIC" }, { 0x10, "GFP_NOIO" }, LOW4, \
+	{ 0x10, "__GFP_WAIT" }, { 0x20, "__GFP_HIGH" }, { 0x40, "__GFP_IO" }, \
+	{ 0x80, "__GFP_FS" }, { 0x100, "__GFP_COLD" }, { 0x200, "__GFP_NOWARN" }, \
+	{ 0x400, "__GFP_REPEAT" }, { 0x800, "__GFP_NOFAIL" }, { 0x1000, "__GFP_NORETRY" }, \
+	{ 0x2000, "__GFP_MEMALLOC" }, { 0x4000, "__GFP_COMP" }, { 0x8000, "__GFP_ZERO" }, \
+	{ 0x10000, "__GFP_NOMEMALLOC" }, { 0x20000, "__GFP_HARDWALL" }, \
+	{ 0x40000, "__GFP_THISNODE" }, { 0x80000, "__GFP_RECLAIMABLE" }, \
+	{ 0x200000, "__GFP_NOTRACK" }, { 0x400000, "__GFP_NO_KSWAPD" }, \
+	{ 0x800000, "__GFP_OTHER_NODE" }, { 0x1000000, "__GFP_WRITE" }
+static const struct gfp_name l40[] = { L40, END };
+static const struct gfp_name l42[] = { L40, { 0x100000, "__GFP_NOACCOUNT" }, END };
 
 /* 4.4 - 4.9: reclaim bits split into DIRECT (0x400000) and KSWAPD (0x2000000). */
 static const struct gfp_name l44[] = {
@@ -87,7 +106,10 @@ static const struct gfp_name l418[] = {
 	{ 0x800000, "__GFP_NOLOCKDEP" }, END
 };
 
-/* 5.1 - 6.1: compact low bits, GFP_ATOMIC = 0xa20. */
+/* 5.1 - 6.2: compact low bits, GFP_ATOMIC = 0xa20. 0x800000 was
+ * __GFP_NOLOCKDEP in 5.1 and is __GFP_ZEROTAGS in 6.1 (gfp_types.h, with
+ * NOLOCKDEP moved to 0x8000000): it is left as a number here, since the
+ * release where it changed inside this range was not read. */
 static const struct gfp_name l51[] = {
 	{ 0x100cca, "GFP_HIGHUSER_MOVABLE" }, { 0x100cc2, "GFP_HIGHUSER" },
 	{ 0x100cc0, "GFP_USER" }, { 0x400cc0, "GFP_KERNEL_ACCOUNT" },
@@ -101,11 +123,12 @@ static const struct gfp_name l51[] = {
 	{ 0x10000, "__GFP_NORETRY" }, { 0x20000, "__GFP_MEMALLOC" },
 	{ 0x40000, "__GFP_COMP" }, { 0x80000, "__GFP_NOMEMALLOC" },
 	{ 0x100000, "__GFP_HARDWALL" }, { 0x200000, "__GFP_THISNODE" },
-	{ 0x400000, "__GFP_ACCOUNT" }, { 0x800000, "__GFP_NOLOCKDEP" }, END
+	{ 0x400000, "__GFP_ACCOUNT" }, END
 };
 
-/* 6.6+: __GFP_ATOMIC is gone, GFP_ATOMIC = 0x820; 0x800000 is ZEROTAGS.
- * Bits above depend on config in 6.18 (enum-numbered) and stay hex. */
+/* 6.3+ (6.5 and 6.6 read): __GFP_ATOMIC is gone ("0x200u unused"),
+ * GFP_ATOMIC = 0x820; 0x800000 is ZEROTAGS. Bits above depend on config
+ * (KASAN_HW_TAGS, LOCKDEP; enum-numbered in 6.18) and stay hex. */
 static const struct gfp_name l66[] = {
 	{ 0x100cca, "GFP_HIGHUSER_MOVABLE" }, { 0x100cc2, "GFP_HIGHUSER" },
 	{ 0x100cc0, "GFP_USER" }, { 0x400cc0, "GFP_KERNEL_ACCOUNT" },
@@ -123,11 +146,11 @@ static const struct gfp_name l66[] = {
 };
 
 static const struct gfp_name *const tables[HR_GFP_NLAYOUTS] = {
-	NULL, l26, l44, l410, l418, l51, l66,
+	NULL, l26, l40, l42, l44, l410, l418, l51, l66,
 };
 
 static const char *const lnames[HR_GFP_NLAYOUTS] = {
-	"unknown", "2.6.32-4.3", "4.4-4.9", "4.10-4.17", "4.18-5.0", "5.1-6.1", "6.6+",
+	"unknown", "2.6.32-3.19", "4.0-4.1", "4.2-4.3", "4.4-4.9", "4.10-4.17", "4.18-5.0", "5.1-6.2", "6.3+",
 };
 
 const char *gfp_layout_name(enum hr_gfp_layout l)
@@ -139,16 +162,20 @@ enum hr_gfp_layout gfp_layout_for_version(unsigned major, unsigned minor)
 {
 	if (major < 2 || (major == 2 && minor < 6))
 		return HR_GFP_UNKNOWN;
-	if (major < 4 || (major == 4 && minor < 4))
+	if (major < 4)
 		return HR_GFP_2_6;
+	if (major == 4 && minor < 2)
+		return HR_GFP_4_0;
+	if (major == 4 && minor < 4)
+		return HR_GFP_4_2;
 	if (major == 4 && minor < 10)
 		return HR_GFP_4_4;
 	if (major == 4 && minor < 18)
 		return HR_GFP_4_10;
 	if (major == 4 || (major == 5 && minor == 0))
 		return HR_GFP_4_18;
-	/* 6.2 - 6.5 were not checked; __GFP_ATOMIC was removed between 6.1
-	 * and 6.6, so they are given the 6.6 layout only from 6.3 on. */
+	/* __GFP_ATOMIC was removed in 6.3 (gfp_types.h of 6.1 has it at 0x200,
+	 * that of 6.5 says "0x200u unused"). */
 	if (major == 5 || (major == 6 && minor < 3))
 		return HR_GFP_5_1;
 	return HR_GFP_6_6;
@@ -237,7 +264,9 @@ enum hr_gfp_layout gfp_layout_from_names(uint64_t mask, const char *s, size_t le
 uint64_t gfp_can_sleep_bit(enum hr_gfp_layout l)
 {
 	switch (l) {
-	case HR_GFP_2_6: return 0x10;
+	case HR_GFP_2_6:
+	case HR_GFP_4_0:
+	case HR_GFP_4_2: return 0x10;
 	case HR_GFP_4_4:
 	case HR_GFP_4_10: return 0x400000;
 	case HR_GFP_4_18: return 0x200000;

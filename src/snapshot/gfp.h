@@ -1,7 +1,8 @@
 /* gfp.h - GFP allocation masks to flag names, per kernel-version layout.
  *
- * The bit values of __GFP_* changed in 4.4, 4.10, 4.18, 5.1 and 6.6
- * (KERNEL-FACTS E.1, from include/linux/gfp.h of each release). Kernels
+ * The bit values of __GFP_* changed in 4.2, 4.4, 4.10, 4.18, 5.1 and 6.3
+ * (doc/kernel-facts.md E.1, from include/linux/gfp.h / gfp_types.h of each
+ * release). Kernels
  * before 4.9 print only the number ("mode:0x20"), so decoding needs the
  * layout: taken from the kernel version when the log shows it, else from
  * the names a 4.9+ kernel printed next to the number, else guessed from
@@ -16,18 +17,22 @@
 enum hr_gfp_layout {
 	HR_GFP_UNKNOWN = 0,
 	HR_GFP_2_6,	/* 2.6.32 - 3.19 (3.10 adds MEMALLOC, KMEMCG, NO_KSWAPD...) */
+	HR_GFP_4_0,	/* 4.0 - 4.1: the 2.6 bits, 0x100000 unused */
+	HR_GFP_4_2,	/* 4.2 - 4.3: the 2.6 bits plus __GFP_NOACCOUNT 0x100000 */
 	HR_GFP_4_4,	/* 4.4 - 4.9 */
 	HR_GFP_4_10,	/* 4.10 - 4.17 */
 	HR_GFP_4_18,	/* 4.18 - 5.0 */
-	HR_GFP_5_1,	/* 5.1 - 6.1 (6.2-6.5 assumed the same) */
-	HR_GFP_6_6,	/* 6.6 and later */
+	HR_GFP_5_1,	/* 5.1 - 6.2 (__GFP_ATOMIC 0x200) */
+	HR_GFP_6_6,	/* 6.3 and later (__GFP_ATOMIC gone; the name says where it was read) */
 	HR_GFP_NLAYOUTS
 };
 
 /* "4.18-5.0" etc.; "unknown" for HR_GFP_UNKNOWN. */
 const char *gfp_layout_name(enum hr_gfp_layout l);
 
-/* Layout of a kernel version (major, minor). 4.0-4.3 have the 3.x bits. */
+/* Layout of a kernel version (major, minor). 4.0-4.1 have the 3.x bits
+ * (0x100000 unused), 4.2-4.3 add __GFP_NOACCOUNT there; 6.2 still has
+ * __GFP_ATOMIC, 6.3 does not. */
 enum hr_gfp_layout gfp_layout_for_version(unsigned major, unsigned minor);
 
 /* Guess from the mask alone (kernel printed no version and no names).

@@ -671,3 +671,241 @@ int klog_suppressed_parse(struct hr_span t, struct klog_suppressed *out)
 	out->who = sp(t.p, (size_t)c);
 	return 0;
 }
+
+/* 3.x-4.x (moby#35545): "SLUB: Unable to allocate memory on node -1 (gfp=0x20)"
+ * 5.x (earlyoom#220): "SLUB: Unable to allocate memory on node -1, gfp=0x900(GFP_NOWAIT|__GFP_ZERO)" */
+int klog_slub_parse(struct hr_span t, struct klog_slub *out)
+{
+	static const char hdr[] = "Unable to allocate memory on node ";
+	size_t used;
+
+	memset(out, 0, sizeof(*out));
+	if (span_starts_with(t, "SLAB: "))
+		out->slab = true;
+	else if (!span_starts_with(t, "SLUB: "))
+		return -EINVAL;
+	struct hr_span r = from(t, 6);
+	if (!span_starts_with(r, hdr))
+		return -EINVAL;
+	r = from(r, sizeof(hdr) - 1);
+	if (parse_i64(r.p, r.len, &out->node, &used))
+		return -EINVAL;
+	r = from(r, used);
+	long g = span_find(r, "gfp=");
+	if (g < 0)
+		return -EINVAL;
+	r = from(r, (size_t)g + 4);
+	if (parse_hex_u64(r.p, r.len, &out->mask, &used))
+		return -EINVAL;
+	r = from(r, used);
+	out->names = sp(r.p, 0);
+	if (r.len && r.p[0] == '(') {
+		size_t k = 1;
+		while (k < r.len && r.p[k] != ')')
+			k++;
+		out->names = sp(r.p + 1, k - 1);
+	}
+	return 0;
+}
+
+/* 3.x (moby#35545): "cache: kmalloc-1024(1793:c8ed...), object size: 1024, buffer size: 1024, default order: 3, min order: 0"
+ * 4.x (archlinuxarm#1308): "cache: kmalloc-192, object size: 192, buffer size: 192, default order: 0, min order: 0" */
+int klog_slub_cache_parse(struct hr_span t, struct klog_slub_cache *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->object_size = out->buffer_size = out->default_order = out->min_order = HR_UNSET;
+	if (!span_starts_with(t, "cache: "))
+		return -EINVAL;
+	struct hr_span r = from(t, 7);
+	size_t k = 0, depth = 0;
+	/* The name ends at the first ',' outside the memcg's "(...)". */
+	while (k < r.len && (r.p[k] != ',' || depth)) {
+		if (r.p[k] == '(')
+			depth++;
+		else if (r.p[k] == ')' && depth)
+			depth--;
+		k++;
+	}
+	if (!k)
+		return -EINVAL;
+	struct hr_span name = sp(r.p, k);
+	long par = span_find(name, "(");
+	if (par > 0) {
+		size_t e = (size_t)par + 1;
+		while (e < name.len && name.p[e] != ')')
+			e++;
+		out->memcg = sp(name.p + par + 1, e - (size_t)par - 1);
+		name.len = (size_t)par;
+	}
+	out->name = name;
+	struct hr_span rest = from(r, k);
+	if (num_after(rest, "object size: ", &out->object_size))
+		out->object_size = HR_UNSET;
+	if (num_after(rest, "buffer size: ", &out->buffer_size))
+		out->buffer_size = HR_UNSET;
+	if (num_after(rest, "default order: ", &out->default_order) &&
+	    num_after(rest, " order: ", &out->default_order))
+		out->default_order = HR_UNSET;
+	if (num_after(rest, "min order: ", &out->min_order))
+		out->min_order = HR_UNSET;
+	return 0;
+}
+
+/* A count, or the total of SLAB's "active/total". */
+static int slab_count(struct hr_span s, const char *key, uint64_t *v)
+{
+	long o = span_find(s, key);
+	size_t used;
+	if (o < 0)
+		return -EINVAL;
+	struct hr_span r = from(s, (size_t)o + strlen(key));
+	if (parse_u64(r.p, r.len, v, &used))
+		return -EINVAL;
+	r = from(r, used);
+	if (r.len > 1 && r.p[0] == '/' && parse_u64(r.p + 1, r.len - 1, v, &used))
+		return -EINVAL;
+	return 0;
+}
+
+/* 3.x (moby#35545): "node 0: slabs: 663, objs: 20964, free: 0" */
+int klog_slub_node_parse(struct hr_span t, struct klog_slub_node *out)
+{
+	size_t used;
+
+	memset(out, 0, sizeof(*out));
+	if (!span_starts_with(t, "node "))
+		return -EINVAL;
+	struct hr_span r = from(t, 5);
+	if (parse_i64(r.p, r.len, &out->node, &used) || !span_starts_with(from(r, used), ": slabs: "))
+		return -EINVAL;
+	if (slab_count(r, "slabs: ", &out->slabs) || slab_count(r, "objs: ", &out->objs) ||
+	    num_after(r, "free: ", &out->free))
+		return -EINVAL;
+	return 0;
+}
+
+/* The device name after `key` up to ',' or ' ' (block layer lines). */
+static struct hr_span dev_after(struct hr_span t, const char *key)
+{
+	long o = span_find(t, key);
+	if (o < 0)
+		return sp(t.p, 0);
+	struct hr_span r = from(t, (size_t)o + strlen(key));
+	size_t k = 0;
+	while (k < r.len && r.p[k] != ',' && r.p[k] != ' ')
+		k++;
+	return sp(r.p, k);
+}
+
+/* nbd* and rbd* name their transport; sdX (iSCSI or local) and nvmeXnY
+ * (PCIe or fabrics) do not. */
+static const char *netdev_storage(struct hr_span dev)
+{
+	if (dev.len > 3 && !memcmp(dev.p, "nbd", 3) && is_digit(dev.p[3]))
+		return "nbd";
+	if (dev.len > 3 && !memcmp(dev.p, "rbd", 3) && is_digit(dev.p[3]))
+		return "rbd";
+	return NULL;
+}
+
+static int netblk_set(struct klog_netblk *out, const char *storage, struct hr_span dev,
+		      enum klog_netblk_what what)
+{
+	if (!dev.len)
+		return -EINVAL;
+	out->storage = storage;
+	out->dev = dev;
+	out->what = what;
+	return 0;
+}
+
+/* Formats and sources: see klog.h. */
+int klog_netblk_parse(struct hr_span t, struct klog_netblk *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->storage = "";
+	if (span_starts_with(t, "block nbd")) {
+		struct hr_span r = from(t, 6);
+		long c = span_find(r, ": ");
+		if (c <= 3)
+			return -EINVAL;
+		struct hr_span dev = sp(r.p, (size_t)c), msg = from(r, (size_t)c + 2);
+		/* Not "NBD_DISCONNECT", "Unexpected reply", "queue cleared": a
+		 * requested disconnect (fixture 43). */
+		if (span_starts_with(msg, "Other side returned error"))
+			return netblk_set(out, "nbd", dev, KLOG_NB_IO_ERROR);
+		if (span_starts_with(msg, "Attempted send on invalid socket") ||
+		    span_starts_with(msg, "Send control failed") ||
+		    span_starts_with(msg, "Send data failed") ||
+		    span_starts_with(msg, "Receive control failed") ||
+		    span_starts_with(msg, "Receive data failed") ||
+		    span_starts_with(msg, "Dead connection"))
+			return netblk_set(out, "nbd", dev, KLOG_NB_CONN);
+		if (span_starts_with(msg, "Connection timed out") ||
+		    span_starts_with(msg, "Possible stuck request"))
+			return netblk_set(out, "nbd", dev, KLOG_NB_TIMEOUT);
+		return -EINVAL;
+	}
+	if (span_starts_with(t, "Buffer I/O error on dev")) {
+		struct hr_span dev = dev_after(t, span_starts_with(t, "Buffer I/O error on device ") ?
+					       "on device " : "on dev ");
+		const char *s = netdev_storage(dev);
+		return s ? netblk_set(out, s, dev, KLOG_NB_IO_ERROR) : -EINVAL;
+	}
+	long io = span_find(t, "I/O error, dev ");
+	if (io >= 0 && (io == 0 || span_starts_with(t, "blk_update_request: ") ||
+			span_starts_with(t, "print_req_error: "))) {
+		struct hr_span dev = dev_after(t, "I/O error, dev ");
+		const char *s = netdev_storage(dev);
+		return s ? netblk_set(out, s, dev, KLOG_NB_IO_ERROR) : -EINVAL;
+	}
+	if (span_starts_with(t, "connection")) {
+		long c = span_find(t, ": ");
+		if (c <= 10 || !is_digit(t.p[10]))
+			return -EINVAL;
+		struct hr_span dev = sp(t.p, (size_t)c), msg = from(t, (size_t)c + 2);
+		if (span_starts_with(msg, "detected conn error"))
+			return netblk_set(out, "iscsi", dev, KLOG_NB_CONN);
+		if (span_starts_with(msg, "ping timeout of "))
+			return netblk_set(out, "iscsi", dev, KLOG_NB_TIMEOUT);
+		return -EINVAL;
+	}
+	if (span_starts_with(t, "session") && t.len > 7 && is_digit(t.p[7])) {
+		long c = span_find(t, ": session recovery timed out");
+		return c > 0 ? netblk_set(out, "iscsi", sp(t.p, (size_t)c), KLOG_NB_TIMEOUT) : -EINVAL;
+	}
+	if (span_starts_with(t, "rbd: rbd")) {
+		struct hr_span r = from(t, 5);
+		long c = span_find(r, ": ");
+		if (c <= 3 || span_find(r, " result -") < 0)
+			return -EINVAL;
+		return netblk_set(out, "rbd", sp(r.p, (size_t)c), KLOG_NB_IO_ERROR);
+	}
+	if (span_starts_with(t, "nvme nvme")) {
+		struct hr_span r = from(t, 5);
+		long c = span_find(r, ": ");
+		if (c <= 4)
+			return -EINVAL;
+		struct hr_span dev = sp(r.p, (size_t)c), msg = from(r, (size_t)c + 2);
+		if (span_starts_with(msg, "queue ") && span_find(msg, ": timeout ") > 0)
+			return netblk_set(out, "nvme_of", dev, KLOG_NB_TIMEOUT);
+		if (span_starts_with(msg, "failed to send request") ||
+		    span_starts_with(msg, "Failed reconnect attempt"))
+			return netblk_set(out, "nvme_of", dev, KLOG_NB_CONN);
+		return -EINVAL;
+	}
+	bool wr = span_starts_with(t, "Write-error on swap-device (");
+	if (wr || span_starts_with(t, "Read-error on swap-device (")) {
+		struct hr_span r = from(t, wr ? 28 : 27);
+		size_t k = 0, colons = 0;
+		uint64_t major;
+		size_t used;
+		while (k < r.len && r.p[k] != ')' && !(r.p[k] == ':' && ++colons == 2))
+			k++;
+		if (parse_u64(r.p, r.len, &major, &used) || colons < 2)
+			return -EINVAL;
+		out->swap_write = wr;
+		return netblk_set(out, major == 43 ? "nbd" : "", sp(r.p, k), KLOG_NB_SWAP);
+	}
+	return -EINVAL;
+}

@@ -144,4 +144,67 @@ struct klog_suppressed {
 };
 int klog_suppressed_parse(struct hr_span t, struct klog_suppressed *out);
 
+/* mm/slub.c slab_out_of_memory(), mm/slab.c slab_out_of_memory():
+ * "SLUB: Unable to allocate memory on node -1 (gfp=0x20)" (3.x-4.x),
+ * "SLUB: Unable to allocate memory on node -1, gfp=0x900(GFP_NOWAIT|__GFP_ZERO)" (4.9+),
+ * "SLAB: Unable to allocate memory on node 0 (gfp=0xd0)". */
+struct klog_slub {
+	bool slab;		/* SLAB (else SLUB) */
+	int64_t node;		/* -1: any node */
+	uint64_t mask;
+	struct hr_span names;	/* inside "(...)" after the mask, empty if not printed */
+};
+int klog_slub_parse(struct hr_span t, struct klog_slub *out);
+
+/* The line after it: "cache: kmalloc-1024(1793:c8ed...), object size: 1024,
+ * buffer size: 1024, default order: 3, min order: 0" (SLUB; the "(...)" is
+ * a memcg's copy of the cache, 3.x-5.8), "cache: skbuff_head_cache, object
+ * size: 256, order: 0" (SLAB). Numbers not printed are HR_UNSET. */
+struct klog_slub_cache {
+	struct hr_span name;	/* without the "(memcg)" suffix */
+	struct hr_span memcg;	/* inside "(...)", empty if none */
+	uint64_t object_size, buffer_size, default_order, min_order;
+};
+int klog_slub_cache_parse(struct hr_span t, struct klog_slub_cache *out);
+
+/* "node 0: slabs: 663, objs: 20964, free: 0" (SLUB),
+ * "node 0: slabs: 0/3, objs: 0/48, free: 0" (SLAB: active/total, total kept). */
+struct klog_slub_node {
+	int64_t node;
+	uint64_t slabs, objs, free;
+};
+int klog_slub_node_parse(struct hr_span t, struct klog_slub_node *out);
+
+/* I/O and connection errors of network block devices (and of swap on them):
+ *   nbd (drivers/block/nbd.c): "block nbd0: Other side returned error (-5)",
+ *     "block nbd1: Attempted send on invalid socket", "... Send control failed (result -32)",
+ *     "... Receive control failed (result -104)", "... Connection timed out",
+ *     "... Possible stuck request ...", "... Dead connection, failed to find a fallback";
+ *   block layer: "blk_update_request: I/O error, dev nbd0, sector 167938" (3.x-5.x),
+ *     "print_req_error: I/O error, dev nbd0, sector 6144" (4.17-5.x),
+ *     "I/O error, dev nbd0, sector 0 op 0x0:(READ) ..." (5.10+), and
+ *     "Buffer I/O error on dev nbd0p1, logical block 4096, ..." ("on device" before 4.x):
+ *     only for nbd* and rbd* devices, whose name says the transport;
+ *   iSCSI (scsi_transport_iscsi.c): "connection1:0: detected conn error (1020)",
+ *     "connection3:0: ping timeout of 5 secs expired, ...", "session1: session recovery timed out after 120 secs";
+ *   rbd: "rbd: rbd0: write at objno 12 0~4096 result -108" (any "rbd: rbdN: ... result -E");
+ *   NVMe over fabrics (tcp/rdma host): "nvme nvme0: queue 0: timeout request 0x1 type 4",
+ *     "nvme nvme2: queue 0: timeout cid 0xb001 type 4 opcode 0x18 (Admin Cmd)",
+ *     "nvme nvme0: failed to send request -32", "nvme nvme0: Failed reconnect attempt 3";
+ *   swap (mm/page_io.c): "Write-error on swap-device (43:0:123456)", "Read-error on swap-device (...)":
+ *     device major 43 is nbd; other majors give an empty storage. */
+enum klog_netblk_what {
+	KLOG_NB_IO_ERROR,	/* a request failed */
+	KLOG_NB_CONN,		/* the connection broke */
+	KLOG_NB_TIMEOUT,	/* a request or the session timed out */
+	KLOG_NB_SWAP,		/* swap I/O failed: pages lost */
+};
+struct klog_netblk {
+	const char *storage;	/* "nbd", "iscsi", "rbd", "nvme_of", or "" (swap, other major) */
+	struct hr_span dev;	/* "nbd0", "connection1:0", "rbd0", "nvme0", "43:0" */
+	enum klog_netblk_what what;
+	bool swap_write;	/* KLOG_NB_SWAP: a write (else a read) */
+};
+int klog_netblk_parse(struct hr_span t, struct klog_netblk *out);
+
 #endif

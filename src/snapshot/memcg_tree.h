@@ -5,8 +5,9 @@
  * hierarchy root is nodes[0], every node's parent comes before it and its
  * children are the contiguous range [first_child, first_child + nchildren).
  *
- * The node array is allocated once by memcg_tree_read() for `cap` nodes and
- * released by memcg_tree_fini() (both in src/kernel/memcg_read.h). A value that was not
+ * The node array (`cap` nodes) is the caller's (memcg_tree_read_in(), the
+ * agent's pass storage) or allocated by memcg_tree_read() and released by
+ * memcg_tree_fini() (both in src/kernel/memcg_read.h). A value that was not
  * read (not needed, see below, or absent on this kernel) is HR_UNSET.
  */
 #ifndef HR_SNAPSHOT_MEMCG_TREE_H
@@ -52,6 +53,7 @@ struct memcg_tree {
 	char mount[MEMCG_MOUNT_PATH_MAX]; /* relative to the root */
 	struct memcg_node *nodes;
 	size_t n, cap;
+	bool nodes_owned;	/* allocated by memcg_tree_read() */
 	size_t dropped;		/* seen but not recorded: cap, path length */
 	size_t depth_capped;	/* directories not listed at MEMCG_DEPTH_MAX */
 	size_t vanished;	/* removed while we read them (ENOENT/ENODEV) */

@@ -3,7 +3,7 @@
 
 /* Kernel spellings: net/ipv4/proc.c (snmp4_udp_list, snmp4_net_list) and
  * net/ipv6/proc.c (snmp6_udp6_list) of 6.18. */
-const struct netloss_ctr_desc netloss_ctrs[NL_COUNT] = {
+const struct netloss_ctr_desc netloss_ctrs[NL_EXPORTED] = {
 	[NL_UDP_INERRORS] = { "Udp:InErrors", "udp_in_errors", NL_SRC_SNMP },
 	[NL_UDP_RCVBUF] = { "Udp:RcvbufErrors", "udp_rcvbuf_errors", NL_SRC_SNMP },
 	[NL_UDP_INCSUM] = { "Udp:InCsumErrors", "udp_in_csum_errors", NL_SRC_SNMP },
@@ -19,4 +19,5 @@ const struct netloss_ctr_desc netloss_ctrs[NL_COUNT] = {
 	[NL_TCP_ABORT_ON_MEMORY] = { "TcpExt:TCPAbortOnMemory", "tcp_abort_on_memory", NL_SRC_NETSTAT },
 	[NL_TCP_BACKLOG_DROP] = { "TcpExt:TCPBacklogDrop", "tcp_backlog_drop", NL_SRC_NETSTAT },
 	[NL_PFMEMALLOC_DROP] = { "TcpExt:PFMemallocDrop", "pfmemalloc_drop", NL_SRC_NETSTAT },
+	[NL_TCP_RCV_COLLAPSED] = { "TcpExt:TCPRcvCollapsed", "tcp_rcv_collapsed", NL_SRC_NETSTAT },
 };

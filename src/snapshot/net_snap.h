@@ -59,7 +59,12 @@ enum netloss_ctr {
 	NL_TCP_ABORT_ON_MEMORY,	/* TcpExt: TCPAbortOnMemory */
 	NL_TCP_BACKLOG_DROP,	/* TcpExt: TCPBacklogDrop */
 	NL_PFMEMALLOC_DROP,	/* TcpExt: PFMemallocDrop (4.19+) */
-	NL_COUNT
+	NL_COUNT,		/* the counters the net judge reads; the rest are exported only */
+	/* TcpExt: TCPRcvCollapsed: segments merged to fit the receive buffer
+	 * (tcp_collapse, before any prune drops data); a cost, not a loss,
+	 * so no finding: it is on /metrics beside the losses it precedes. */
+	NL_TCP_RCV_COLLAPSED = NL_COUNT,
+	NL_EXPORTED		/* every counter read and exported */
 };
 
 enum netloss_src { NL_SRC_SNMP, NL_SRC_NETSTAT, NL_SRC_SNMP6 };
@@ -70,12 +75,12 @@ struct netloss_ctr_desc {
 	const char *fact;	/* fact name in findings */
 	enum netloss_src src;
 };
-extern const struct netloss_ctr_desc netloss_ctrs[NL_COUNT];
+extern const struct netloss_ctr_desc netloss_ctrs[NL_EXPORTED];
 
 struct netloss_snap {
 	struct net_ns ns;
 	bool have_snmp, have_netstat, have_snmp6;
-	uint64_t c[NL_COUNT];
+	uint64_t c[NL_EXPORTED];
 	bool have_sockstat;
 	struct sockstat sockstat;
 	uint64_t tcp_mem[3];	/* pages: min pressure max; HR_UNSET */

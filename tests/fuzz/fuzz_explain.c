@@ -55,6 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct klog_kver v;
 		struct klog_hung hu;
 		struct klog_suppressed su;
+		struct klog_slub sl;
+		struct klog_slub_cache sc;
+		struct klog_slub_node sn;
+		struct klog_netblk nb;
 		unsigned cols = 8;
 		logline_parse(line.p, line.len, &ll);
 		kmsg_record_parse(line.p, line.len, &rec);
@@ -79,6 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		klog_kver_parse(t, &v);
 		klog_hung_parse(t, &hu);
 		klog_suppressed_parse(t, &su);
+		klog_slub_parse(t, &sl);
+		klog_slub_cache_parse(t, &sc);
+		klog_slub_node_parse(t, &sn);
+		if (!klog_netblk_parse(t, &nb) && (nb.dev.p < t.p || nb.dev.p + nb.dev.len > t.p + t.len))
+			__builtin_trap();	/* spans point into the line */
 		klog_is_report_noise(t);
 	}
 	uint64_t mask = 0;

@@ -2,6 +2,7 @@
  * journal file must be rejected, never replayed half-read. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "act/journal.h"
@@ -21,6 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned char again[JOURNAL_SLOT_SIZE];
 		if (journal_encode(&e, seq, boot, again) != 0 || memcmp(again, slot, sizeof(slot)))
 			__builtin_trap();
+		/* Replay's checks of both kinds (cgroup, knob) on what decoded:
+		 * a knob record that passes names a whitelisted knob. */
+		if (!journal_check(&e, "sys/fs/cgroup/memory") && e.kind == JOURNAL_KIND_KNOB) {
+			char path[JOURNAL_PATH_MAX + JOURNAL_FILE_MAX + 2];
+			snprintf(path, sizeof(path), "%s/%s", e.cgroup, e.file);
+			if (!journal_knob_ok(path) || e.dev || e.ino)
+				__builtin_trap();
+		}
 	}
 	return 0;
 }

@@ -12,37 +12,14 @@
 # Nothing on the host is mounted or changed. Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-HEADROOM=${HEADROOM:-$PWD/headroom}
+. tests/integration/lib_vm.bash
 MIB=$((1 << 20))
-skip() { echo "skip: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-
-[ -x "$HEADROOM" ] || fail "HEADROOM=$HEADROOM is not executable"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing (run tests/vm/vm-setup.sh)"
-ls "${HEADROOM_VM_CACHE:-/var/cache/headroom-vm}"/kernels/*/boot/vmlinuz-* >/dev/null 2>&1 ||
-	skip "no cached guest kernel (run tests/vm/vm-setup.sh)"
-work=$(mktemp -d "${TMPDIR:-/tmp}/hr-memcg-vm.XXXXXX") || fail mktemp
-trap '[ "$BASHPID" = "$$" ] && rm -rf "$work"' EXIT
-mkdir "$work/payload"
-cp "$HEADROOM" "$work/payload/headroom"
-cp tests/vm/guest-check-memcg.sh "$work/payload/guest.sh"
-t0=$(date +%s)
-tests/vm/vm-run.sh -d 512 -m 768 -t 300 -- "$work/payload" sh ./guest.sh >"$work/out" 2>&1
-rc=$?
-t1=$(date +%s)
-echo "measured: qemu TCG run $((t1 - t0)) s (guest status $rc)"
-case $rc in
-0) ;;
-124) tail -30 "$work/out"; fail "the guest test timed out" ;;
-125) tail -30 "$work/out"; skip "the VM did not report a status (qemu/kernel problem)" ;;
-*) tail -40 "$work/out"; fail "guest test status $rc" ;;
-esac
+vm_boot 512 768 300 tests/vm/guest-check-memcg.sh
 
 # Console escape sequences can precede a line: match the key anywhere.
-val() { sed -n "s/.*$1 \([0-9][0-9]*\).*/\1/p" "$work/out" | head -1; }
-sed -n '/^=== json$/,/^=== end$/p' "$work/out" | sed '1d;$d' >"$work/out.json"
-python3 - "$work/out.json" "$(val app-current)" "$(val app-events-max)" "$(val parent-file)" \
-	"$(val c2-file)" "$(val parent-dying)" "$(val c1-file)" "$MIB" <<'EOF' || { tail -60 "$work/out"; fail "assertions"; }
+vm_section json >"$work/out.json"
+python3 - "$work/out.json" "$(vm_val app-current)" "$(vm_val app-events-max)" "$(vm_val parent-file)" \
+	"$(vm_val c2-file)" "$(vm_val parent-dying)" "$(vm_val c1-file)" "$MIB" <<'EOF' || { tail -60 "$work/out"; fail "assertions"; }
 import json, sys
 path, cur, evmax, pfile, c2file, dying, c1file, mib = sys.argv[1:]
 cur, evmax, pfile, c2file, dying, c1file, mib = map(int, (cur, evmax, pfile, c2file, dying, c1file, mib))

@@ -11,47 +11,13 @@
 # Nothing on the host is mounted or changed. Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-HEADROOM=${HEADROOM:-$PWD/headroom}
-skip() { echo "skip: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ -x "$HEADROOM" ] || fail "HEADROOM=$HEADROOM is not executable"
+. tests/integration/lib_vm.bash
 command -v promtool >/dev/null || skip "promtool missing (tools/install-deps.sh test)"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing (run tests/vm/vm-setup.sh)"
-ls "${HEADROOM_VM_CACHE:-/var/cache/headroom-vm}"/kernels/*/boot/vmlinuz-* >/dev/null 2>&1 ||
-	skip "no cached guest kernel (run tests/vm/vm-setup.sh)"
-work=$(mktemp -d "${TMPDIR:-/tmp}/hr-metrics-vm.XXXXXX") || fail mktemp
-trap '[ "$BASHPID" = "$$" ] && rm -rf "$work"' EXIT
-mkdir "$work/payload"
-cp "$HEADROOM" "$work/payload/headroom"
-cp tests/vm/guest-metrics.sh "$work/payload/guest.sh"
-# The OOM victim: touches N MiB of anonymous memory, page by page.
-cat >"$work/hog.c" <<'C'
-#include <stdlib.h>
-#include <string.h>
-int main(int argc, char **argv)
-{
-	size_t n = (size_t)atoi(argv[1]) << 20;
-	char *p = malloc(n);
-	for (size_t i = 0; p && i < n; i += 4096)
-		p[i] = 1;
-	return 0;
-}
-C
-cc -O0 -o "$work/payload/hog" "$work/hog.c" || fail "cannot build the hog"
-t0=$(date +%s)
-tests/vm/vm-run.sh -d 256 -m 768 -t 300 -- "$work/payload" sh ./guest.sh >"$work/out" 2>&1
-rc=$?
-echo "measured: qemu TCG run $(($(date +%s) - t0)) s (guest status $rc)"
-case $rc in
-0) ;;
-124) tail -30 "$work/out"; fail "the guest test timed out" ;;
-125) tail -30 "$work/out"; skip "the VM did not report a status (qemu/kernel problem)" ;;
-*) tail -40 "$work/out"; fail "guest test status $rc" ;;
-esac
-val() { sed -n "s/.*$1 \([0-9][0-9]*\).*/\1/p" "$work/out" | head -1; }
-sed -n '/^=== prom/,/^=== end/p' "$work/out" | sed '1d;$d' | tr -d '\r' >"$work/out.prom"
+vm_hog
+vm_boot 256 768 300 tests/vm/guest-metrics.sh
+vm_section prom >"$work/out.prom"
 promtool check metrics <"$work/out.prom" || fail "promtool check metrics on the guest's output"
-python3 - "$work/out.prom" "$(val c-events-max)" "$(val o-oom-kill)" <<'EOF2' || { tail -60 "$work/out"; fail "assertions"; }
+python3 - "$work/out.prom" "$(vm_val c-events-max)" "$(vm_val o-oom-kill)" <<'EOF2' || { tail -60 "$work/out"; fail "assertions"; }
 import re, sys
 path, evmax, ooms = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 text = open(path).read()

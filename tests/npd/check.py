@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 
-PREFIX = re.compile(r"^(?:\w{3}\s+\d+\s+[\d:]+\s+\S+\s+kernel:\s*)?(?:\[[^\]]*\]\s*)*")
+PREFIX = re.compile(r"^(?:\w{3}\s+\d+\s+[\d:]+\s+(?:\S+\s+)?kernel:\s*)?(?:\[[^\]]*\]\s*)*")
 ROOT = "tests/fixtures/6.18.44-vm-x86_64"
 
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check/engine.h"
+#include "snapshot/memcg_tree.h"
 
 #define FMAX 512
 
@@ -73,18 +74,66 @@ static void test_storage_layout(void **state)
 	for (size_t i = 0; i < n; i++)
 		need += hr_areas[i]->state_size;
 	assert_true(engine_storage_bytes() >= need);
-	static max_align_t mem[1 << 14];
-	assert_true(engine_storage_bytes() <= sizeof(mem));
+	/* Sized by the memcg cap: the node array grows with it, the scratch
+	 * (the largest one area needs: netswap's 4 MiB mount table) does not. */
+	assert_true(engine_storage_bytes_cap(1000) >=
+		    engine_storage_bytes_cap(10) + 990 * sizeof(struct memcg_node) - 64);
+	size_t len = engine_storage_bytes_cap(10);
+	char *mem = malloc(len);
+	assert_non_null(mem);
 	struct engine_pass p;
-	engine_pass_init(&p, mem);
+	engine_pass_init_cap(&p, mem, 10, ENGINE_NO_CT_DUMP);
 	assert_int_equal(p.sampled, 0);
+	assert_int_equal(p.memcg_cap, 10);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal((uintptr_t)p.state[i] % _Alignof(max_align_t), 0);
 		if (i)
 			assert_true((char *)p.state[i] >= (char *)p.state[i - 1] + hr_areas[i - 1]->state_size);
 	}
+	/* The arenas follow the states, inside the storage, apart. */
+	char *last = (char *)p.state[n - 1] + hr_areas[n - 1]->state_size;
+	assert_true(p.keep.base >= last);
+	assert_true(p.keep.cap >= 10 * sizeof(struct memcg_node));
+	assert_true(p.scratch.base >= p.keep.base + p.keep.cap);
+	assert_true(p.scratch.cap >= (4u << 20));
+	assert_true(p.scratch.base + p.scratch.cap <= mem + len);
 	engine_pass_fini(&p);	/* never sampled: no-op */
 	engine_pass_fini(NULL);
+	free(mem);
+}
+
+/* More memory cgroups than the cap: the rest are cut and counted
+ * (memcg.dropped), the storage is never overrun (ASan), and the judge's
+ * scratch fits. */
+static void test_memcg_cap_cut(void **state)
+{
+	struct hr_root root;
+	static struct hr_finding items[FMAX];
+	struct hr_findings fs;
+	struct engine_pass p[2];
+	size_t len = engine_storage_bytes_cap(2);
+	void *mem[2] = { malloc(len), malloc(len) };
+
+	(void)state;
+	assert_non_null(mem[0]);
+	assert_non_null(mem[1]);
+	assert_int_equal(root_open(&root, FIXTURES "/6.18.44-vm-x86_64"), 0);
+	hr_findings_init(&fs, items, FMAX);
+	for (int i = 0; i < 2; i++)
+		engine_pass_init_cap(&p[i], mem[i], 2, 0);
+	unsigned ok = engine_sample(&root, 1u, &p[0], &fs);
+	ok &= engine_sample(&root, 1u, &p[1], &fs);
+	assert_int_equal(ok, 1u);
+	const struct memcg_tree *t = p[1].state[0];
+	assert_int_equal(t->n, 2);
+	assert_true(t->dropped > 0);
+	engine_judge(ok, &p[0], &p[1], &fs);
+	assert_int_equal(count_id(&fs, "memcg.dropped"), 1);
+	for (size_t i = 0; i < fs.notes.n; i++)
+		assert_null(strstr(fs.notes.items[i].what, "not judged"));
+	root_close(&root);
+	free(mem[0]);
+	free(mem[1]);
 }
 
 /* Nothing readable: every area whose sampler fails is reported once as
@@ -156,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_storage_layout),
 		cmocka_unit_test(test_empty_root),
 		cmocka_unit_test(test_capture_memcg_twice),
+		cmocka_unit_test(test_memcg_cap_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

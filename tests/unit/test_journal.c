@@ -387,6 +387,156 @@ static void test_open_checks(void **state)
 	assert_int_equal(access(p, F_OK), -1);	/* nothing created through the link */
 }
 
+/* Knob records (journal.h): restored only when the knob still holds
+ * exactly what we wrote, refused when not on the list or not numbers. */
+static void mkknobs(struct env *v)
+{
+	char p[200];
+	const char *dirs[] = { "proc", "proc/sys", "proc/sys/vm", "proc/sys/net", "proc/sys/net/netfilter" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", v->dir, dirs[i]);
+		mkdir(p, 0700);
+	}
+	put(v->dir, "proc/sys/vm/watermark_scale_factor", "10\n");
+	put(v->dir, "proc/sys/vm/min_free_kbytes", "262144\n");
+	put(v->dir, "proc/sys/vm/swappiness", "60\n");
+	put(v->dir, "proc/sys/vm/compaction_proactiveness", "20\n");
+	put(v->dir, "proc/sys/net/netfilter/nf_conntrack_max", "262144\n");
+}
+
+static void test_knob_encode_check(void **state)
+{
+	(void)state;
+	unsigned char slot[JOURNAL_SLOT_SIZE];
+	struct journal_entry e, d;
+	char boot[JOURNAL_BOOT_MAX];
+	uint64_t seq;
+
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/watermark_scale_factor", 10, 20), 0);
+	assert_int_equal(e.kind, JOURNAL_KIND_KNOB);
+	assert_string_equal(e.cgroup, "proc/sys/vm");
+	assert_string_equal(e.file, "watermark_scale_factor");
+	assert_int_equal(journal_encode(&e, 3, "b", slot), 0);
+	assert_int_equal(journal_decode(slot, &d, &seq, boot), 1);
+	assert_int_equal(d.kind, JOURNAL_KIND_KNOB);
+	assert_string_equal(d.orig, "10");
+	assert_string_equal(d.lowered, "20");
+	assert_null(journal_check(&d, "cg"));	/* base does not apply to knobs */
+	/* The kind is the state word: a cgroup record of the same bytes is
+	 * another record (and fails its own checks: no identity). */
+	uint32_t st = 1;
+	memcpy(slot + 4, &st, 4);
+	assert_int_equal(journal_decode(slot, &d, &seq, boot), -EBADMSG);	/* CRC */
+	e.kind = JOURNAL_KIND_CGROUP;
+	assert_non_null(journal_check(&e, ""));
+	e.kind = (enum journal_kind)7;
+	assert_int_equal(journal_encode(&e, 3, "b", slot), -EINVAL);
+
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/swappiness", 60, 0), -EINVAL);
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/../vm/min_free_kbytes", 1, 2), -EINVAL);
+	assert_int_equal(journal_knob_entry(&e, "min_free_kbytes", 1, 2), -EINVAL);
+	assert_true(journal_knob_ok("proc/sys/net/netfilter/nf_conntrack_max"));
+	assert_true(journal_knob_ok("proc/sys/vm/compaction_proactiveness"));
+	assert_false(journal_knob_ok("proc/sys/vm/compact_memory"));
+	assert_false(journal_knob_ok("proc/sys/net/netfilter/nf_conntrack_buckets"));
+	assert_false(journal_knob_ok("proc/sys/vm/min_free_kbytes/"));
+	assert_false(journal_knob_ok("xproc/sys/vm/min_free_kbytes"));
+	/* Forged knob records: each check refuses. */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/min_free_kbytes", 1, 2), 0);
+	d = e;
+	snprintf(d.file, sizeof(d.file), "swappiness");
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	snprintf(d.cgroup, sizeof(d.cgroup), "proc/sys/net/netfilter");	/* pair, not parts */
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	d.ino = 5;
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	snprintf(d.orig, sizeof(d.orig), "max");
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	snprintf(d.lowered, sizeof(d.lowered), "12 ");
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	snprintf(d.lowered, sizeof(d.lowered), "-1");
+	assert_non_null(journal_check(&d, ""));
+	d = e;
+	snprintf(d.lowered, sizeof(d.lowered), "18446744073709551616");
+	assert_non_null(journal_check(&d, ""));
+}
+
+static void test_knob_replay(void **state)
+{
+	struct env *v = *state;
+	struct hr_journal j;
+	struct journal_counts n;
+	struct seen s = { 0 };
+	struct journal_entry e;
+	char buf[64], p[200];
+
+	mkknobs(v);
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	/* 0: boosted 10 -> 30, still 30: restored (a shorter value: truncated). */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/watermark_scale_factor", 10, 30), 0);
+	assert_true(journal_begin(&j, &e) >= 0);
+	put(v->dir, "proc/sys/vm/watermark_scale_factor", "30\n");
+	/* 1: raised 262144 -> 393216, an admin set 300000 since: left alone
+	 * (inside [orig, wrote], which a cgroup record would restore). */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/net/netfilter/nf_conntrack_max", 262144, 393216), 0);
+	assert_true(journal_begin(&j, &e) >= 0);
+	put(v->dir, "proc/sys/net/netfilter/nf_conntrack_max", "300000\n");
+	/* 2: already back at the original. */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/min_free_kbytes", 262144, 278528), 0);
+	assert_true(journal_begin(&j, &e) >= 0);
+	/* 3: a knob not on the list, forged: refused, not written. */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/min_free_kbytes", 60, 61), 0);
+	snprintf(e.file, sizeof(e.file), "swappiness");
+	assert_true(journal_begin(&j, &e) >= 0);
+	/* 4: restoring larger over smaller: "100000" over "65536". */
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/compaction_proactiveness", 100000, 65536), 0);
+	assert_true(journal_begin(&j, &e) >= 0);
+	put(v->dir, "proc/sys/vm/compaction_proactiveness", "65536\n");
+	journal_close(&j);
+
+	assert_int_equal(jopen(v, &j, "b", false), 0);
+	assert_int_equal(journal_replay(&j, &v->root, &scope, rec, &s, &n), 0);
+	assert_int_equal(n.seen, 5);
+	assert_int_equal(n.refused, 1);
+	assert_int_equal(s.o[0], JOURNAL_RESTORED);
+	assert_int_equal(s.o[1], JOURNAL_CHANGED);
+	assert_int_equal(s.o[2], JOURNAL_ALREADY);
+	assert_int_equal(s.o[3], JOURNAL_REFUSED);
+	assert_int_equal(s.o[4], JOURNAL_RESTORED);
+	get(v->dir, "proc/sys/vm/watermark_scale_factor", buf, sizeof(buf));
+	assert_string_equal(buf, "10");
+	get(v->dir, "proc/sys/net/netfilter/nf_conntrack_max", buf, sizeof(buf));
+	assert_string_equal(buf, "300000\n");
+	get(v->dir, "proc/sys/vm/swappiness", buf, sizeof(buf));
+	assert_string_equal(buf, "60\n");
+	get(v->dir, "proc/sys/vm/compaction_proactiveness", buf, sizeof(buf));
+	assert_string_equal(buf, "100000");
+	assert_int_equal(j.open_entries, 0);
+
+	/* A symlink on the way (the knob's directory replaced by a link to
+	 * elsewhere in the tree) is refused; so is a knob that is a link. */
+	snprintf(p, sizeof(p), "%s/proc/sys/vm", v->dir);
+	char q[200];
+	snprintf(q, sizeof(q), "%s/proc/sys/vm.real", v->dir);
+	assert_int_equal(rename(p, q), 0);
+	assert_int_equal(symlink("vm.real", p), 0);
+	assert_int_equal(journal_knob_entry(&e, "proc/sys/vm/watermark_scale_factor", 10, 30), 0);
+	assert_true(journal_begin(&j, &e) >= 0);
+	put(v->dir, "proc/sys/vm.real/watermark_scale_factor", "30\n");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(journal_replay(&j, &v->root, &scope, rec, &s, &n), 0);
+	assert_int_equal(n.seen, 1);
+	assert_int_equal(s.o[0], JOURNAL_REFUSED);
+	get(v->dir, "proc/sys/vm.real/watermark_scale_factor", buf, sizeof(buf));
+	assert_string_equal(buf, "30\n");
+	journal_close(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +547,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_checks, setup, teardown),
+		cmocka_unit_test(test_knob_encode_check),
+		cmocka_unit_test_setup_teardown(test_knob_replay, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

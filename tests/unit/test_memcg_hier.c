@@ -20,19 +20,12 @@ static char dir[64];
 
 static void put(const char *rel, const char *s)
 {
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
+	tu_put(dir, rel, s);
 }
 
 static void mk(const char *rel)
 {
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	assert_int_equal(mkdir(p, 0700), 0);
+	tu_mkdir(dir, rel);
 }
 
 static void test_find(void **state)

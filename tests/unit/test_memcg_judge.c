@@ -384,6 +384,76 @@ static void test_walk_vanished(void **state)
 	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* Files kept open between walks (the agent's pass): the same numbers as
+ * reading by path, a rewritten file read anew through its kept fd, a
+ * removed cgroup's fds closed, nothing left open after fini. */
+static void test_walk_fd_cache(void **state)
+{
+	(void)state;
+	static const char root_stat[] = "cache 0\ntotal_cache 0\n"
+		"hierarchical_memory_limit 9223372036854771712\n";
+	static const char lim_stat[] = "cache 0\ntotal_cache 0\n"
+		"hierarchical_memory_limit 67108864\n";
+	char top[64], d[4200], rm[4300];
+	struct hr_root root;
+	static struct memcg_node nodes[8];
+	struct memcg_fdc_entry ents[8];
+	struct memcg_fdcache fdc;
+	static char mem[MEMCG_READ_SCRATCH];
+	struct hr_arena a;
+	struct hr_findings fs;
+
+	host_tree(top, sizeof(top));
+	snprintf(d, sizeof(d), "%s/cg", top);
+	put(d, "memory.stat", root_stat);
+	snprintf(d, sizeof(d), "%s/cg/a", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "memory.stat", lim_stat);
+	put(d, "memory.usage_in_bytes", "1000\n");
+	put(d, "memory.failcnt", "7\n");
+	put(d, "memory.kmem.tcp.limit_in_bytes", "9223372036854771712\n");
+	snprintf(d, sizeof(d), "%s/cg/b", top);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put(d, "memory.stat", root_stat);
+	assert_int_equal(root_open(&root, top), 0);
+	arena_init(&a, mem, sizeof(mem));
+	memcg_fdcache_init(&fdc, ents, 8, 100);
+	hr_findings_init(&fs, items, FMAX);
+	for (int pass = 0; pass < 2; pass++) {
+		struct memcg_tree t = { 0 };
+		assert_int_equal(memcg_tree_read_in(&root, &t, nodes, 8, &a, &fdc, &fs.notes), 0);
+		assert_int_equal(t.n, 3);
+		assert_string_equal(t.nodes[1].path, "/a");
+		assert_int_equal(t.nodes[1].usage_bytes, pass ? 2000 : 1000);
+		assert_int_equal(t.nodes[1].failcnt, 7);
+		assert_int_equal(t.nodes[1].limit_bytes, 67108864);
+		assert_int_equal(fdc.reopened, 3);	/* opened once, kept */
+		assert_true(fdc.nfds >= 3 + 4);
+		snprintf(d, sizeof(d), "%s/cg/a", top);
+		put(d, "memory.usage_in_bytes", "2000\n");	/* same inode */
+	}
+	assert_int_equal(fs.notes.n, 0);
+	size_t held = fdc.nfds;
+	snprintf(rm, sizeof(rm), "rm -r %s/cg/b", top);
+	assert_int_equal(system(rm), 0);
+	struct memcg_tree t = { 0 };
+	assert_int_equal(memcg_tree_read_in(&root, &t, nodes, 8, &a, &fdc, &fs.notes), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(fdc.used, 2);
+	assert_true(fdc.nfds < held);	/* b's directory and memory.stat closed */
+	/* A budget of 0 keeps nothing and reads the same. */
+	memcg_fdcache_fini(&fdc);
+	assert_int_equal(fdc.nfds, 0);
+	memcg_fdcache_init(&fdc, ents, 8, 0);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(memcg_tree_read_in(&root, &t, nodes, 8, &a, &fdc, &fs.notes), 0);
+	assert_int_equal(t.nodes[1].usage_bytes, 2000);
+	assert_int_equal(fdc.nfds, 0);
+	assert_int_equal(a.used, 0);	/* the walk gave its scratch back */
+	root_close(&root);
+	assert_int_equal(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_vanished_child_no_dead_charges),
 		cmocka_unit_test(test_walk_cap_and_discovery),
 		cmocka_unit_test(test_walk_10000),
+		cmocka_unit_test(test_walk_fd_cache),
 		cmocka_unit_test(test_walk_vanished),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,11 +100,72 @@ static void test_fifo_and_strict(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The heap-free directory reader: every entry once, "." and ".." not,
+ * more entries than one getdents buffer, and a kept directory fd listed
+ * twice from its start. */
+static void test_dir_list(void **state)
+{
+	(void)state;
+	char top[] = "/tmp/hr-test-rootdir-XXXXXX", p[300];
+	struct hr_root r;
+	struct root_dir d;
+	const char *name;
+	unsigned char type;
+	static unsigned char seen[600];
+
+	assert_non_null(mkdtemp(top));
+	for (int i = 0; i < 600; i++) {
+		snprintf(p, sizeof(p), "%s/entry-with-a-longish-name-%04d", top, i);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	snprintf(p, sizeof(p), "%s/file", top);
+	int fd = open(p, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(root_open(&r, top), 0);
+	assert_int_equal(root_dir_open(&r, ".", &d), 0);
+	int dirs = 0, files = 0;
+	while ((name = root_dir_next(&d, &type))) {
+		assert_true(strcmp(name, ".") && strcmp(name, ".."));
+		if (!strcmp(name, "file")) {
+			files++;
+			continue;
+		}
+		int k = atoi(name + strlen("entry-with-a-longish-name-"));
+		assert_true(k >= 0 && k < 600);
+		assert_int_equal(seen[k], 0);
+		seen[k] = 1;
+		assert_true(type == DT_DIR || type == DT_UNKNOWN);
+		dirs++;
+	}
+	assert_int_equal(d.err, 0);
+	root_dir_close(&d);
+	assert_int_equal(dirs, 600);
+	assert_int_equal(files, 1);
+	int dfd = root_openat(&r, ".", O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	for (int pass = 0; pass < 2; pass++) {
+		int n = 0;
+		assert_int_equal(root_dir_open_fd(&r, dfd, ".", &d), 0);
+		while (root_dir_next(&d, NULL))
+			n++;
+		root_dir_close(&d);
+		assert_int_equal(n, 601);
+	}
+	assert_true(fcntl(dfd, F_GETFD) >= 0);	/* still the caller's */
+	close(dfd);
+	assert_int_equal(root_dir_open(&r, "missing", &d), -ENOENT);
+	root_close(&r);
+	snprintf(p, sizeof(p), "rm -rf %s", top);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_links_stay_inside),
 		cmocka_unit_test(test_fifo_and_strict),
+		cmocka_unit_test(test_dir_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
