@@ -1,11 +1,10 @@
-/* reclaim.h - how much to reclaim, and the backends that do it.
+/* reclaim.h - the backends that execute a reclaim decision.
  *
- * reclaim_plan() is pure: it turns what was read from a cgroup into a target
- * usage the agent reclaims down to, and a floor it never squeezes below. The
- * floor is usage minus what is reclaimable (file pages), because on cgroup
- * v1 a limit below that fails with EBUSY only after the kernel has evicted
- * every reclaimable page (MEASURED-V1.md: "A target below what is
- * reclaimable returns EBUSY ... but the cache has been evicted anyway").
+ * How much to reclaim, down to which target, above which floor, and with
+ * which backend is the reclaim judge's decision (detect/reclaim_judge.h:
+ * struct reclaim_decision, its struct reclaim_plan); reclaim_run() executes
+ * it with the backend it names. A new guard is the same pair: a judge in
+ * detect/ and an action here, journaled first.
  *
  * The backends write the host. They bound their work by the plan's byte
  * budget and chunk size, stop at the first EBUSY/EAGAIN, never log, and
@@ -18,32 +17,7 @@
 #include <stdint.h>
 
 #include "act/journal.h"
-
-struct reclaim_in {
-	uint64_t usage_bytes;		/* memory.usage_in_bytes / memory.current */
-	uint64_t limit_bytes;		/* memory.limit_in_bytes / memory.max */
-	uint64_t high_bytes;		/* act at or above this usage */
-	uint64_t low_bytes;		/* reclaim down to this usage */
-	uint64_t inactive_file_bytes;	/* total_inactive_file (v1) / inactive_file (v2) */
-	uint64_t active_file_bytes;	/* total_active_file / active_file */
-	bool allow_active;		/* count active file pages as reclaimable */
-	uint64_t budget_bytes;		/* most this round may reclaim (rate bound) */
-	uint64_t margin_bytes;		/* kept above the floor: cache refilled while we work */
-};
-
-struct reclaim_plan {
-	uint64_t target_bytes;	/* reclaim until usage <= this */
-	uint64_t floor_bytes;	/* never write a limit below this */
-	uint64_t want_bytes;	/* usage - target */
-	uint64_t budget_bytes;	/* the round stops once its writes took this much */
-	bool limited_by_floor;	/* low mark unreachable: too little is reclaimable */
-	bool limited_by_budget;	/* rate bound cut this round short */
-};
-
-/* Returns 1 and fills *p when there is something to reclaim, 0 when usage is
- * below the high mark or nothing reclaimable is left above the floor,
- * -EINVAL when the inputs contradict each other (low > high, high > limit). */
-int reclaim_plan(const struct reclaim_in *in, struct reclaim_plan *p);
+#include "detect/reclaim_judge.h"
 
 /* One write to a cgroup file: the first a round made, or in a dry run the
  * one it stopped at (file name below the cgroup directory, the text). */
@@ -128,6 +102,14 @@ int reclaim_v2_reclaim(const struct reclaim_files *f, const struct reclaim_plan 
 int reclaim_v2_high(struct hr_journal *j, const struct reclaim_files *f,
 		    const char *orig_high, const struct reclaim_plan *p,
 		    const struct reclaim_opts *o, struct reclaim_res *res);
+
+/* Executes one round of a RECLAIM decision with backend be: v1-limit
+ * (orig_limit: the limit as configured), v2-reclaim, v2-high (orig_high:
+ * memory.high as read, trimmed). o->dry_run as the backends say. Any other
+ * backend has nothing to run: -EINVAL. */
+int reclaim_run(struct hr_journal *j, enum reclaim_backend be, const struct reclaim_files *f,
+		uint64_t orig_limit, const char *orig_high, const struct reclaim_plan *p,
+		const struct reclaim_opts *o, struct reclaim_res *res);
 
 /* Writes s at offset 0 of fd (truncating a regular file). 0 or -errno. */
 int reclaim_write_fd(int fd, bool is_regular, const char *s);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "check/engine.h"
 #include "check/prom_pass.h"
+#include "kernel/vmread.h"
 #include "report/http_srv.h"
 #include "report/prom.h"
 #include "report/report.h"
@@ -305,9 +306,7 @@ static int check_main(int argc, char **argv)
 	findings_sort(&fs);
 
 	char kernel[128];
-	long kn = root_read(&root, "proc/sys/kernel/osrelease", kernel, sizeof(kernel));
-	if (kn > 0 && kernel[kn - 1] == '\n')
-		kernel[kn - 1] = '\0';
+	long kn = vmread_release(&root, kernel, sizeof(kernel));
 	struct hr_report_meta m = {
 		.command = "check",
 		.root = root_path,

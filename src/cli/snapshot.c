@@ -28,6 +28,7 @@
 #include "cli/cli.h"
 #include "check/engine.h"
 #include "kernel/kmsg.h"
+#include "kernel/vmread.h"
 #include "snapshot/logline.h"
 #include "report/report.h"
 
@@ -280,7 +281,7 @@ int cmd_snapshot(int argc, char **argv)
 	root.record = record;
 	root.record_arg = &s;
 	char scratch[256];
-	root_read(&root, "proc/sys/kernel/osrelease", scratch, sizeof(scratch));
+	(void)vmread_release(&root, scratch, sizeof(scratch));
 	/* Every area's sampler, through the recorder; the findings are not
 	 * wanted, only the files the samplers read. */
 	void *mem = calloc(1, engine_storage_bytes());

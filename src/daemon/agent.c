@@ -1,6 +1,7 @@
-/* agent.c - per-cgroup decision: read usage, compare with the marks, plan,
- * reclaim within the rate bounds, schedule the next look (the poll timer).
- * See ctx.h. */
+/* agent.c - per-cgroup reaction: read usage, and at the high mark sample the
+ * file LRUs, ask the reclaim judge (detect/reclaim_judge.h) and hand its
+ * decision to act/ (on the worker, or here); schedule the next look (the
+ * poll timer). See ctx.h. */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
 
@@ -36,21 +37,6 @@ static int read_file_lru(struct hr_ctx *c, struct hr_cg *g, uint64_t *inactive, 
 	*inactive = c->v2 ? ms.inactive_file : ms.total_inactive_file;
 	*active = c->v2 ? ms.active_file : ms.total_active_file;
 	return 0;
-}
-
-static void refill(struct hr_cg *g, const struct hr_policy *p, uint64_t now)
-{
-	uint64_t dt = now > g->tokens_ns ? now - g->tokens_ns : 0;
-	uint64_t cap_b = p->max_rate_bytes, cap_c = (uint64_t)p->max_cpu_pct * (NSEC / 100);
-
-	/* Token buckets with one second of burst. */
-	g->tokens_bytes = sat_add(g->tokens_bytes, (uint64_t)((double)p->max_rate_bytes * (double)dt / 1e9));
-	if (g->tokens_bytes > cap_b)
-		g->tokens_bytes = cap_b;
-	g->tokens_cpu_ns = sat_add(g->tokens_cpu_ns, dt * p->max_cpu_pct / 100);
-	if (g->tokens_cpu_ns > cap_c)
-		g->tokens_cpu_ns = cap_c;
-	g->tokens_ns = now;
 }
 
 #ifdef HR_TEST_HOOKS
@@ -112,14 +98,14 @@ static int read_orig_high(const struct hr_cg *g, char *orig, size_t cap)
  * (run by the worker, on dup()ed fds) and in a dry run (run here, on g's
  * own fds, stopping at the first write). */
 static int job_fill(struct hr_ctx *c, struct hr_cg *g, int idx, struct hr_job *job,
-		    const struct reclaim_plan *plan, const struct reclaim_opts *o, uint64_t usage)
+		    const struct reclaim_decision *d, const struct reclaim_opts *o, uint64_t usage)
 {
 	job->idx = idx;
 	job->gen = g->gen;
-	job->backend = g->backend;
+	job->backend = d->backend;
 	job->limit = g->limit;
 	job->usage = usage;
-	job->plan = *plan;
+	job->plan = d->plan;
 	job->o = *o;
 	job->f = (struct reclaim_files){
 		.cgroup = cg_dir(c, g, job->dir), .dev = g->dev, .ino = g->ino, .usage_fd = g->usage_fd,
@@ -137,23 +123,6 @@ enum { ACT_IDLE, ACT_AGAIN, ACT_PENDING };
 static void finish(struct hr_ctx *c, struct hr_job *job);
 static bool finish_round(struct hr_ctx *c, struct hr_job *job, uint64_t now);
 
-/* Longest a round waits for the worker before this thread runs it itself:
- * half the predicted time from usage to the limit at the current fill
- * rate, within [STEAL_MIN_NS, STEAL_MAX_NS]. With a CPU to spare the
- * worker starts within microseconds; when the application keeps every CPU
- * busy the worker may wait for a time slice, and a limit hit costs the
- * application more than the reclaim work does. */
-#define STEAL_MIN_NS 200000ull
-#define STEAL_MAX_NS 50000000ull
-
-static uint64_t steal_after(const struct hr_cg *g, uint64_t usage)
-{
-	if (g->rate_bps == 0 || usage >= g->limit)
-		return g->rate_bps ? STEAL_MIN_NS : 1000000ull;
-	double t = (double)(g->limit - usage) / (double)g->rate_bps / 2.0 * 1e9;
-	return t < (double)STEAL_MIN_NS ? STEAL_MIN_NS : t > (double)STEAL_MAX_NS ? STEAL_MAX_NS : (uint64_t)t;
-}
-
 /* Runs a job the worker did not start in time, here, as the worker would. */
 static void steal(struct hr_ctx *c, struct hr_job *job)
 {
@@ -170,13 +139,34 @@ static void steal(struct hr_ctx *c, struct hr_job *job)
 	worker_release(c, job);
 }
 
+/* The judge's input for g at usage: the marks, the file LRUs (read only
+ * when the decision depends on them), the fill rate and the budgets
+ * refilled to now. Returns 0, or the -errno of the memory.stat read. */
+static int sample(struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p, uint64_t usage,
+		  uint64_t now, struct reclaim_judge_in *in)
+{
+	*in = (struct reclaim_judge_in){
+		.backend = g->backend, .dry = g->dry,
+		.usage_bytes = usage, .limit_bytes = g->limit, .high_bytes = g->high, .low_bytes = g->low,
+		.fill_bps = g->rate_bps, .allow_active = p->reclaim_active, .chunk_bytes = p->chunk_bytes,
+	};
+	if (!reclaim_judge_wants_lru(g->backend, g->dry))
+		return 0;
+	in->budget = (struct reclaim_budget){ g->tokens_bytes, g->tokens_cpu_ns, g->tokens_ns };
+	reclaim_budget_refill(&in->budget, p->max_rate_bytes, p->max_cpu_pct, now);
+	g->tokens_bytes = in->budget.bytes;
+	g->tokens_cpu_ns = in->budget.cpu_ns;
+	g->tokens_ns = in->budget.at_ns;
+	return read_file_lru(c, g, &in->inactive_file_bytes, &in->active_file_bytes);
+}
+
 /* Returns true when it is worth looking again soon: the round reclaimed
  * something, or a rate bound deferred it. Observing, or having nothing
  * reclaimable, is not (a cgroup sitting at its limit in observe mode must
  * not be polled every poll_min_ms forever).
  *
  * Observe mode and --dry-run (g->dry) take the same path as reclaim mode
- * through the plan and the backend, which stops at its first write and
+ * through the judge and the backend, which stops at its first write and
  * returns it; that write is logged ("would write FILE = VALUE").
  *
  * A real round is handed to the worker thread (ACT_PENDING); finish()
@@ -187,80 +177,49 @@ static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	if (g->pol < 0)
 		return ACT_IDLE;	/* a reload's reconfiguration is still pending */
 	const struct hr_policy *p = &c->cfg.policy[g->pol];
-	struct reclaim_in in = { 0 };
-	struct reclaim_plan plan;
-	bool observe = g->backend == HR_BE_OBSERVE || g->dry;
+	struct reclaim_judge_in in;
+	struct reclaim_decision d;
 	int rc;
 
-	if (g->backend == HR_BE_NONE)
-		return ACT_IDLE;
-	if (g->backend == HR_BE_WMARK && !observe)
-		return ACT_IDLE;	/* the kernel's watermarks do it */
-	refill(g, p, now);
-	in.usage_bytes = usage;
-	in.limit_bytes = g->limit;
-	in.high_bytes = g->high;
-	in.low_bytes = g->low;
-	in.allow_active = p->reclaim_active;
-	/* A dry run spends no tokens, so its budget is what a reclaiming
-	 * agent's first round has: the same plan. */
-	in.budget_bytes = g->backend == HR_BE_OBSERVE ? UINT64_MAX : g->tokens_bytes;
-	/* Cache refilled during the round must not push the floor below what
-	 * the kernel can take: keep one chunk above it (bounded by 1% of the
-	 * limit for small cgroups). */
-	in.margin_bytes = g->limit / 100 < p->chunk_bytes ? g->limit / 100 : p->chunk_bytes;
-	if (read_file_lru(c, g, &in.inactive_file_bytes, &in.active_file_bytes)) {
+	if (sample(c, g, p, usage, now, &in)) {
 		c->st.races++;
 		return ACT_IDLE;
 	}
-	rc = reclaim_plan(&in, &plan);
-	if (rc == 1 && plan.limited_by_budget && !observe)
-		c->st.throttled++;
-	if (rc <= 0) {
-		if (rc == 0 && now - g->last_log_ns > LOG_EVERY_NS) {
-			g->last_log_ns = now;
-			hr_log(c, 5, "%s: usage %llu is above the high mark %llu but only %llu bytes are "
-			       "reclaimable file cache%s: not reclaiming (it would only evict cache and fail)",
-			       g->path, (unsigned long long)usage, (unsigned long long)g->high,
-			       (unsigned long long)(in.inactive_file_bytes + (p->reclaim_active ? in.active_file_bytes : 0)),
-			       p->reclaim_active ? "" : " (inactive only: reclaim_active = no)");
-		}
-		if (!observe && g->tokens_bytes < (1u << 20)) {
-			c->st.throttled++;
-			return ACT_AGAIN;
-		}
-		return ACT_IDLE;
+	(void)reclaim_judge_decide(&in, &d);	/* -EINVAL: HOLD, why says so */
+	c->st.throttled += d.throttled;
+	if (d.why == RECLAIM_WHY_NOT_RECLAIMABLE && now - g->last_log_ns > LOG_EVERY_NS) {
+		g->last_log_ns = now;
+		hr_log(c, 5, "%s: usage %llu is above the high mark %llu but only %llu bytes are "
+		       "reclaimable file cache%s: not reclaiming (it would only evict cache and fail)",
+		       g->path, (unsigned long long)usage, (unsigned long long)g->high,
+		       (unsigned long long)(in.inactive_file_bytes + (p->reclaim_active ? in.active_file_bytes : 0)),
+		       p->reclaim_active ? "" : " (inactive only: reclaim_active = no)");
 	}
 	bool log_due = false;
-	if (observe) {
+	if (d.would) {
 		c->st.would_reclaim++;
 		if (now - g->last_log_ns > LOG_EVERY_NS) {
 			g->last_log_ns = now;
 			log_due = true;
 			hr_log(c, 6, "%s: would reclaim %llu bytes (usage %llu, limit %llu, high %llu, low %llu, "
-			       "floor %llu) with %s%s", g->path, (unsigned long long)plan.want_bytes,
+			       "floor %llu) with %s%s", g->path, (unsigned long long)d.plan.want_bytes,
 			       (unsigned long long)usage, (unsigned long long)g->limit,
 			       (unsigned long long)g->high, (unsigned long long)g->low,
-			       (unsigned long long)plan.floor_bytes,
-			       backend_name(g->backend == HR_BE_OBSERVE ? HR_BE_OBSERVE : g->backend),
+			       (unsigned long long)d.plan.floor_bytes, backend_name(g->backend),
 			       c->cfg.dry_run ? " (dry run)" : " (mode observe)");
 		}
-		if (g->backend == HR_BE_OBSERVE || g->backend == HR_BE_WMARK)
-			return ACT_IDLE;	/* no backend to run (wmark: configured at setup) */
 	}
-	if (!observe && g->tokens_cpu_ns == 0) {
-		c->st.throttled++;
-		return ACT_AGAIN;
-	}
+	if (d.verdict == RECLAIM_HOLD)
+		return d.again ? ACT_AGAIN : ACT_IDLE;
 	struct reclaim_opts o = {
-		.chunk_bytes = p->chunk_bytes, .max_chunks = 64, .dry_run = observe,
+		.chunk_bytes = d.chunk_bytes, .max_chunks = d.max_chunks, .dry_run = d.dry,
 #ifdef HR_TEST_HOOKS
 		.pause_ms = c->opts.debug_pause_ms, .on_pause = on_pause, .pause_arg = c,
 #endif
 	};
-	if (observe) {
+	if (d.dry) {
 		struct hr_job dj;
-		rc = job_fill(c, g, idx, &dj, &plan, &o, usage);
+		rc = job_fill(c, g, idx, &dj, &d, &o, usage);
 		if (!rc) {
 			memset(&dj.res, 0, sizeof(dj.res));
 			rc = worker_round(&c->journal, &dj);	/* dry: journals nothing */
@@ -276,7 +235,7 @@ static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 	if (!c->worker.running) {
 		/* reclaim_worker = no: the round runs here, as the worker would. */
 		struct hr_job sj;
-		rc = job_fill(c, g, idx, &sj, &plan, &o, usage);
+		rc = job_fill(c, g, idx, &sj, &d, &o, usage);
 		if (rc) {
 			c->st.errors++;
 			return ACT_IDLE;
@@ -298,7 +257,7 @@ static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		c->st.throttled++;	/* every job in flight: the next poll tries again */
 		return ACT_AGAIN;
 	}
-	rc = job_fill(c, g, idx, job, &plan, &o, usage);
+	rc = job_fill(c, g, idx, job, &d, &o, usage);
 	if (!rc) {
 		job->f.usage_fd = fcntl(g->usage_fd, F_DUPFD_CLOEXEC, 0);
 		job->f.ctl_fd = fcntl(job->f.ctl_fd, F_DUPFD_CLOEXEC, 0);
@@ -315,7 +274,7 @@ static int act(struct hr_ctx *c, int idx, uint64_t usage, uint64_t now)
 		return ACT_IDLE;
 	}
 	job->submit_ns = clock_mono_ns();
-	job->steal_ns = job->submit_ns + steal_after(g, usage);
+	job->steal_ns = job->submit_ns + d.steal_after_ns;
 	job->start_ns = 0;
 	job->stolen = false;
 	job->trigger = c->trigger ? c->trigger : "poll";

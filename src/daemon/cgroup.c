@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *backend_name(enum hr_backend b)
+const char *backend_name(enum reclaim_backend b)
 {
 	switch (b) {
 	case HR_BE_NONE: return "none";

@@ -92,7 +92,7 @@ void cgtable_configure(struct hr_ctx *c, int idx)
 	struct hr_cg *g = &c->cg[idx];
 	uint64_t limit = MEMCG_NO_LIMIT;
 	const struct hr_policy *p;
-	enum hr_backend old = g->backend;
+	enum reclaim_backend old = g->backend;
 	bool old_observe = g->observe_mode;
 	uint64_t old_limit = g->limit;
 

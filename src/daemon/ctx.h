@@ -52,6 +52,7 @@
 #include "act/reclaim.h"
 #include "daemon/config.h"
 #include "daemon/loop.h"
+#include "detect/reclaim_judge.h"
 #include "kernel/memcg_file.h"
 #include "kernel/root.h"
 
@@ -59,15 +60,15 @@
 /* A cgroup directory relative to the root: base + path. */
 #define HR_CG_REL_MAX (HR_CFG_STR + HR_CG_PATH_MAX)
 
-enum hr_backend {
-	HR_BE_NONE,		/* not limited, or no policy matches */
-	HR_BE_OBSERVE,		/* policy says observe, or no backend works */
-	HR_BE_V1_LIMIT,
-	HR_BE_V2_RECLAIM,
-	HR_BE_V2_HIGH,
-	HR_BE_WMARK,
-};
-const char *backend_name(enum hr_backend b);
+/* A cgroup's backend is the reclaim judge's (detect/reclaim_judge.h); the
+ * agent's short names for it. */
+#define HR_BE_NONE RECLAIM_BE_NONE
+#define HR_BE_OBSERVE RECLAIM_BE_OBSERVE
+#define HR_BE_V1_LIMIT RECLAIM_BE_V1_LIMIT
+#define HR_BE_V2_RECLAIM RECLAIM_BE_V2_RECLAIM
+#define HR_BE_V2_HIGH RECLAIM_BE_V2_HIGH
+#define HR_BE_WMARK RECLAIM_BE_WMARK
+const char *backend_name(enum reclaim_backend b);
 
 struct hr_cg {
 	bool used;
@@ -97,7 +98,7 @@ struct hr_cg {
 	bool foreign;		/* another process holds the lock: retried at slow polls */
 	int kept_slot;		/* journal slot of a restore that failed, -1 none */
 	bool regular;		/* files are regular files (a test fixture tree) */
-	enum hr_backend backend;
+	enum reclaim_backend backend;
 	const char *why;	/* why this backend (static string) */
 	bool observe_mode;	/* the policy's mode is observe */
 	bool dry;		/* observe_mode or --dry-run: the backend stops at the write */
@@ -118,7 +119,7 @@ struct hr_cg {
 struct hr_job {
 	int idx;			/* table entry, and its gen at submit */
 	uint32_t gen;
-	enum hr_backend backend;
+	enum reclaim_backend backend;
 	uint64_t limit;			/* v1: the original limit */
 	char orig_high[32];		/* v2-high: memory.high as read */
 	char dir[HR_CG_REL_MAX];	/* f.cgroup points here */
@@ -255,7 +256,7 @@ void notify_send(struct hr_ctx *c, const char *msg);
 void status_write(struct hr_ctx *c);
 
 /* cgroup.c: one table entry. */
-const char *backend_name(enum hr_backend b);
+const char *backend_name(enum reclaim_backend b);
 /* Writes the root-relative directory of g ("<base><cg path>", "." for the
  * root itself) into out[HR_CG_REL_MAX], the caller's, and returns out. */
 const char *cg_dir(const struct hr_ctx *c, const struct hr_cg *g, char *out);
@@ -267,7 +268,7 @@ bool cg_has(const struct hr_ctx *c, const struct hr_cg *g, enum memcg_file_id f)
 
 /* policy.c: the backend for limited cgroup g under policy p; g->why says
  * why. Reads only whether files exist. */
-enum hr_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p);
+enum reclaim_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p);
 
 /* cgtable.c */
 int cgtable_scan(struct hr_ctx *c);

@@ -14,6 +14,7 @@
 
 #include "check/prom_pass.h"
 #include "daemon/guards.h"
+#include "kernel/self_read.h"
 #include "util/clock.h"
 
 static void on_metrics_fd(struct loop *l, int fd, void *data, uint32_t events)
@@ -79,28 +80,17 @@ static bool memcg_agent(void *data, const char *path, struct prom_memcg_agent *o
 	return false;
 }
 
-/* The agent's own process (not the observed host: /proc/self directly). */
+/* The agent's own process (not the observed host: kernel/self_read.h). */
 static void self_stats(struct hr_ctx *c)
 {
 	struct hr_node *n = c->node;
 	struct rusage ru;
-	char b[128];
 
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		n->agent.cpu_seconds = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 				       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-	n->agent.rss_bytes = HR_UNSET;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t k = read(fd, b, sizeof(b) - 1);
-		close(fd);
-		unsigned long long size, rss;
-		if (k > 0) {
-			b[k] = 0;
-			if (sscanf(b, "%llu %llu", &size, &rss) == 2)
-				n->agent.rss_bytes = rss * (uint64_t)sysconf(_SC_PAGESIZE);
-		}
-	}
+	if (self_rss_bytes(&n->agent.rss_bytes))
+		n->agent.rss_bytes = HR_UNSET;	/* the sample is left out */
 	n->agent.loop_lag_seconds = n->lag_s;
 	n->lag_s = 0;
 	n->agent.journal_records = c->journal.open_entries;

@@ -1,54 +1,33 @@
-/* policy.c - which backend reclaims a limited cgroup under its policy, and
- * why (for the log and the man page's table). See ctx.h. */
+/* policy.c - which backend reclaims a limited cgroup under its policy: what
+ * the cgroup's files say, handed to the reclaim judge
+ * (detect/reclaim_judge.h), which decides. See ctx.h. */
 #define _GNU_SOURCE
 #include "daemon/ctx.h"
 
-#include <errno.h>
+/* config.h's preference is the judge's, value for value. */
+_Static_assert((int)HR_BACK_AUTO == (int)RECLAIM_PREF_AUTO && (int)HR_BACK_V1_LIMIT == (int)RECLAIM_PREF_V1_LIMIT &&
+	       (int)HR_BACK_V2_RECLAIM == (int)RECLAIM_PREF_V2_RECLAIM &&
+	       (int)HR_BACK_V2_HIGH == (int)RECLAIM_PREF_V2_HIGH && (int)HR_BACK_WMARK == (int)RECLAIM_PREF_WMARK &&
+	       (int)HR_BACK_OBSERVE == (int)RECLAIM_PREF_OBSERVE, "enum hr_backend_pref != enum reclaim_backend_pref");
 
-/* Picks the backend for a limited cgroup and says why (for the log and the
- * man page's table). Mode observe gets the backend mode reclaim would use:
- * it runs the same code and stops at the write (cgtable.c sets g->dry). */
-enum hr_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
+/* Mode observe gets the backend mode reclaim would use: it runs the same
+ * code and stops at the write (cgtable.c sets g->dry). */
+enum reclaim_backend policy_backend(const struct hr_ctx *c, struct hr_cg *g, const struct hr_policy *p)
 {
-	if (p->backend == HR_BACK_OBSERVE) {
-		g->why = "policy backend is observe";
-		return HR_BE_OBSERVE;
+	struct reclaim_backend_in in = {
+		.pref = (enum reclaim_backend_pref)p->backend,
+		.v2 = c->v2,
+		.limit_rw = g->limit_rw,
+		.limit_err = g->limit_err,
+	};
+
+	/* Only what the judge's order of tests reaches: cg_has() is a
+	 * faccessat per file. */
+	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK)
+		in.has_wmark_ratio = cg_has(c, g, MEMCG_F_WMARK_RATIO);
+	if (c->v2) {
+		in.has_reclaim = cg_has(c, g, MEMCG_F_RECLAIM);
+		in.has_high = cg_has(c, g, MEMCG_F_HIGH);
 	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_WMARK) {
-		if (cg_has(c, g, MEMCG_F_WMARK_RATIO)) {
-			g->why = "kernel watermarks (memory.wmark_ratio) present: configured, kernel reclaims";
-			return HR_BE_WMARK;
-		}
-		if (p->backend == HR_BACK_WMARK) {
-			g->why = "backend wmark asked but memory.wmark_ratio is absent: observing";
-			return HR_BE_OBSERVE;
-		}
-	}
-	if (!c->v2) {
-		if (p->backend != HR_BACK_AUTO && p->backend != HR_BACK_V1_LIMIT) {
-			g->why = "asked backend needs cgroup v2: observing";
-			return HR_BE_OBSERVE;
-		}
-		if (!g->limit_rw) {
-			g->why = g->limit_err == -EACCES || g->limit_err == -EPERM ?
-				"memory.limit_in_bytes is not writable (Permission denied; run as root): observing" :
-				"memory.limit_in_bytes cannot be opened for writing: observing";
-			return HR_BE_OBSERVE;
-		}
-		g->why = "cgroup v1: memory.limit_in_bytes lowered per chunk and restored at once";
-		return HR_BE_V1_LIMIT;
-	}
-	bool has_reclaim = cg_has(c, g, MEMCG_F_RECLAIM);
-	if ((p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_RECLAIM) && has_reclaim) {
-		g->why = "cgroup v2 memory.reclaim (5.19+)";
-		return HR_BE_V2_RECLAIM;
-	}
-	if (p->backend == HR_BACK_AUTO || p->backend == HR_BACK_V2_HIGH) {
-		if (cg_has(c, g, MEMCG_F_HIGH)) {
-			g->why = "cgroup v2 without memory.reclaim: memory.high lowered for one write, journaled";
-			return HR_BE_V2_HIGH;
-		}
-	}
-	g->why = "no usable reclaim interface: observing";
-	return HR_BE_OBSERVE;
+	return reclaim_judge_backend(&in, &g->why);
 }

@@ -36,16 +36,7 @@
 
 int worker_round(struct hr_journal *j, struct hr_job *job)
 {
-	switch (job->backend) {
-	case HR_BE_V1_LIMIT:
-		return reclaim_v1_squeeze(j, &job->f, job->limit, &job->plan, &job->o, &job->res);
-	case HR_BE_V2_RECLAIM:
-		return reclaim_v2_reclaim(&job->f, &job->plan, &job->o, &job->res);
-	case HR_BE_V2_HIGH:
-		return reclaim_v2_high(j, &job->f, job->orig_high, &job->plan, &job->o, &job->res);
-	default:
-		return -EINVAL;
-	}
+	return reclaim_run(j, job->backend, &job->f, job->limit, job->orig_high, &job->plan, &job->o, &job->res);
 }
 
 static void put(uint32_t *ring, uint32_t cap, uint32_t *head, uint32_t *n, uint32_t v)

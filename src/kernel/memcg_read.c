@@ -13,6 +13,7 @@
 
 #include "kernel/memcg_file.h"
 #include "kernel/memcg_hier.h"
+#include "kernel/vmread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -536,16 +537,7 @@ static void read_host(struct walk *w)
 		w->t->proc_num_cgroups = row.num_cgroups;
 	/* The release decides what a socket charge does at the limit
 	 * (snapshot/kver.h); without it the finding says both. */
-	w->t->release[0] = '\0';
-	len = root_read(w->root, "proc/sys/kernel/osrelease", w->buf, MEMCG_FILE_BUF);
-	if (len > 0) {
-		size_t n = 0;
-		while (n < (size_t)len && n + 1 < sizeof(w->t->release) && w->buf[n] > ' ' &&
-		       w->buf[n] < 0x7f)
-			n++;
-		memcpy(w->t->release, w->buf, n);
-		w->t->release[n] = '\0';
-	}
+	(void)vmread_release(w->root, w->t->release, sizeof(w->t->release));
 }
 
 /* The node's directory fd: kept in its cache entry (the same path at the

@@ -9,7 +9,6 @@
 
 #include "kernel/iface_read.h"
 #include "kernel/vmread.h"
-#include "snapshot/kver.h"
 #include "snapshot/netns.h"
 #include "snapshot/snmp.h"
 #include "util/parse.h"
@@ -124,9 +123,7 @@ int conntrack_sample(const struct hr_root *root, void *state, bool ct_dump,
 	if (ct_dump && root->is_host && s->loaded && s->count != HR_UNSET)
 		(void)ct_dump_read(&s->breakdown, CT_DUMP_CAP_DEFAULT, CT_DUMP_BUDGET_USEC_DEFAULT, s->count);
 	s->mem_total_bytes = read_mem_total(root, buf, notes);
-	n = root_read(root, "proc/sys/kernel/osrelease", buf, 128);
-	if (n < 0 || kver_parse(buf, (size_t)n, &s->kmajor, &s->kminor))
-		s->kmajor = s->kminor = 0;
+	vmread_kver(root, &s->kmajor, &s->kminor);
 	return 0;
 }
 

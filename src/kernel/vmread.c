@@ -72,12 +72,36 @@ void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_no
 	}
 }
 
+/* osrelease is at most __NEW_UTS_LEN (64) bytes and a newline
+ * (include/uapi/linux/utsname.h), so 128 holds every release. */
+long vmread_release(const struct hr_root *r, char *buf, size_t cap)
+{
+	char raw[128];
+	size_t n = 0;
+
+	if (cap == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	long len = root_read(r, "proc/sys/kernel/osrelease", raw, sizeof(raw));
+	if (len < 0)
+		return len;
+	while (n < (size_t)len && n + 1 < cap && raw[n] > ' ' && raw[n] < 0x7f)
+		n++;
+	if (n == 0)
+		return -ENODATA;
+	memcpy(buf, raw, n);
+	buf[n] = '\0';
+	return (long)n;
+}
+
 void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor)
 {
 	char buf[128];
-	long n = root_read(r, "proc/sys/kernel/osrelease", buf, sizeof(buf));
+	long n = vmread_release(r, buf, sizeof(buf));
+	unsigned ma = 0, mi = 0;
 
-	*kmajor = *kminor = 0;
-	if (n > 0)
-		kver_parse(buf, (size_t)n, kmajor, kminor);
+	if (n <= 0 || kver_parse(buf, (size_t)n, &ma, &mi))
+		ma = mi = 0;
+	*kmajor = ma;
+	*kminor = mi;
 }

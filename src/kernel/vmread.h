@@ -5,6 +5,7 @@
 #ifndef HR_KERNEL_VMREAD_H
 #define HR_KERNEL_VMREAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "snapshot/note.h"
@@ -24,7 +25,14 @@ int vmread_u64_noted(const struct hr_root *r, const char *rel, uint64_t *out, st
  * file that exists but cannot be parsed is noted. */
 void vmread_sysctls(const struct hr_root *r, struct vm_sysctls *sc, struct hr_notes *notes);
 
-/* /proc/sys/kernel/osrelease; an unreadable release leaves 0.0. */
+/* The one reader of /proc/sys/kernel/osrelease: the release up to its
+ * first blank or control byte ("6.1.0-13-amd64"), NUL-terminated in
+ * buf[0..cap), cut to cap - 1 bytes. Returns its length (> 0), or -errno
+ * (-ENODATA: empty; -EINVAL: cap 0); buf is "" on error (cap > 0). */
+long vmread_release(const struct hr_root *r, char *buf, size_t cap);
+
+/* vmread_release as numbers (snapshot/kver.h); an unreadable or
+ * unparsable release leaves 0.0. */
 void vmread_kver(const struct hr_root *r, unsigned *kmajor, unsigned *kminor);
 
 #endif
