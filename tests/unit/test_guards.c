@@ -26,12 +26,7 @@ static char dir[64];
 
 static void put(const char *rel, const char *s)
 {
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
+	tu_put(dir, rel, s);
 }
 
 static void mk(const char *rel)

@@ -28,15 +28,7 @@ static int jopen(struct env *v, struct hr_journal *j, const char *boot, bool syn
 	return journal_open(j, v->dfd, "journal", boot, sync);
 }
 
-static void put(const char *dir, const char *rel, const char *s)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
+#define put tu_put
 
 static void get(const char *dir, const char *rel, char *out, size_t cap)
 {

@@ -21,15 +21,7 @@ struct env {
 	struct hr_journal j;
 };
 
-static void put(const char *dir, const char *rel, const char *s)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
+#define put tu_put
 
 static uint64_t val(struct env *v, const char *rel)
 {
