@@ -321,6 +321,26 @@ static bool core_net_frame(const char *func)
 	return false;
 }
 
+/* The facts every rate-limited burst reports: lines seen, lines the rate
+ * limit suppressed, their sum, and the message form. */
+static void burst_facts(const struct ex_open *o, struct hr_finding *f, uint64_t total)
+{
+	fact_u64(f, "lines", o->lines);
+	fact_u64(f, "suppressed", o->suppressed);
+	fact_u64(f, "drops_logged", total);
+	fact_str(f, "message_form", o->form);
+}
+
+/* The burst's span in seconds (fact duration_seconds), or -1 without times. */
+static double burst_duration(const struct ex_open *o, struct hr_finding *f)
+{
+	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
+		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
+	if (dur >= 0)
+		fact_f64(f, "duration_seconds", dur);
+	return dur;
+}
+
 static void build_alloc(const struct ex_ctx *x, const struct ex_open *o, struct hr_finding *f)
 {
 	const char *kernel;
@@ -955,10 +975,7 @@ static void build_slab(const struct ex_ctx *x, const struct ex_open *o, struct h
 		fact_list_add(f, "caches", o->slab_caches[i]);
 	fact_u64(f, "reports", o->lines);
 	fact_u64(f, "suppressed", o->suppressed);
-	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
-		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
-	if (dur >= 0)
-		fact_f64(f, "duration_seconds", dur);
+	double dur = burst_duration(o, f);
 
 	finding_explain(f, "The slab allocator could not add a slab to cache %s", cache ? cache : "(cache line not in the log)");
 	if (o->slab_obj_size != HR_UNSET)
@@ -1025,14 +1042,8 @@ static void build_neigh(const struct ex_ctx *x, const struct ex_open *o, struct 
 		fact_str(f, "table", o->key);
 	if (fam)
 		fact_str(f, "family", fam);
-	fact_u64(f, "lines", o->lines);
-	fact_u64(f, "suppressed", o->suppressed);
-	fact_u64(f, "drops_logged", total);
-	fact_str(f, "message_form", o->form);
-	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
-		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
-	if (dur >= 0)
-		fact_f64(f, "duration_seconds", dur);
+	burst_facts(o, f, total);
+	double dur = burst_duration(o, f);
 	finding_explain(f, "The %s neighbour table (%s) was full: the kernel could not add an "
 			"entry for a new neighbour, so packets to hosts it had no entry for were dropped "
 			"(the ARP/ND counterpart of a full conntrack table). %" PRIu64 " overflows were "
@@ -1073,14 +1084,8 @@ static void build_expect(const struct ex_ctx *x, const struct ex_open *o, struct
 	f->severity = HR_SEV_CRIT;
 	snprintf(f->id, sizeof(f->id), "explain.conntrack_expect_full");
 	snprintf(f->subject, sizeof(f->subject), "%s", o->host[0] ? o->host : "host");
-	fact_u64(f, "lines", o->lines);
-	fact_u64(f, "suppressed", o->suppressed);
-	fact_u64(f, "drops_logged", total);
-	fact_str(f, "message_form", o->form);
-	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
-		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
-	if (dur >= 0)
-		fact_f64(f, "duration_seconds", dur);
+	burst_facts(o, f, total);
+	double dur = burst_duration(o, f);
 	finding_explain(f, "The conntrack expectation table was full: a helper (FTP, SIP, H.323, "
 			"PPTP, TFTP, or a full-cone NAT module) could not register the related "
 			"connection it expected, so that connection (an FTP data channel, a SIP media "
@@ -1116,15 +1121,9 @@ static void build_dst(const struct ex_ctx *x, const struct ex_open *o, struct hr
 	f->severity = HR_SEV_CRIT;
 	snprintf(f->id, sizeof(f->id), "explain.dst_cache_overflow");
 	snprintf(f->subject, sizeof(f->subject), "%s", o->host[0] ? o->host : "host");
-	fact_u64(f, "lines", o->lines);
-	fact_u64(f, "suppressed", o->suppressed);
-	fact_u64(f, "drops_logged", total);
-	fact_str(f, "message_form", o->form);
+	burst_facts(o, f, total);
 	fact_str(f, "family", v4cache ? "ipv4" : v6 ? "ipv6" : "unknown");
-	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
-		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
-	if (dur >= 0)
-		fact_f64(f, "duration_seconds", dur);
+	double dur = burst_duration(o, f);
 	finding_explain(f, "The routing (dst) cache was full and garbage collection could not free "
 			"an entry: packets to destinations without a cached route were dropped "
 			"(ENOBUFS for local senders). %" PRIu64 " overflows were logged (%" PRIu64
@@ -1172,10 +1171,7 @@ static void build_netblk(const struct ex_ctx *x, const struct ex_open *o, struct
 	fact_u64(f, "timeouts", o->nb_timeout);
 	fact_u64(f, "swap_write_errors", o->nb_swap_write);
 	fact_u64(f, "swap_read_errors", o->nb_swap_read);
-	double dur = o->ts_kind != HR_TS_NONE && o->last_ts >= o->first_ts ?
-		     (double)(o->last_ts - o->first_ts) / 1e6 : -1;
-	if (dur >= 0)
-		fact_f64(f, "duration_seconds", dur);
+	double dur = burst_duration(o, f);
 	const char *name = !strcmp(st, "nbd") ? "NBD" : !strcmp(st, "iscsi") ? "iSCSI" :
 			   !strcmp(st, "rbd") ? "Ceph RBD" : !strcmp(st, "nvme_of") ? "NVMe over fabrics (TCP or RDMA)" :
 			   "network block";
