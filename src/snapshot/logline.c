@@ -11,6 +11,11 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+static bool is_alpha(char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26;
+}
+
 /* "HH:MM:SS" at s[0..8) -> seconds of the day, or -1. */
 static int64_t hms(const char *s, size_t len)
 {
@@ -205,6 +210,38 @@ static size_t syslog_date(const char *s, size_t len, int64_t *ts, struct hr_wall
 	i += fraction_usec(s + i, len - i, &v.usec);
 	if (w->kind == HR_WALL_NONE && civil_ok(v.mon, v.day, v.hour, v.min, v.sec))
 		*w = v;
+	return i;
+}
+
+/* OpenWrt logread (ubox log/logread.c): ctime's "Thu Mar 14 11:05:52
+ * 2019", then "facility.priority" ("kern.warn"), then the tag
+ * ("kernel:" for kernel records). Returns the length up to the tag, or 0;
+ * *kern says whether the facility is kern. */
+static size_t logread_date(const char *s, size_t len, int64_t *ts, struct hr_wall *w, bool *kern)
+{
+	if (len < 27 || s[3] != ' ' || !is_alpha(s[0]) || !is_alpha(s[1]) || !is_alpha(s[2]))
+		return 0;
+	struct hr_wall v = { 0 };
+	dmesg_t_wall(s, 24, &v);
+	if (v.kind == HR_WALL_NONE || s[24] != ' ')
+		return 0;
+	size_t i = 25, f0 = i;
+	while (i < len && is_alpha(s[i]) && i - f0 < 8)
+		i++;
+	size_t flen = i - f0;
+	if (!flen || i >= len || s[i] != '.')
+		return 0;
+	size_t p0 = ++i;
+	while (i < len && is_alpha(s[i]) && i - p0 < 8)
+		i++;
+	if (i == p0 || i >= len || !is_blank(s[i]))
+		return 0;
+	*kern = flen == 4 && !memcmp(s + f0, "kern", 4);
+	*ts = (((int64_t)v.day * 86400) + v.hour * 3600 + v.min * 60 + v.sec) * 1000000;
+	if (w->kind == HR_WALL_NONE)
+		*w = v;
+	while (i < len && is_blank(s[i]))
+		i++;
 	return i;
 }
 
@@ -432,6 +469,17 @@ void logline_parse(const char *buf, size_t len, struct hr_logline *out)
 			if (out->host.p)
 				out->host.p = s + blanks;
 			i += blanks + tag;
+			continue;
+		}
+		bool kern = false;
+		if ((n = logread_date(s, rest, &t, &out->wall, &kern))) {
+			out->ts_kind = out->ts_kind == HR_TS_MONO ? HR_TS_MONO : HR_TS_WALL;
+			if (out->ts_kind == HR_TS_WALL)
+				out->ts_usec = t;
+			size_t tag = syslog_tag(s + n, rest - n, out, true);
+			if (!kern)
+				out->not_kernel = true;	/* "daemon.info dnsmasq[1]:" */
+			i += n + tag;
 			continue;
 		}
 		if ((n = syslog_date(s, rest, &t, &out->wall)) ||

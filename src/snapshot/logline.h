@@ -9,6 +9,9 @@
  *   Sep  8 16:40:44 knalp3 kernel: text          syslog, journalctl -k
  *   2019-02-25T03:45:03.778502+00:00 host kernel: [20763743.334180] text   rsyslog RFC 3339
  *   Feb 29 19:54:23 kernel: text                 busybox syslogd (no host)
+ *   Mon Apr 12 18:29:48 2021 kern.warn kernel: [ 267.7] text   OpenWrt logread
+ *     (only facility "kern" is the kernel's: "user.info kernel:" is procd
+ *     writing to /dev/kmsg, "daemon.info prog[pid]:" another program)
  *   <4>[ 12.3] text                              console with loglevel
  * logline_parse() removes them (in any nesting of the above) and returns
  * the message text. It is pure: no I/O, no allocation, no logging.

@@ -958,6 +958,9 @@ static void test_logline_wall(void **state)
 		{ "[Fri May 10 04:02:38 2024] y", HR_WALL_LOCAL, 2024, 5, 10, 4, 2, 38, 0, 0 },
 		{ "Mar  5 10:11:12 host kernel: x", HR_WALL_NOYEAR, 0, 3, 5, 10, 11, 12, 0, 0 },
 		{ "Mar 15 10:11:12.250 host kernel: x", HR_WALL_NOYEAR, 0, 3, 15, 10, 11, 12, 250000, 0 },
+		/* OpenWrt logread: ctime with a year, facility.priority, tag */
+		{ "Mon Apr 12 18:29:48 2021 kern.warn kernel: [  267.7] x", HR_WALL_LOCAL, 2021, 4, 12, 18, 29, 48, 0, 0 },
+		{ "Thu Sep  1 19:19:48 2022 kern.info kernel: x", HR_WALL_LOCAL, 2022, 9, 1, 19, 19, 48, 0, 0 },
 		/* no wall clock, or an impossible one */
 		{ "[  785.581198] x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
 		{ "[May 7 20:30] x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
@@ -965,6 +968,9 @@ static void test_logline_wall(void **state)
 		{ "Mar 45 10:11:12 host kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
 		{ "Mar  5 25:11:12 host kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
 		{ "[Thu Foo  9 14:52:38 2024] y", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "Mon Apr 12 18:29:48 2021 x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "Mon Apr 12 18:29:48 2021 kern. kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "Mon Apr 32 18:29:48 2021 kern.warn kernel: x", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
 		{ "", HR_WALL_NONE, 0, 0, 0, 0, 0, 0, 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -1005,6 +1011,39 @@ static void test_logline_wall(void **state)
 	char buf[32];
 	logline_iso_utc(INT64_MAX / 2, buf, sizeof(buf));	/* clamped, not overflowed */
 	assert_int_equal(strlen(buf), 20);
+}
+
+/* OpenWrt logread lines: only the kern facility is the kernel's; a
+ * "user.info kernel:" line is procd writing to /dev/kmsg, and daemons log
+ * under their own facility. */
+static void test_logline_logread(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *text;
+		bool kernel;
+		enum hr_ts_kind ts;
+	} t[] = {
+		{ "Mon Apr 12 18:29:48 2021 kern.warn kernel: [  267.720081] hostapd invoked",
+		  "hostapd invoked", true, HR_TS_MONO },
+		{ "Sat Oct 28 15:00:55 2017 kern.err kernel: nf_conntrack: table full",
+		  "nf_conntrack: table full", true, HR_TS_WALL },
+		{ "Thu Sep  1 19:19:48 2022 user.info kernel: [   16.479260] procd: - early -",
+		  "procd: - early -", false, HR_TS_MONO },
+		{ "Mon Apr 12 18:29:38 2021 daemon.info v2ray[4723]: A unified platform",
+		  "A unified platform", false, HR_TS_WALL },
+		{ "Mon Apr 12 18:29:38 2021 authpriv.info dropbear[3327]: Exit (root)",
+		  "Exit (root)", false, HR_TS_WALL },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct hr_logline ll;
+		logline_parse(t[i].in, strlen(t[i].in), &ll);
+		if (ll.kernel != t[i].kernel || ll.ts_kind != t[i].ts ||
+		    ll.text.len != strlen(t[i].text) || memcmp(ll.text.p, t[i].text, ll.text.len))
+			fail_msg("case %zu: kernel %d ts %d text '%.*s'", i, ll.kernel, ll.ts_kind,
+				 (int)ll.text.len, ll.text.p);
+		assert_int_equal(logline_is_kernel(t[i].in, strlen(t[i].in)), t[i].kernel);
+	}
 }
 
 static void test_btime(void **state)
@@ -1272,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_logline_wall),
+		cmocka_unit_test(test_logline_logread),
 		cmocka_unit_test(test_btime),
 		cmocka_unit_test(test_seen_times),
 		cmocka_unit_test(test_kernel_lines),
