@@ -18,7 +18,7 @@
 #           vm.watermark_scale_factor in steps, it decays back when they stop,
 #           the original is back after stop and kill -9.
 # Nothing on the host is mounted or changed. Exit 0 pass, 77 skip, else fail.
-# GG_PHASES="atomic ct dead wmark" selects phases (all by default).
+# GG_PHASES="atomic ct dead wmark frag" selects phases (all by default).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 HEADROOM=${HEADROOM:-$PWD/headroom}
@@ -153,9 +153,10 @@ int main(int argc, char **argv)
 C
 cc -O2 -Wall -Werror -o "$work/payload/ctflows" "$work/ctflows.c" -lnetfilter_conntrack ||
 	fail "cannot build ctflows"
+cc -O2 -Wall -Werror -static -o "$work/payload/fragmem" tests/vm/fragmem.c || fail "cannot build fragmem"
 envs=()
 for v in GG_PHASES GG_KILLS GG_SEED GG_CT_MAX GG_CT_BURST GG_CT_RATE GG_CT_TOTAL GG_CT_SECS \
-	GG_DEAD_MANUAL GG_DEAD_MB GG_LIVE_MB GG_WM_SHOTS GG_WM_GAP; do
+	GG_DEAD_MANUAL GG_DEAD_MB GG_LIVE_MB GG_WM_SHOTS GG_WM_GAP GG_FRAG_LEAVE; do
 	[ -z "${!v:-}" ] || envs+=(-e "$v=${!v}")
 done
 t0=$(date +%s)
@@ -250,6 +251,21 @@ if 'wmark' in gg:
               "decayed back to the original %d (after decay %s)" % (o, w['after_decay']))
         check(num('wmark', 'after_stop') == o and num('wmark', 'min_free_after_stop') == num('wmark', 'min_free_orig'),
               "after stop: wsf %s, min_free_kbytes %s (originals %d, %s)" % (w['after_stop'], w['min_free_after_stop'], o, w['min_free_orig']))
+if 'frag_before' in gg:
+    b, i = gg['frag_before'], gg['frag_idle']
+    print("measured: DMA32 free blocks of order >= 3: %s (%s pages) fragmented, %s (%s pages) 5 s later without the agent"
+          % (b['blocks'], b['pages'], i['blocks'], i['pages']))
+    check('frag' not in gg, "agent with [guard watermark] compact = yes started")
+    if 'frag_after' in gg:
+        a = gg['frag_after']
+        print("measured: after the guard's compaction: %s blocks (%s pages) of order >= 3" % (a['blocks'], a['pages']))
+        check(a['logged'] != '0', "the agent logged the compaction trigger (%s lines)" % a['logged'])
+        check(a['actions'] not in ('', '0'), "headroom_guard_actions_total{guard=watermark,action=compact} = %s" % a['actions'])
+        check(num('frag_idle', 'pages') <= num('frag_before', 'pages') * 2 + 1024,
+              "without the agent order >= 3 stays scarce (%s -> %s pages)" % (b['pages'], i['pages']))
+        check(num('frag_after', 'pages') >= 2 * num('frag_idle', 'pages') + 4096,
+              "after the guard's compaction order >= 3 pages grew: %s -> %s" % (i['pages'], a['pages']))
+        check(gg['frag_stop']['agent_rc'] == '0', "agent exit status %s on SIGTERM" % gg['frag_stop']['agent_rc'])
 if 'wmark_incidents' in gg:
     i = gg['wmark_incidents']
     print("measured: kernel allocation failure reports so far %s, agent incidents in the boost run %s" % (i['kernel_reports'], i['agent_incidents']))

@@ -11,13 +11,16 @@
 #           [guard deadcharge] mode = act reclaims it at P
 #   wmark   the module's failures drive [guard watermark] mode = act: the
 #           boost, the decay (series), stop and kill -9 restore
+#   frag    fragmem leaves free memory in blocks below order 3; buddyinfo
+#           without the agent, then after [guard watermark] mode = act
+#           triggers compaction (node0/compact)
 # Output: "gg KEY=VALUE..." lines for the host; "series ..." lines; the agent
 # logs between "=== log NAME" and "=== end". Exit 0 when it ran to the end
 # (the host judges the figures), 10+ on a setup failure.
 S=/mnt/scratch
 CG=/sys/fs/cgroup
 NF=/proc/sys/net/netfilter
-PHASES=${GG_PHASES:-atomic ct dead wmark}
+PHASES=${GG_PHASES:-atomic ct dead wmark frag}
 KILLS=${GG_KILLS:-10}
 SEED=${GG_SEED:-11}
 mkdir -p $S/run || exit 10
@@ -327,5 +330,53 @@ CONF
 	fi
 	dump_log wm
 	[ -f $S/wmk.log ] && tail -n 40 $S/wmk.log | sed 's/^/wmk: /'
+fi
+# ---- frag: the guard's compaction, seen in /proc/buddyinfo ------------------
+# Free blocks of order >= 3 (FRAG_WARN_ORDER) in node 0's DMA32 zone, the
+# one the agent judges in this 1 GiB guest: "blocks=N pages=N".
+bi3() {
+	awk '$2 == "0," && $4 == "DMA32" { b = 0; p = 0; m = 8; for (i = 8; i <= NF; i++) { b += $i; p += $i * m; m *= 2 }; print "blocks=" b " pages=" p }' /proc/buddyinfo
+}
+if has_phase frag; then
+	# The kernel's own background compaction off, so only the trigger acts.
+	P0=$(cat $V/compaction_proactiveness)
+	echo 0 >$V/compaction_proactiveness
+	echo 1 >$V/compact_memory
+	free=$(awk '$1 == "MemFree:" { print int($2 / 1024) }' /proc/meminfo)
+	mib=$((free - ${GG_FRAG_LEAVE:-80}))
+	./fragmem $mib >$S/fragmem.out 2>&1 &
+	fm=$!
+	i=0
+	while ! grep -q fragmem: $S/fragmem.out && [ $i -lt 600 ]; do msleep 100; i=$((i + 1)); done
+	cat $S/fragmem.out
+	say frag_before $(bi3) memfree_mib=$free fragmem_mib=$mib
+	grep -E '^Node 0, zone +DMA32' /proc/buddyinfo | sed 's/^/series frag before: /'
+	sleep 5
+	say frag_idle $(bi3)
+	grep -E '^Node 0, zone +DMA32' /proc/buddyinfo | sed 's/^/series frag idle: /'
+	{ conf_head; cat <<CONF
+metrics_textfile = $S/frag.prom
+[guard watermark]
+mode = act
+compact = yes
+proactiveness = 0
+CONF
+	} >$S/frag.conf
+	if agent_start frag; then
+		i=0
+		while ! grep -q 'compaction: /' $S/frag.log && [ $i -lt 200 ]; do msleep 100; i=$((i + 1)); done
+		sleep 2	# the write returns when compaction is done; one more tick for the metrics file
+		say frag_after $(bi3) logged=$(grep -c 'compaction: /' $S/frag.log) \
+			actions=$(awk '/^headroom_guard_actions_total\{guard="watermark",action="compact"\}/ { print $2 }' $S/frag.prom)
+		grep -E '^Node 0, zone +DMA32' /proc/buddyinfo | sed 's/^/series frag after: /'
+		agent_stop
+		say frag_stop agent_rc=$arc
+	else
+		say frag agent_failed=1
+	fi
+	kill $fm
+	wait $fm 2>/dev/null
+	echo $P0 >$V/compaction_proactiveness
+	dump_log frag
 fi
 exit 0
