@@ -53,8 +53,12 @@ mode = reclaim
 CONF
 "$HR" run -c "$WORK/conf" >"$WORK/agent.log" 2>&1 &
 AGENT=$!
-for _ in $(seq 200); do grep -q "ready:" "$WORK/agent.log" && break; sleep 0.05; done
-grep -q "ready:" "$WORK/agent.log" || { note "agent did not start"; cat "$WORK/agent.log"; exit 1; }
+# With 1,000 memcgs the agent needs several seconds to become ready (one
+# setup per memcg; more on a loaded host): wait up to 90 s, print how long.
+r0=$(date +%s.%N)
+for _ in $(seq 1800); do grep -q "ready:" "$WORK/agent.log" && break; sleep 0.05; done
+grep -q "ready:" "$WORK/agent.log" || { note "agent did not start within 90 s"; cat "$WORK/agent.log"; exit 1; }
+note "agent ready after $(awk -v a="$r0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s wall with $N memcgs"
 sleep 2
 hz=$(getconf CLK_TCK)
 p0=$(curl -s --max-time 3 "http://127.0.0.1:$MPORT/metrics" | awk '/^headroom_agent_passes_total /{print $2}')
